@@ -1,0 +1,74 @@
+#include "core/copy.h"
+
+#include "core/check.h"
+#include "core/views.h"
+#include "kernels/copy.h"
+#include "kernels/device.h"
+
+namespace nabla::prim {
+
+namespace {
+// dst = src elementwise (same shape, any strides, any dtypes), on the CPU.
+void cast_into(const char* op, const Tensor& dst, const Tensor& src) {
+  require_cpu(op, {dst, src});
+  dispatch_all(dst.dtype(), op, [&]<class To>() {
+    dispatch_all(src.dtype(), op, [&]<class From>() {
+      kernels::cpu::cast<To, From>(dst.view<To>(), src.view<const From>());
+    });
+  });
+}
+}  // namespace
+
+Tensor contiguous(const Tensor& x) {
+  check_defined("contiguous", x);
+  return x.is_contiguous() ? x : clone(x);
+}
+
+Tensor clone(const Tensor& x) {
+  check_defined("clone", x);
+  Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
+  if (x.device().is_cuda() && x.is_contiguous()) {
+    kernels::cuda::memcpy(out.data_ptr(), x.data_ptr(), x.numel() * itemsize(x.dtype()), x.device().index);
+    return out;
+  }
+  cast_into("clone", out, x);
+  return out;
+}
+
+Tensor to(const Tensor& x, DType dtype) {
+  check_defined("to", x);
+  if (x.dtype() == dtype) return x;
+  Tensor out = make_tensor(x.shape(), dtype, x.device());
+  cast_into("to(dtype)", out, x);
+  return out;
+}
+
+Tensor to(const Tensor& x, Device device) {
+  check_defined("to", x);
+  if (x.device() == device) return x;
+  const Tensor src = x.device().is_cpu() ? contiguous(x) : x;
+  if (!src.is_contiguous())
+    throw_invalid("to(device)", "copying a non-contiguous CUDA tensor needs the CUDA backend's copy kernel");
+  Tensor out = make_tensor(x.shape(), x.dtype(), device);
+  const int index = device.is_cuda() ? device.index : src.device().index;
+  kernels::cuda::memcpy(out.data_ptr(), src.data_ptr(), src.numel() * itemsize(src.dtype()), index);
+  return out;
+}
+
+void copy_(const Tensor& dst, const Tensor& src) {
+  check_same_device("copy_", {dst, src});
+  broadcast_shapes(dst.shape(), src.shape(), "copy_");
+  cast_into("copy_", dst, expand(src, dst.shape()));
+  dst.bump_version();
+}
+
+void fill_(const Tensor& dst, double value) {
+  check_defined("fill_", dst);
+  require_cpu("fill_", {dst});
+  dispatch_all(dst.dtype(), "fill_", [&]<class T>() {
+    kernels::cpu::fill<T>(dst.view<T>(), static_cast<T>(value));
+  });
+  dst.bump_version();
+}
+
+}  // namespace nabla::prim

@@ -1,0 +1,16 @@
+#pragma once
+// Copies: contiguous, clone, dtype and device conversion, in-place copy/fill.
+#include "core/tensor.h"
+
+namespace nabla::prim {
+
+Tensor contiguous(const Tensor& x);  // x itself when already contiguous
+Tensor clone(const Tensor& x);       // always a fresh contiguous copy
+Tensor to(const Tensor& x, DType dtype);    // x itself when the dtype matches
+Tensor to(const Tensor& x, Device device);  // x itself when already there
+// dst[...] = src, src broadcast to dst's shape, converted to dst's dtype;
+// bumps dst's version.
+void copy_(const Tensor& dst, const Tensor& src);
+void fill_(const Tensor& dst, double value);
+
+}  // namespace nabla::prim

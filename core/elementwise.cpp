@@ -1,0 +1,94 @@
+#include "core/elementwise.h"
+
+#include "core/check.h"
+#include "core/views.h"
+
+namespace nabla::prim {
+
+namespace {
+bool integer_ok(Unary op) {
+  return op == Unary::neg || op == Unary::abs || op == Unary::sign || op == Unary::square ||
+         op == Unary::relu || op == Unary::clamp;
+}
+bool integer_ok(Binary op) { return op != Binary::div && op != Binary::pow; }
+}  // namespace
+
+std::pair<Tensor, Tensor> broadcast(const char* op, const Tensor& a, const Tensor& b) {
+  const Shape shape = broadcast_shapes(a.shape(), b.shape(), op);
+  return {expand(a, shape), expand(b, shape)};
+}
+
+Tensor unary(Unary op, const Tensor& x, UnaryArgs args) {
+  const char* op_name = kernels::name(op);
+  check_defined(op_name, x);
+  require_cpu(op_name, {x});
+  Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
+  auto run = [&]<class T>() { kernels::cpu::unary<T>(op, args, out.view<T>(), x.view<const T>()); };
+  if (integer_ok(op)) dispatch_number(x.dtype(), op_name, run);
+  else dispatch_float(x.dtype(), op_name, run);
+  return out;
+}
+
+Tensor binary(Binary op, const Tensor& a, const Tensor& b) {
+  const char* op_name = kernels::name(op);
+  check_same_device(op_name, {a, b});
+  check_same_dtype(op_name, {a, b});
+  require_cpu(op_name, {a, b});
+  auto [x, y] = broadcast(op_name, a, b);
+  Tensor out = make_tensor(x.shape(), a.dtype(), a.device());
+  auto run = [&]<class T>() {
+    kernels::cpu::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
+  };
+  if (integer_ok(op)) dispatch_number(a.dtype(), op_name, run);
+  else dispatch_float(a.dtype(), op_name, run);
+  return out;
+}
+
+void binary_(Binary op, const Tensor& a, const Tensor& b) {
+  const char* op_name = kernels::name(op);
+  check_same_device(op_name, {a, b});
+  check_same_dtype(op_name, {a, b});
+  require_cpu(op_name, {a, b});
+  broadcast_shapes(a.shape(), b.shape(), op_name);
+  for (int64_t d = 0; d < a.dim(); ++d)
+    if (a.strides()[d] == 0 && a.shape()[d] > 1)
+      throw_invalid(std::string(op_name) + "_", "cannot write in place into a broadcast view " + describe(a));
+  const Tensor y = expand(b, a.shape());
+  // Elementwise in place is safe when y does not alias a at other positions;
+  // a fresh result would be needed otherwise, which callers never ask for.
+  auto run = [&]<class T>() {
+    kernels::cpu::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
+  };
+  if (integer_ok(op)) dispatch_number(a.dtype(), op_name, run);
+  else dispatch_float(a.dtype(), op_name, run);
+  a.bump_version();
+}
+
+Tensor compare(Compare op, const Tensor& a, const Tensor& b) {
+  const char* op_name = kernels::name(op);
+  check_same_device(op_name, {a, b});
+  check_same_dtype(op_name, {a, b});
+  require_cpu(op_name, {a, b});
+  auto [x, y] = broadcast(op_name, a, b);
+  Tensor out = make_tensor(x.shape(), DType::b8, a.device());
+  dispatch_all(a.dtype(), op_name, [&]<class T>() {
+    kernels::cpu::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
+  });
+  return out;
+}
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  check_same_device("where", {cond, a, b});
+  check_same_dtype("where", {a, b});
+  require_cpu("where", {cond, a, b});
+  if (cond.dtype() != DType::b8) throw_dtype("where (condition)", cond.dtype(), "bool");
+  const Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
+  Tensor out = make_tensor(shape, a.dtype(), a.device());
+  dispatch_all(a.dtype(), "where", [&]<class T>() {
+    kernels::cpu::where<T>(out.view<T>(), expand(cond, shape).view<const bool>(),
+                           expand(a, shape).view<const T>(), expand(b, shape).view<const T>());
+  });
+  return out;
+}
+
+}  // namespace nabla::prim

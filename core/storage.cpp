@@ -1,0 +1,36 @@
+#include "core/storage.h"
+
+#include <cstdlib>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/device.h"
+
+namespace nabla {
+
+namespace {
+constexpr size_t kAlignment = 64;  // a cache line; also what AVX-512 loads like
+}
+
+Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device) {
+  if (device.is_cuda()) {
+    const int n = kernels::cuda::device_count();
+    if (device.index < 0 || device.index >= n)
+      throw std::runtime_error("allocate on " + device.str() + ": no such CUDA device (" +
+                               std::to_string(n) + " available)");
+    data_ = kernels::cuda::malloc(nbytes, device.index);
+    return;
+  }
+  const size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
+  data_ = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+  if (!data_)
+    throw std::bad_alloc();
+}
+
+Storage::~Storage() {
+  if (device_.is_cuda()) kernels::cuda::free(data_, device_.index);
+  else std::free(data_);
+}
+
+}  // namespace nabla
