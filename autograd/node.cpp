@@ -4,6 +4,10 @@
 
 namespace nabla {
 
+namespace {
+const bool namer_installed = (set_node_namer([](const Node& n) { return n.op; }), true);
+}  // namespace
+
 SavedTensor::SavedTensor(const Tensor& t, bool is_output)
     : data_(t.defined() && is_output ? make_view(t, t.shape(), t.strides(), t.offset()) : t),
       version_(t.defined() ? t.version() : 0),

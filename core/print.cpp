@@ -18,6 +18,8 @@ namespace nabla {
 
 namespace {
 
+NodeNamer node_namer = nullptr;
+
 constexpr int64_t kSummarizeAbove = 1000;
 constexpr int64_t kEdgeItems = 3;
 
@@ -71,6 +73,8 @@ struct Printer {
 
 }  // namespace
 
+void set_node_namer(NodeNamer namer) { node_namer = namer; }
+
 std::string Tensor::str() const {
   if (!defined()) return "tensor(undefined)";
   const std::vector<double> values = to_vector<double>(*this);
@@ -94,7 +98,8 @@ std::string Tensor::str() const {
   if (dtype() != DType::f32 && dtype() != DType::i64 && dtype() != DType::b8)
     suffix += std::string(", dtype=") + name(dtype());
   if (!device().is_cpu()) suffix += ", device=" + device().str();
-  if (requires_grad()) suffix += is_leaf() ? ", requires_grad=true" : ", grad_fn=<" + std::string("node") + ">";
+  if (requires_grad() && is_leaf()) suffix += ", requires_grad=true";
+  if (!is_leaf()) suffix += ", grad_fn=<" + (node_namer ? node_namer(*grad_fn()) : std::string("?")) + ">";
   return prefix + body + suffix + ")";
 }
 

@@ -23,6 +23,11 @@ namespace nabla {
 struct Node;  // autograd/node.h: a recorded op
 class Tensor;
 
+// Autograd installs how a node names its op, so that printing a tensor can
+// show grad_fn=<op> without core depending on autograd.
+using NodeNamer = std::string (*)(const Node&);
+void set_node_namer(NodeNamer namer);
+
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
   Shape shape;
