@@ -9,8 +9,6 @@
 
 namespace nabla {
 
-using prim::PadMode;
-
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim = 0);
 Tensor stack(const std::vector<Tensor>& tensors, int64_t dim = 0);
 // Views (narrow), so their gradients flow through slice's vjp.

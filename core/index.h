@@ -9,6 +9,13 @@
 
 #include "core/tensor.h"
 
+namespace nabla {
+// In namespace nabla (not prim) so that argument-dependent lookup on a
+// PadMode never drags prim::pad into a call of nabla::pad.
+enum class PadMode { constant, reflect, replicate };
+const char* name(PadMode mode);
+}  // namespace nabla
+
 namespace nabla::prim {
 
 // Joining. Every tensor has one dtype, one device and the same shape except
@@ -44,8 +51,6 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
 // means max(indices) + 1.
 Tensor one_hot(const Tensor& indices, int64_t num_classes = -1, DType dtype = DType::i64);
 
-enum class PadMode { constant, reflect, replicate };
-const char* name(PadMode mode);
 // Pads given from the last dim backwards: {left, right} for the last dim,
 // then {top, bottom} for the one before, ...; negative pads crop. constant
 // fills with value; reflect mirrors without repeating the edge (pad < size);

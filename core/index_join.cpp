@@ -8,6 +8,19 @@
 #include "core/index.h"
 #include "core/views.h"
 
+namespace nabla {
+
+const char* name(PadMode mode) {
+  switch (mode) {
+    case PadMode::constant: return "constant";
+    case PadMode::reflect: return "reflect";
+    case PadMode::replicate: return "replicate";
+  }
+  return "?";
+}
+
+}  // namespace nabla
+
 namespace nabla::prim {
 
 namespace {
@@ -117,15 +130,6 @@ std::vector<int64_t> chunk_sizes(const Tensor& x, int64_t chunks, int64_t dim) {
 
 std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   return split(x, chunk_sizes(x, chunks, dim), dim);
-}
-
-const char* name(PadMode mode) {
-  switch (mode) {
-    case PadMode::constant: return "constant";
-    case PadMode::reflect: return "reflect";
-    case PadMode::replicate: return "replicate";
-  }
-  return "?";
 }
 
 Shape padded_shape(const Tensor& x, const std::vector<int64_t>& pads, PadMode mode) {
