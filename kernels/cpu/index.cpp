@@ -2,6 +2,7 @@
 #include "kernels/index.h"
 
 #include <cstdint>
+#include <cstdlib>
 
 #include "kernels/cpu/loop.h"
 
@@ -53,11 +54,17 @@ void scatter_add(View<T> out, int dim, View<const int64_t> index, View<const T> 
   for (int d = 0; d < index.ndim; ++d) lines[d] = d == dim ? 1 : index.size[d];
   auto L = make_loop<3>(index.ndim, lines, {out.stride, index.stride, src.stride});
   run_loop(L, [&](const std::array<int64_t, 3>& off, const std::array<int64_t, 3>& st, int64_t n) {
-    for (int64_t k = 0; k < n; ++k) {
-      T* o = out.data + off[0] + k * st[0];
-      const int64_t* ix = index.data + off[1] + k * st[1];
-      const T* s = src.data + off[2] + k * st[2];
-      for (int64_t j = 0; j < len; ++j) o[ix[j * is] * os] += s[j * ss];
+    T* o = out.data + off[0];
+    const int64_t* ix = index.data + off[1];
+    const T* s = src.data + off[2];
+    // Walk src in its memory order. Either way each line is summed in j order,
+    // so the result does not depend on the choice.
+    if (std::abs(st[2]) < std::abs(ss)) {  // lines side by side (index_add over rows)
+      for (int64_t j = 0; j < len; ++j)
+        for (int64_t k = 0; k < n; ++k) o[k * st[0] + ix[k * st[1] + j * is] * os] += s[k * st[2] + j * ss];
+    } else {
+      for (int64_t k = 0; k < n; ++k)
+        for (int64_t j = 0; j < len; ++j) o[k * st[0] + ix[k * st[1] + j * is] * os] += s[k * st[2] + j * ss];
     }
   });
 }
