@@ -2,9 +2,12 @@
 // differentiable ops of this file and of views.h, so they differentiate again:
 //   gather       <-> scatter_add   (each one's vjp w.r.t. its data is the other)
 //   index_select <-> index_add
-//   cat -> narrow, pad (constant) -> pad by the negated pads, flip -> flip.
+//   cat -> narrow, pad (constant) -> narrow, or pad by the negated pads where
+//   it crops, flip -> flip.
 // Reflect and replicate pads are index_selects, so they need no rule at all.
 #include "autograd/index.h"
+
+#include <algorithm>
 
 #include "autograd/record.h"
 #include "autograd/views.h"
@@ -103,10 +106,21 @@ Tensor pad(const Tensor& x, const std::vector<int64_t>& pads, PadMode mode, doub
     return out.is_same(x) ? clone(x) : out;
   }
   Tensor y = prim::pad(x, pads, mode, value);
-  // Padding by -pads crops what was added and restores what was cropped (as zeros).
-  std::vector<int64_t> back;
-  for (int64_t p : pads) back.push_back(-p);
-  return record("pad", y, {x}, {}, [back](const VjpContext& c) -> Grads { return {pad(c.grad, back)}; });
+  const bool grows = std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p >= 0; });
+  return record("pad", y, {x}, {}, [pads, grows, shape = x.shape()](const VjpContext& c) -> Grads {
+    if (grows) {  // g cropped back to x: a view
+      Tensor g = c.grad;
+      for (size_t k = 0; k < pads.size() / 2; ++k) {
+        const int64_t d = static_cast<int64_t>(shape.size()) - 1 - static_cast<int64_t>(k);
+        g = narrow(g, d, pads[2 * k], shape[d]);
+      }
+      return {g};
+    }
+    // Padding by -pads crops what was added and restores what was cropped (as zeros).
+    std::vector<int64_t> back;
+    for (int64_t p : pads) back.push_back(-p);
+    return {pad(c.grad, back)};
+  });
 }
 
 Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
