@@ -13,8 +13,6 @@ namespace nabla::prim {
 
 namespace {
 
-std::string dim_str(int64_t d) { return std::to_string(d); }
-
 void require_index(const char* op, const Tensor& index) {
   if (index.dtype() != DType::i64) throw_invalid(op, "expected an i64 index, got " + describe(index));
 }
@@ -23,7 +21,7 @@ void require_index(const char* op, const Tensor& index) {
 void check_in_range(const char* op, const Tensor& index, int64_t dim, int64_t size) {
   int64_t bad = 0;
   if (kernels::cpu::find_out_of_range(index.view<const int64_t>(), size, &bad))
-    throw_invalid(op, "index " + std::to_string(bad) + " out of range for dim " + dim_str(dim) + " of size " +
+    throw_invalid(op, "index " + std::to_string(bad) + " out of range for dim " + std::to_string(dim) + " of size " +
                           std::to_string(size));
 }
 
@@ -33,7 +31,7 @@ void check_fits(const char* op, const Tensor& x, int dim, const Tensor& index) {
     throw_invalid(op, "index " + describe(index) + " must have as many dims as " + describe(x));
   for (int d = 0; d < x.dim(); ++d)
     if (d != dim && index.shape()[d] > x.shape()[d])
-      throw_invalid(op, "index " + describe(index) + " is larger than " + describe(x) + " in dim " + dim_str(d));
+      throw_invalid(op, "index " + describe(index) + " is larger than " + describe(x) + " in dim " + std::to_string(d));
 }
 
 // A view of the 1-D `index` laid along dim of a tensor of `shape` (stride 0 elsewhere).
@@ -87,7 +85,7 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
   for (int k = 0; k < src.dim(); ++k)
     if (index.shape()[k] > src.shape()[k])
       throw_invalid("scatter_add", "index " + describe(index) + " is larger than src " + describe(src) +
-                                       " in dim " + dim_str(k));
+                                       " in dim " + std::to_string(k));
   check_in_range("scatter_add", index, d, x.shape()[d]);
   Tensor out = clone(x);
   dispatch_number(x.dtype(), "scatter_add", [&]<class T>() {
