@@ -1,10 +1,13 @@
 #pragma once
 // Everything a user of nabla's tensors and autograd needs, in one include.
+#include "autograd/dropout.h"
 #include "autograd/elementwise.h"
 #include "autograd/engine.h"
 #include "autograd/functional.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
+#include "autograd/loss.h"
+#include "autograd/norm.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
 #include "core/factory.h"
