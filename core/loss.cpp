@@ -77,7 +77,11 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
     check_same_dtype(op, {logits, pos_weight});
     check_same_device(op, {logits, pos_weight});
     require_cpu(op, {pos_weight});
-    if (broadcast_shapes(logits.shape(), pos_weight.shape(), op) != logits.shape())
+    const Shape &ls = logits.shape(), &ps = pos_weight.shape();
+    bool fits = ps.size() <= ls.size();
+    for (size_t i = 1; fits && i <= ps.size(); ++i)
+      fits = ps[ps.size() - i] == 1 || ps[ps.size() - i] == ls[ls.size() - i];
+    if (!fits)
       throw_invalid(op, "pos_weight " + describe(pos_weight) + " does not broadcast to logits " + describe(logits));
   }
   Tensor out = make_tensor(logits.shape(), logits.dtype(), logits.device());
