@@ -103,6 +103,17 @@ TEST(CrossEntropyGrad, SecondDerivativeIsSoftmaxJacobian) {
   EXPECT_TRUE(allclose(h0, tensor<double>({p0 - p0 * p0, -p0 * p1, -p0 * p2}), 1e-10, 1e-12));
 }
 
+TEST(CrossEntropyGrad, Float32MatchesFloat64) {
+  const Tensor x = rnd({3, 4}, 16, false);
+  const Tensor t = tensor<int64_t>({3, 0, 1});
+  auto grad_of = [&](DType dt) {
+    Tensor xl = noncontiguous(prim::to(x, dt)).requires_grad_();
+    backward(cross_entropy(xl, t, Reduction::mean, 0.1));
+    return xl.grad();
+  };
+  EXPECT_TRUE(allclose(grad_of(DType::f32), prim::to(grad_of(DType::f64), DType::f32), 1e-5, 1e-6));
+}
+
 TEST(NllLossGrad, GradcheckAndValue) {
   const Tensor t = tensor<int64_t>({1, 0, 2});
   const Tensor lp = rnd({3, 3}, 13);

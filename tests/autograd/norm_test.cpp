@@ -95,5 +95,17 @@ TEST(LayerNormGrad, Gradgradcheck) {
   EXPECT_GRADCHECK(gradgradcheck(g, {noncontiguous(x).requires_grad_()}));
 }
 
+TEST(NormGrad, Float32GradientsMatchFloat64) {
+  const Tensor x = rnd({4, 3, 2}, 22, false), w = rnd({3}, 23, false), v = rnd({4, 3, 2}, 24, false);
+  auto grads = [&](DType dt, bool layer) {
+    Tensor xl = prim::clone(prim::to(x, dt)).requires_grad_(), wl = prim::clone(prim::to(w, dt)).requires_grad_();
+    Tensor y = layer ? layer_norm(xl, {2}) * prim::to(v, dt) : batch_norm(xl, wl, {}, {}, {}, true) * prim::to(v, dt);
+    backward(sum(y));
+    return xl.grad();
+  };
+  for (bool layer : {false, true})
+    EXPECT_TRUE(allclose(grads(DType::f32, layer), prim::to(grads(DType::f64, layer), DType::f32), 1e-4, 1e-5));
+}
+
 }  // namespace
 }  // namespace nabla

@@ -102,6 +102,9 @@ TEST(BatchNormPrim, NonContiguousInputMatchesContiguous) {
     auto a = prim::batch_norm(x, w, b, {}, {}, true);
     auto c = prim::batch_norm(xn, noncontiguous(w), b, {}, {}, true);
     EXPECT_TRUE(allclose(c.out, a.out, rtol_of(dt), rtol_of(dt)));
+    const Tensor rm = randn_of({4}, dt, 7), rv = prim::to(tensor<double>({0.5, 1.0, 2.0, 3.0}), dt);
+    EXPECT_TRUE(allclose(prim::batch_norm(xn, w, b, rm, rv, false).out, prim::batch_norm(x, w, b, rm, rv, false).out,
+                         rtol_of(dt), rtol_of(dt)));
   }
 }
 
