@@ -86,7 +86,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   }
   Tensor out = make_tensor(logits.shape(), logits.dtype(), logits.device());
   dispatch_float(logits.dtype(), op, [&]<class T>() {
-    const auto pw = pos_weight.defined() ? expand(pos_weight, logits.shape()).view<const T>() : kernels::View<const T>{};
+    kernels::View<const T> pw;  // absent: weight 1
+    if (pos_weight.defined()) pw = expand(pos_weight, logits.shape()).view<const T>();
     kernels::cpu::bce_with_logits<T>(out.view<T>(), logits.view<const T>(), targets.view<const T>(), pw);
   });
   return reduce_loss(out, reduction);

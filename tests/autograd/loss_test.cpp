@@ -84,7 +84,8 @@ TEST(CrossEntropyGrad, Gradcheck) {
 
 TEST(CrossEntropyGrad, Gradgradcheck) {
   const Tensor t = tensor<int64_t>({2, 0, 1});
-  EXPECT_GRADCHECK(gradgradcheck([&](const Tensor& x) { return cross_entropy(x, t, Reduction::sum); }, rnd({3, 3}, 10)));
+  EXPECT_GRADCHECK(
+      gradgradcheck([&](const Tensor& x) { return cross_entropy(x, t, Reduction::sum); }, rnd({3, 3}, 10)));
   EXPECT_GRADCHECK(gradgradcheck([&](const Tensor& x) { return cross_entropy(x, t, Reduction::none, 0.2); },
                                  noncontiguous(rnd({3, 3}, 11)).requires_grad_()));
   const Tensor ts = tensor<int64_t>({0, 2, 1, 1}, {2, 2});

@@ -128,7 +128,8 @@ TEST(CrossEntropyPrim, BadTargetsAreNamed) {
                           {"cross_entropy", "target 7", "index 1", "[0, 5)"}));
   EXPECT_TRUE(throws_with([&] { prim::cross_entropy(X, tensor<int64_t>({0, -1, 1})); }, {"target -1"}));
   EXPECT_TRUE(throws_with([&] { prim::cross_entropy(X, zeros({3})); }, {"cross_entropy", "i64"}));
-  EXPECT_TRUE(throws_with([&] { prim::cross_entropy(X, tensor<int64_t>({0, 1})); }, {"cross_entropy", "[3, 5]", "[2]"}));
+  EXPECT_TRUE(
+      throws_with([&] { prim::cross_entropy(X, tensor<int64_t>({0, 1})); }, {"cross_entropy", "[3, 5]", "[2]"}));
   EXPECT_TRUE(throws_with([&] { prim::nll_loss(X, tensor<int64_t>({0, 5, 1})); }, {"nll_loss", "target 5"}));
 }
 
