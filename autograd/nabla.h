@@ -1,5 +1,6 @@
 #pragma once
 // Everything a user of nabla's tensors and autograd needs, in one include.
+#include "autograd/dropout.h"
 #include "autograd/elementwise.h"
 #include "autograd/engine.h"
 #include "autograd/functional.h"
@@ -7,6 +8,8 @@
 #include "autograd/gradcheck.h"
 #include "autograd/index.h"
 #include "autograd/inplace.h"
+#include "autograd/loss.h"
+#include "autograd/norm.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
 #include "core/factory.h"

@@ -1,0 +1,117 @@
+// CPU normalisation kernels: one group per output statistic, groups split
+// across threads, each group's sums accumulated serially (deterministic).
+#include "kernels/norm.h"
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "kernels/cpu/loop.h"
+
+namespace nabla::kernels::cpu {
+
+namespace {
+template <class T>
+using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+
+// Calls f(offsets, strides, n) for every innermost row of L, serially, with
+// each operand's offsets starting from `base`.
+template <size_t N, class F>
+void walk(const Loop<N>& L, std::array<int64_t, N> off, F&& f) {
+  const int last = L.ndim - 1;
+  int64_t rows = 1;
+  for (int d = 0; d < last; ++d) rows *= L.size[d];
+  std::array<int64_t, N> st;
+  for (size_t k = 0; k < N; ++k) st[k] = L.stride[k][last];
+  int64_t idx[kMaxDims] = {};
+  for (int64_t r = 0; r < rows; ++r) {
+    f(off, st, L.size[last]);
+    for (int d = last - 1; d >= 0; --d) {  // odometer step over the outer dims
+      for (size_t k = 0; k < N; ++k) off[k] += L.stride[k][d];
+      if (++idx[d] < L.size[d]) break;
+      for (size_t k = 0; k < N; ++k) off[k] -= L.stride[k][d] * L.size[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// Offset of group i in a view whose first `kept` dims are the group dims.
+template <class V>
+int64_t group_offset(const V& v, const int64_t* sizes, int kept, int64_t i) {
+  int64_t off = 0;
+  for (int d = kept - 1; d >= 0; --d) {
+    off += (i % sizes[d]) * v.stride[d];
+    i /= sizes[d];
+  }
+  return off;
+}
+}  // namespace
+
+template <class T>
+void norm_forward(View<T> out, View<T> mean, View<T> rstd, View<T> var, View<const T> in,
+                  View<const T> weight, View<const T> bias, double eps) {
+  const int kept = mean.ndim;
+  const int nred = in.ndim - kept;
+  const int64_t groups = mean.numel();
+  int64_t count = 1;
+  for (int d = kept; d < in.ndim; ++d) count *= in.size[d];
+  static const int64_t zero[kMaxDims] = {};
+  const int64_t* wst = weight.data ? weight.stride + kept : zero;
+  const int64_t* bst = bias.data ? bias.stride + kept : zero;
+  const auto L = make_loop<4>(nred, in.size + kept, {in.stride + kept, out.stride + kept, wst, bst});
+
+#pragma omp parallel for if (groups > 1 && groups * count >= 2 * kParallelGrain) schedule(static)
+  for (int64_t g = 0; g < groups; ++g) {
+    const std::array<int64_t, 4> base{group_offset(in, in.size, kept, g), group_offset(out, in.size, kept, g),
+                                      weight.data ? group_offset(weight, in.size, kept, g) : 0,
+                                      bias.data ? group_offset(bias, in.size, kept, g) : 0};
+    Acc<T> s = 0;
+    walk(L, base, [&](const auto& o, const auto& st, int64_t n) {
+      const T* x = in.data + o[0];
+      for (int64_t i = 0; i < n; ++i) s += x[i * st[0]];
+    });
+    const Acc<T> m = s / static_cast<Acc<T>>(count);
+    Acc<T> ss = 0;
+    walk(L, base, [&](const auto& o, const auto& st, int64_t n) {
+      const T* x = in.data + o[0];
+      for (int64_t i = 0; i < n; ++i) {
+        const Acc<T> c = x[i * st[0]] - m;
+        ss += c * c;
+      }
+    });
+    const Acc<T> v = ss / static_cast<Acc<T>>(count);
+    const T mt = static_cast<T>(m);
+    const T r = static_cast<T>(Acc<T>(1) / std::sqrt(v + static_cast<Acc<T>>(eps)));
+    walk(L, base, [&](const auto& o, const auto& st, int64_t n) {
+      const T* x = in.data + o[0];
+      T* y = out.data + o[1];
+      const T* w = weight.data ? weight.data + o[2] : nullptr;
+      const T* b = bias.data ? bias.data + o[3] : nullptr;
+      for (int64_t i = 0; i < n; ++i) {
+        T h = (x[i * st[0]] - mt) * r;
+        if (w) h *= w[i * st[2]];
+        if (b) h += b[i * st[3]];
+        y[i * st[1]] = h;
+      }
+    });
+    mean.data[group_offset(mean, mean.size, kept, g)] = mt;
+    rstd.data[group_offset(rstd, mean.size, kept, g)] = r;
+    if (var.data) var.data[group_offset(var, mean.size, kept, g)] = static_cast<T>(v);
+  }
+}
+
+template <class T>
+void scale_shift(View<T> out, View<const T> in, View<const T> scale, View<const T> shift) {
+  map(out, [](T x, T a, T b) { return x * a + b; }, in, scale, shift);
+}
+
+#define NABLA_INSTANTIATE(T)                                                                          \
+  template void norm_forward<T>(View<T>, View<T>, View<T>, View<T>, View<const T>, View<const T>, \
+                                View<const T>, double);                                           \
+  template void scale_shift<T>(View<T>, View<const T>, View<const T>, View<const T>);
+NABLA_INSTANTIATE(float)
+NABLA_INSTANTIATE(double)
+#undef NABLA_INSTANTIATE
+
+}  // namespace nabla::kernels::cpu
