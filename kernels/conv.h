@@ -4,7 +4,7 @@
 // Notation: x [N, C_in, H, W], w [C_out, C_in/groups, kH, kW],
 // y [N, C_out, Ho, Wo] with
 //   y[n, o, i, j] = sum_{c, a, b} w[o, c, a, b] x[n, g C_in/groups + c, i sh - ph + a dh, j sw - pw + b dw]
-// (g = o / (C_out/groups); x is zero outside [0, H) x [0, W]).
+// (g = o / (C_out/groups); x is zero outside [0, H) x [0, W)).
 //
 // The three kernels are the three faces of that one bilinear map:
 //   conv2d_forward         y  = conv(x, w)                 (+ bias)
