@@ -1,5 +1,7 @@
 #include "core/conv.h"
 
+#include <omp.h>
+
 #include <functional>
 #include <string>
 
@@ -132,6 +134,19 @@ TEST(ConvPrim, EmptyBatchGivesEmptyOutput) {
   EXPECT_EQ(y.shape(), (Shape{0, 3, 3, 3}));
   EXPECT_EQ(prim::conv2d_weight(zeros({0, 2, 5, 5}), zeros({0, 3, 3, 3}), {3, 2, 3, 3}).shape(),
             (Shape{3, 2, 3, 3}));
+}
+
+TEST(ConvPrim, WeightGradientIsTheSameOnAnyThreadCount) {
+  const Tensor x = randn({16, 8, 12, 12}), g = randn({16, 16, 10, 10});
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = to_vector<float>(prim::conv2d_weight(x, g, {16, 8, 3, 3}));
+  omp_set_num_threads(3);
+  const auto three = to_vector<float>(prim::conv2d_weight(x, g, {16, 8, 3, 3}));
+  omp_set_num_threads(threads);
+  EXPECT_EQ(one, three);  // bitwise
+  EXPECT_TRUE(allclose(tensor<float>(one, {16, 8, 3, 3}), testing::naive_conv2d_weight(x, g, {16, 8, 3, 3}, {}),
+                       1e-4, 1e-3));
 }
 
 // Runs f, expecting std::invalid_argument whose message contains `needle`.
