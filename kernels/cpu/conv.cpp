@@ -5,7 +5,8 @@
 // gradient W_g' = sum_n G_ng col_ng^T.
 //
 // Forward and input gradient split the batch across OpenMP threads (each
-// thread owns its column buffer; Eigen then runs single-threaded inside).
+// thread owns its column buffer; Eigen runs single-threaded inside; for a
+// batch of one the region is off and Eigen may thread the one GEMM itself).
 // The weight gradient sums over the batch: threads take fixed chunks of the
 // batch, each gathering a few images into one wide column matrix per GEMM.
 #include <Eigen/Core>
