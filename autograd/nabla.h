@@ -1,5 +1,6 @@
 #pragma once
 // Everything a user of nabla's tensors and autograd needs, in one include.
+#include "autograd/conv.h"
 #include "autograd/dropout.h"
 #include "autograd/elementwise.h"
 #include "autograd/engine.h"

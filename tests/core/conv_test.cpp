@@ -1,0 +1,202 @@
+#include "core/conv.h"
+
+#include <omp.h>
+
+#include <functional>
+#include <string>
+
+#include "tests/core/conv_reference.h"
+#include "tests/testing.h"
+
+namespace nabla {
+namespace {
+
+using testing::allclose;
+
+// x [N, C_in, H, W] and a weight [kernel_dims] under params p.
+struct Case {
+  Shape x, w;
+  Conv2dParams p;
+};
+
+// Conv weights are [C_out, C_in/groups, kH, kW].
+const Case kConvCases[] = {
+    {{2, 3, 7, 7}, {4, 3, 3, 3}, {}},
+    {{1, 1, 5, 6}, {1, 1, 3, 2}, {.stride = {2, 2}}},
+    {{2, 4, 8, 7}, {6, 2, 3, 3}, {.stride = {2, 1}, .padding = {1, 2}, .groups = 2}},
+    {{2, 4, 9, 9}, {4, 1, 3, 3}, {.padding = {2, 2}, .dilation = {2, 2}, .groups = 4}},  // depthwise
+    {{3, 2, 6, 5}, {3, 2, 2, 3}, {.stride = {2, 2}, .padding = {1, 0}, .dilation = {1, 2}}},
+    {{1, 6, 5, 5}, {3, 2, 1, 1}, {.groups = 3}},
+    {{2, 2, 4, 4}, {2, 2, 5, 5}, {.padding = {2, 2}}},
+};
+
+// Transposed weights are [C_in, C_out/groups, kH, kW].
+const Case kTransposeCases[] = {
+    {{2, 3, 4, 4}, {3, 2, 3, 3}, {}},
+    {{1, 1, 3, 5}, {1, 1, 3, 3}, {.stride = {2, 2}, .padding = {1, 1}, .output_padding = {1, 1}}},
+    {{2, 4, 3, 4}, {4, 3, 4, 4}, {.stride = {2, 2}, .padding = {1, 1}, .groups = 2}},
+    {{2, 4, 5, 5}, {4, 1, 3, 3}, {.stride = {2, 1}, .padding = {2, 0}, .dilation = {2, 1}, .groups = 4, .output_padding = {1, 0}}},
+    {{1, 2, 4, 3}, {2, 3, 3, 2}, {.dilation = {2, 2}, .output_padding = {1, 1}}},  // output_padding >= stride
+    {{3, 2, 3, 3}, {2, 2, 2, 2}, {.stride = {3, 2}, .padding = {0, 1}, .output_padding = {2, 1}}},
+};
+
+double rtol(DType t) { return t == DType::f32 ? 1e-4 : 1e-10; }
+double atol(DType t) { return t == DType::f32 ? 2e-4 : 1e-10; }
+
+// x sliced out of a buffer twice as wide: a strided (non-contiguous) view.
+Tensor strided(const Tensor& x) {
+  Shape big = x.shape();
+  big[3] *= 2;
+  Tensor buf = zeros(big, Options::like(x));
+  Tensor v = prim::slice(buf, 3, 0, big[3], 2);
+  prim::copy_(v, x);
+  return v;
+}
+
+using Layout = std::function<Tensor(const Tensor&)>;
+const std::pair<const char*, Layout> kLayouts[] = {
+    {"contiguous", [](const Tensor& t) { return t; }},
+    {"transposed", [](const Tensor& t) { return testing::noncontiguous(t); }},
+    {"strided", strided},
+};
+
+TEST(ConvPrim, Conv2dMatchesDirectLoops) {
+  for (DType dt : {DType::f32, DType::f64})
+    for (const Case& c : kConvCases) {
+      const Tensor x = randn(c.x, dt), w = randn(c.w, dt), b = randn({c.w[0]}, dt);
+      for (bool with_bias : {false, true}) {
+        const Tensor bias = with_bias ? b : Tensor();
+        const Tensor ref = testing::naive_conv2d(x, w, bias, c.p);
+        for (const auto& [name, layout] : kLayouts) {
+          const Tensor y = prim::conv2d(layout(x), layout(w), bias, c.p);
+          EXPECT_EQ(y.dtype(), dt);
+          EXPECT_TRUE(allclose(y, ref, rtol(dt), atol(dt)))
+              << describe(x) << " " << describe(w) << " " << name;
+        }
+      }
+    }
+}
+
+TEST(ConvPrim, ConvTranspose2dMatchesDirectLoops) {
+  for (DType dt : {DType::f32, DType::f64})
+    for (const Case& c : kTransposeCases) {
+      const Tensor x = randn(c.x, dt), w = randn(c.w, dt), b = randn({c.w[1] * c.p.groups}, dt);
+      for (bool with_bias : {false, true}) {
+        const Tensor bias = with_bias ? b : Tensor();
+        const Tensor ref = testing::naive_conv_transpose2d(x, w, bias, c.p);
+        for (const auto& [name, layout] : kLayouts) {
+          const Tensor y = prim::conv_transpose2d(layout(x), layout(w), bias, c.p);
+          EXPECT_TRUE(allclose(y, ref, rtol(dt), atol(dt)))
+              << describe(x) << " " << describe(w) << " " << name;
+        }
+      }
+    }
+}
+
+TEST(ConvPrim, Conv2dWeightMatchesDirectLoops) {
+  for (DType dt : {DType::f32, DType::f64})
+    for (const Case& c : kConvCases) {
+      const Tensor x = randn(c.x, dt);
+      const Shape ys = prim::conv2d(x, zeros(c.w, dt), {}, c.p).shape();
+      const Tensor g = randn(ys, dt);
+      const Tensor ref = testing::naive_conv2d_weight(x, g, c.w, c.p);
+      for (const auto& [name, layout] : kLayouts) {
+        const Tensor gw = prim::conv2d_weight(layout(x), layout(g), c.w, c.p);
+        EXPECT_TRUE(allclose(gw, ref, rtol(dt), 10 * atol(dt)))
+            << describe(x) << " " << str(c.w) << " " << name;
+      }
+    }
+}
+
+// The DCGAN-28 layers (k4 s2 p1) on a batch of 2, f32: shapes and values.
+TEST(ConvPrim, DcganLayers) {
+  const Conv2dParams p{.stride = {2, 2}, .padding = {1, 1}};
+  const Case conv[] = {{{2, 1, 28, 28}, {64, 1, 4, 4}, p}, {{2, 64, 14, 14}, {128, 64, 4, 4}, p}};
+  const Shape conv_out[] = {{2, 64, 14, 14}, {2, 128, 7, 7}};
+  for (int i = 0; i < 2; ++i) {
+    const Tensor x = randn(conv[i].x), w = randn(conv[i].w), b = randn({conv[i].w[0]});
+    const Tensor y = prim::conv2d(x, w, b, p);
+    EXPECT_EQ(y.shape(), conv_out[i]);
+    EXPECT_TRUE(allclose(y, testing::naive_conv2d(x, w, b, p), 1e-4, 2e-4));
+  }
+  const Case up[] = {{{2, 128, 7, 7}, {128, 64, 4, 4}, p}, {{2, 64, 14, 14}, {64, 1, 4, 4}, p}};
+  const Shape up_out[] = {{2, 64, 14, 14}, {2, 1, 28, 28}};
+  for (int i = 0; i < 2; ++i) {
+    const Tensor x = randn(up[i].x), w = randn(up[i].w), b = randn({up[i].w[1]});
+    const Tensor y = prim::conv_transpose2d(x, w, b, p);
+    EXPECT_EQ(y.shape(), up_out[i]);
+    EXPECT_TRUE(allclose(y, testing::naive_conv_transpose2d(x, w, b, p), 1e-4, 2e-4));
+  }
+}
+
+TEST(ConvPrim, EmptyBatchGivesEmptyOutput) {
+  const Tensor y = prim::conv2d(zeros({0, 2, 5, 5}), ones({3, 2, 3, 3}), ones({3}), {});
+  EXPECT_EQ(y.shape(), (Shape{0, 3, 3, 3}));
+  EXPECT_EQ(prim::conv2d_weight(zeros({0, 2, 5, 5}), zeros({0, 3, 3, 3}), {3, 2, 3, 3}).shape(),
+            (Shape{3, 2, 3, 3}));
+}
+
+TEST(ConvPrim, WeightGradientIsTheSameOnAnyThreadCount) {
+  const Tensor x = randn({16, 8, 12, 12}), g = randn({16, 16, 10, 10});
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = to_vector<float>(prim::conv2d_weight(x, g, {16, 8, 3, 3}));
+  omp_set_num_threads(3);
+  const auto three = to_vector<float>(prim::conv2d_weight(x, g, {16, 8, 3, 3}));
+  omp_set_num_threads(threads);
+  EXPECT_EQ(one, three);  // bitwise
+  EXPECT_TRUE(allclose(tensor<float>(one, {16, 8, 3, 3}), testing::naive_conv2d_weight(x, g, {16, 8, 3, 3}, {}),
+                       1e-4, 1e-3));
+}
+
+// Runs f, expecting std::invalid_argument whose message contains `needle`.
+void expect_invalid(const std::function<void()>& f, const std::string& needle) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception; expected one containing: " << needle;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+TEST(ConvPrim, BadShapesNameTheOp) {
+  const Tensor w = zeros({4, 3, 3, 3});
+  expect_invalid([&] { prim::conv2d(zeros({3, 28, 28}), w, {}); },
+                 "conv2d: expected input with 4 dims [N, C, H, W], got f32[3, 28, 28]");
+  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), zeros({4, 3, 3}), {}); }, "conv2d: expected weight with 4 dims");
+  expect_invalid([&] { prim::conv2d(zeros({2, 2, 8, 8}), w, {}); },
+                 "conv2d: input f32[2, 2, 8, 8] has 2 channels, but weight f32[4, 3, 3, 3] with groups=1 expects 3");
+  expect_invalid([&] { prim::conv2d(zeros({2, 6, 8, 8}), zeros({3, 3, 3, 3}), {}, {.groups = 2}); },
+                 "conv2d: weight's output channels (3) is not divisible by groups (2)");
+  expect_invalid([&] { prim::conv2d(zeros({1, 3, 2, 8}), w, {}); }, "conv2d: output size would be");
+  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), w, zeros({3})); }, "conv2d: expected bias of shape [4]");
+  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), w, {}, {.stride = {0, 1}}); },
+                 "conv2d: expected stride >= 1, got {0, 1}");
+  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), w, {}, {.output_padding = {1, 1}}); },
+                 "conv2d: output_padding applies to conv_transpose2d only");
+  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}, DType::f64), w, {}); }, "conv2d: expected tensors of one dtype");
+  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}, DType::i64), zeros({4, 3, 3, 3}, DType::i64), {}); },
+                 "conv2d: expected a floating dtype");
+}
+
+TEST(ConvPrim, BadTransposeAndWeightShapesNameTheOp) {
+  expect_invalid(
+      [] { prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), {}, {.stride = {2, 2}, .output_padding = {2, 2}}); },
+      "conv_transpose2d: output_padding {2, 2} must be smaller than stride {2, 2} or dilation {1, 1}");
+  expect_invalid([] { prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({4, 2, 3, 3}), {}); },
+                 "conv_transpose2d: input f32[1, 3, 5, 5] has 3 channels, but weight f32[4, 2, 3, 3] expects 4");
+  expect_invalid([] { prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({3, 2, 3, 3}), {}, {.groups = 2}); },
+                 "conv_transpose2d: input channels (3) is not divisible by groups (2)");
+  expect_invalid([] { prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), zeros({3}), {.groups = 2}); },
+                 "conv_transpose2d: expected bias of shape [4]");
+  expect_invalid([] { prim::conv_transpose2d(zeros({1, 4, 1, 1}), zeros({4, 2, 3, 3}), {}, {.padding = {2, 2}}); },
+                 "conv_transpose2d: output size would be [-1, -1]");
+  expect_invalid([] { prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 5, 6}), {4, 3, 3, 3}); },
+                 "conv2d_weight: input f32[2, 3, 8, 8] and weight_shape [4, 3, 3, 3] with groups=1 expect grad_out "
+                 "of shape [2, 4, 6, 6], got f32[2, 4, 5, 6]");
+  expect_invalid([] { prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 6, 6}), {4, 3, 3}); },
+                 "conv2d_weight: expected weight_shape");
+}
+
+}  // namespace
+}  // namespace nabla
