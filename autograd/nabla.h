@@ -5,6 +5,7 @@
 #include "autograd/functional.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
+#include "autograd/linalg.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
 #include "core/factory.h"

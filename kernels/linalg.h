@@ -1,0 +1,17 @@
+#pragma once
+// Matrix products on strided views.
+//
+// matmul: out[..., m, n] = a[..., m, k] @ b[..., k, n] for every index of the
+// leading (batch) dims, which all three views share; a broadcast batch dim has
+// stride 0 in a or b. Each matrix goes to Eigen's GEMM as a Map: a row-major
+// layout (unit column stride) or a column-major one (unit row stride, e.g. a
+// transposed view) is used in place; any other layout is copied first.
+// `out` is overwritten, never accumulated into.
+#include "kernels/view.h"
+
+namespace nabla::kernels::cpu {
+
+template <class T>
+void matmul(View<T> out, View<const T> a, View<const T> b);
+
+}  // namespace nabla::kernels::cpu

@@ -1,0 +1,46 @@
+// kernels::cpu::matmul on raw buffers, for the output layouts the front-end
+// never makes (column-major and strided outputs).
+#include "kernels/linalg.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace nabla::kernels {
+namespace {
+
+template <class T>
+View<T> matrix(T* p, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+  View<T> v;
+  v.data = p;
+  v.ndim = 2;
+  v.size[0] = rows, v.size[1] = cols;
+  v.stride[0] = rs, v.stride[1] = cs;
+  return v;
+}
+
+// a = [[1, 2, 3], [4, 5, 6]], b = [[1, 0], [0, 1], [1, 1]]: a b = [[4, 5], [10, 11]].
+void check_layout(int64_t rs, int64_t cs, int64_t buffer) {
+  std::vector<double> a = {1, 2, 3, 4, 5, 6}, b = {1, 0, 0, 1, 1, 1}, out(buffer, -1.0);
+  cpu::matmul<double>(matrix(out.data(), 2, 2, rs, cs), matrix<double>(a.data(), 2, 3, 3, 1).as_const(),
+                      matrix<double>(b.data(), 3, 2, 2, 1).as_const());
+  EXPECT_EQ(out[0], 4);
+  EXPECT_EQ(out[cs], 5);
+  EXPECT_EQ(out[rs], 10);
+  EXPECT_EQ(out[rs + cs], 11);
+}
+
+TEST(LinalgKernel, RowMajorOutput) { check_layout(2, 1, 4); }
+TEST(LinalgKernel, ColumnMajorOutput) { check_layout(1, 2, 4); }
+TEST(LinalgKernel, StridedOutput) { check_layout(6, 2, 12); }
+
+TEST(LinalgKernel, ColumnMajorOperandsUsedInPlace) {
+  // a^T stored row-major is a column-major a.
+  std::vector<float> at = {1, 4, 2, 5, 3, 6}, b = {1, 0, 0, 1, 1, 1}, out(4);
+  cpu::matmul<float>(matrix(out.data(), 2, 2, 2, 1), matrix<float>(at.data(), 2, 3, 1, 2).as_const(),
+                     matrix<float>(b.data(), 3, 2, 2, 1).as_const());
+  EXPECT_EQ(out, (std::vector<float>{4, 5, 10, 11}));
+}
+
+}  // namespace
+}  // namespace nabla::kernels
