@@ -6,6 +6,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
 #include "autograd/linalg.h"
+#include "autograd/pool.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
 #include "core/factory.h"
