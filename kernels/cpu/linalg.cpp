@@ -1,12 +1,16 @@
 // GEMM over strided, batched views with Eigen (see kernels/linalg.h).
 //
-// Threading: one large product uses Eigen's own OpenMP-parallel GEMM; a batch
-// of products is split across OpenMP threads, one product per thread at a
-// time (Eigen then runs serially inside the parallel region). Either way the
-// reduction order of each output element does not depend on the thread count.
+// Each product is cut into fixed 128 x 128 output tiles, and every tile runs
+// Eigen's sequential GEMM kernel (general_matrix_matrix_product, the routine
+// behind Eigen's operator* and its BLAS) with the full inner dimension. The
+// tiles of all batch entries are split across OpenMP threads. Eigen's own
+// threaded GEMM is not used: it re-blocks the inner dimension by thread
+// count, which changes the rounding, while here each output element's sum
+// depends only on k, so results are the same for any number of threads.
 #include "kernels/linalg.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -14,87 +18,129 @@ namespace nabla::kernels::cpu {
 
 namespace {
 
-template <class T, int Order>
-using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Order>;
-template <class T, int Order>
-using ConstMap = Eigen::Map<const Mat<T, Order>, Eigen::Unaligned, Eigen::OuterStride<>>;
-template <class T, int Order>
-using MutMap = Eigen::Map<Mat<T, Order>, Eigen::Unaligned, Eigen::OuterStride<>>;
+constexpr int64_t kTile = 128;  // output tile edge, in elements
 
-// How a rows x cols matrix with strides (rs, cs) can be handed to Eigen.
+// A matrix layout Eigen's kernel takes in place: row- or column-major with
+// leading dimension ld.
 struct Layout {
-  enum Kind { row_major, col_major, strided } kind;
-  int64_t outer;  // Eigen's outer stride for the two mapped kinds
+  bool expressible = false;
+  bool row_major = true;
+  int64_t ld = 1;
 };
 
 Layout layout_of(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
   // A size-1 dim may carry any stride; it is never stepped along.
-  if ((cols == 1 || cs == 1) && (rows == 1 || rs >= cols)) return {Layout::row_major, rows == 1 ? cols : rs};
-  if ((rows == 1 || rs == 1) && (cols == 1 || cs >= rows)) return {Layout::col_major, cols == 1 ? rows : cs};
-  return {Layout::strided, 0};
+  if ((cols == 1 || cs == 1) && (rows == 1 || rs >= cols)) return {true, true, rows == 1 ? std::max<int64_t>(cols, 1) : rs};
+  if ((rows == 1 || rs == 1) && (cols == 1 || cs >= rows)) return {true, false, cols == 1 ? std::max<int64_t>(rows, 1) : cs};
+  return {};
 }
 
-// A matrix operand: a row-major or column-major map, or a packed copy.
 template <class T>
-struct Operand {
-  Layout layout;
-  const T* data;
-  int64_t rows, cols;
-  std::vector<T> packed;  // row-major copy when the strides are not expressible
+Layout matrix_layout(const View<T>& v) {
+  const int r = v.ndim - 2;
+  return layout_of(v.size[r], v.size[r + 1], v.stride[r], v.stride[r + 1]);
+}
 
-  Operand(const T* p, int64_t r, int64_t c, int64_t rs, int64_t cs) : data(p), rows(r), cols(c) {
-    layout = layout_of(r, c, rs, cs);
-    if (layout.kind != Layout::strided) return;
-    packed.resize(static_cast<size_t>(r * c));
-    for (int64_t i = 0; i < r; ++i)
-      for (int64_t j = 0; j < c; ++j) packed[i * c + j] = p[i * rs + j * cs];
-    data = packed.data();
-    layout = {Layout::row_major, c};
+// A contiguous copy of v (stride-0 batch dims stay broadcast) in `buffer`.
+template <class T>
+View<const T> pack(const View<const T>& v, std::vector<T>& buffer) {
+  View<T> dst;
+  dst.ndim = v.ndim;
+  int64_t n = 1;
+  for (int d = v.ndim - 1; d >= 0; --d) {
+    const bool broadcast = v.stride[d] == 0 && d < v.ndim - 2;
+    dst.size[d] = v.size[d];
+    dst.stride[d] = broadcast ? 0 : n;
+    if (!broadcast) n *= v.size[d];
   }
-  template <int Order>
-  ConstMap<T, Order> map() const {
-    return ConstMap<T, Order>(data, rows, cols, Eigen::OuterStride<>(layout.outer));
+  buffer.resize(static_cast<size_t>(n));
+  dst.data = buffer.data();
+  const int64_t total = v.numel();
+  for (int64_t i = 0; i < total; ++i) {  // odometer over v's elements
+    int64_t src = 0, out = 0, rest = i;
+    for (int d = v.ndim - 1; d >= 0; --d) {
+      const int64_t j = rest % v.size[d];
+      rest /= v.size[d];
+      src += j * v.stride[d];
+      out += j * dst.stride[d];
+    }
+    dst.data[out] = v.data[src];
   }
-};
+  return dst.as_const();
+}
 
-// dst = a @ b for Eigen expressions of any storage order.
-template <class Dst, class T>
-void gemm_into(Dst&& dst, const Operand<T>& a, const Operand<T>& b) {
+// c += a b for an m x n tile, all three in the given storage orders.
+template <class T, int AOrder, int BOrder, int COrder>
+void gemm_tile(int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b, int64_t ldb, T* c, int64_t ldc) {
+  using Eigen::Dynamic;
+  using Eigen::Index;
+  Eigen::internal::gemm_blocking_space<COrder, T, T, Dynamic, Dynamic, Dynamic> blocking(m, n, k, 1, true);
+  Eigen::internal::general_matrix_matrix_product<Index, T, AOrder, false, T, BOrder, false, COrder, 1>::run(
+      m, n, k, a, lda, b, ldb, c, 1, ldc, T(1), blocking, nullptr);
+}
+
+template <class T>
+using TileFn = void (*)(int64_t, int64_t, int64_t, const T*, int64_t, const T*, int64_t, T*, int64_t);
+
+// The tile kernel for the three layouts.
+template <class T>
+TileFn<T> pick_tile_kernel(bool a_row, bool b_row, bool c_row) {
   constexpr int R = Eigen::RowMajor, C = Eigen::ColMajor;
-  const bool ar = a.layout.kind == Layout::row_major, br = b.layout.kind == Layout::row_major;
-  if (ar && br) dst.noalias() = a.template map<R>() * b.template map<R>();
-  else if (ar) dst.noalias() = a.template map<R>() * b.template map<C>();
-  else if (br) dst.noalias() = a.template map<C>() * b.template map<R>();
-  else dst.noalias() = a.template map<C>() * b.template map<C>();
-}
-
-// One product out = a @ b on 2-D strided matrices.
-template <class T>
-void gemm(T* out, int64_t m, int64_t n, int64_t ors, int64_t ocs, const Operand<T>& a, const Operand<T>& b) {
-  const Layout lo = layout_of(m, n, ors, ocs);
-  if (lo.kind == Layout::row_major) {
-    gemm_into(MutMap<T, Eigen::RowMajor>(out, m, n, Eigen::OuterStride<>(lo.outer)), a, b);
-  } else if (lo.kind == Layout::col_major) {
-    gemm_into(MutMap<T, Eigen::ColMajor>(out, m, n, Eigen::OuterStride<>(lo.outer)), a, b);
-  } else {
-    Mat<T, Eigen::RowMajor> tmp(m, n);
-    gemm_into(tmp, a, b);
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) out[i * ors + j * ocs] = tmp(i, j);
+  const int key = (a_row ? 4 : 0) | (b_row ? 2 : 0) | (c_row ? 1 : 0);
+  switch (key) {
+    case 0: return gemm_tile<T, C, C, C>;
+    case 1: return gemm_tile<T, C, C, R>;
+    case 2: return gemm_tile<T, C, R, C>;
+    case 3: return gemm_tile<T, C, R, R>;
+    case 4: return gemm_tile<T, R, C, C>;
+    case 5: return gemm_tile<T, R, C, R>;
+    case 6: return gemm_tile<T, R, R, C>;
+    default: return gemm_tile<T, R, R, R>;
   }
 }
 
-// Element offsets of batch index `flat` in each of the three views.
+// Element offset of batch entry `flat` in view v (batch dims are the first nb).
 template <class T>
-void batch_offsets(int64_t flat, int nb, const View<T>& out, const View<const T>& a, const View<const T>& b,
-                   int64_t& oo, int64_t& ao, int64_t& bo) {
-  oo = ao = bo = 0;
+int64_t batch_offset(const View<T>& v, const View<T>& shape_of, int nb, int64_t flat) {
+  int64_t off = 0;
   for (int d = nb - 1; d >= 0; --d) {
-    const int64_t i = flat % out.size[d];
-    flat /= out.size[d];
-    oo += i * out.stride[d];
-    ao += i * a.stride[d];
-    bo += i * b.stride[d];
+    off += (flat % shape_of.size[d]) * v.stride[d];
+    flat /= shape_of.size[d];
+  }
+  return off;
+}
+
+// out = a @ b where out has an expressible layout (a and b any).
+template <class T>
+void matmul_into(View<T> out, View<const T> a, View<const T> b) {
+  const int nb = out.ndim - 2;
+  const int64_t m = out.size[nb], n = out.size[nb + 1], k = a.size[nb + 1];
+  int64_t batch = 1;
+  for (int d = 0; d < nb; ++d) batch *= out.size[d];
+
+  std::vector<T> a_buf, b_buf;
+  Layout la = matrix_layout(a), lb = matrix_layout(b);
+  if (!la.expressible) a = pack(a, a_buf), la = matrix_layout(a);
+  if (!lb.expressible) b = pack(b, b_buf), lb = matrix_layout(b);
+  const Layout lo = matrix_layout(out);
+  const TileFn<T> tile = pick_tile_kernel<T>(la.row_major, lb.row_major, lo.row_major);
+  View<const T> shape = out.as_const();
+
+  const int64_t row_tiles = (m + kTile - 1) / kTile, col_tiles = (n + kTile - 1) / kTile;
+  const int64_t tiles = batch * row_tiles * col_tiles;
+  const bool parallel = tiles > 1 && batch * m * n * k >= (int64_t(1) << 18);
+#pragma omp parallel for if (parallel) schedule(static)
+  for (int64_t t = 0; t < tiles; ++t) {
+    const int64_t i = t / (row_tiles * col_tiles);
+    const int64_t r0 = (t / col_tiles) % row_tiles * kTile, c0 = t % col_tiles * kTile;
+    const int64_t rows = std::min(kTile, m - r0), cols = std::min(kTile, n - c0);
+    T* o = out.data + batch_offset(out.as_const(), shape, nb, i) + r0 * out.stride[nb] + c0 * out.stride[nb + 1];
+    for (int64_t r = 0; r < rows; ++r)  // the kernel accumulates into its output
+      for (int64_t c = 0; c < cols; ++c) o[r * out.stride[nb] + c * out.stride[nb + 1]] = T(0);
+    if (k == 0) continue;
+    const T* pa = a.data + batch_offset(a, shape, nb, i) + r0 * a.stride[nb];
+    const T* pb = b.data + batch_offset(b, shape, nb, i) + c0 * b.stride[nb + 1];
+    tile(rows, cols, k, pa, la.ld, pb, lb.ld, o, lo.ld);
   }
 }
 
@@ -102,30 +148,22 @@ void batch_offsets(int64_t flat, int nb, const View<T>& out, const View<const T>
 
 template <class T>
 void matmul(View<T> out, View<const T> a, View<const T> b) {
-  const int nb = out.ndim - 2;
-  const int64_t m = out.size[nb], n = out.size[nb + 1], k = a.size[nb + 1];
-  int64_t batch = 1;
-  for (int d = 0; d < nb; ++d) batch *= out.size[d];
-  if (batch == 0 || m == 0 || n == 0) return;
-
-  auto one = [&](int64_t i) {
-    int64_t oo, ao, bo;
-    batch_offsets(i, nb, out, a, b, oo, ao, bo);
-    T* o = out.data + oo;
-    if (k == 0) {
-      for (int64_t r = 0; r < m; ++r)
-        for (int64_t c = 0; c < n; ++c) o[r * out.stride[nb] + c * out.stride[nb + 1]] = T(0);
-      return;
+  if (out.numel() == 0) return;
+  if (matrix_layout(out).expressible) return matmul_into(out, a, b);
+  // An output Eigen cannot write in place: compute contiguously, then scatter.
+  View<T> tmp = out;
+  std::vector<T> buffer(static_cast<size_t>(out.numel()));
+  tmp.data = buffer.data();
+  for (int64_t d = out.ndim - 1, s = 1; d >= 0; --d) tmp.stride[d] = s, s *= out.size[d];
+  matmul_into(tmp, a, b);
+  for (int64_t i = 0; i < out.numel(); ++i) {
+    int64_t dst = 0, rest = i;
+    for (int d = out.ndim - 1; d >= 0; --d) {
+      dst += (rest % out.size[d]) * out.stride[d];
+      rest /= out.size[d];
     }
-    const Operand<T> A(a.data + ao, m, k, a.stride[nb], a.stride[nb + 1]);
-    const Operand<T> B(b.data + bo, k, n, b.stride[nb], b.stride[nb + 1]);
-    gemm(o, m, n, out.stride[nb], out.stride[nb + 1], A, B);
-  };
-
-  // Split a batch across threads once there is enough work to share.
-  const bool parallel = batch > 1 && batch * m * n * k >= (int64_t(1) << 18);
-#pragma omp parallel for if (parallel) schedule(static)
-  for (int64_t i = 0; i < batch; ++i) one(i);
+    out.data[dst] = buffer[i];
+  }
 }
 
 template void matmul<float>(View<float>, View<const float>, View<const float>);
