@@ -1,6 +1,8 @@
 // prim::matmul / bmm / outer against triple loops in double.
 #include "core/linalg.h"
 
+#include <omp.h>
+
 #include <string>
 #include <vector>
 
@@ -95,6 +97,19 @@ TEST(Linalg, MatmulOfStridedAndBroadcastMatrices) {
   EXPECT_TRUE(allclose(prim::matmul(rows, b), naive_matmul(prim::contiguous(rows), b), 1e-10, 1e-10));
   const Tensor bb = prim::expand(b, {2, 6, 4});
   EXPECT_TRUE(allclose(prim::matmul(a, bb), want, 1e-10, 1e-10));
+}
+
+TEST(Linalg, SameBitsForAnyThreadCount) {
+  // A size at which Eigen's own threaded GEMM would re-block k by thread count.
+  Generator gen(11);
+  const Tensor a = randn({700, 900}, DType::f32, &gen), b = randn({900, 800}, DType::f32, &gen);
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const auto one = to_vector<float>(prim::matmul(a, b));
+  omp_set_num_threads(2);
+  const auto two = to_vector<float>(prim::matmul(a, b));
+  omp_set_num_threads(threads);
+  EXPECT_TRUE(one == two);
 }
 
 TEST(Linalg, DotIsZeroDimensional) {
