@@ -3,6 +3,10 @@
 //
 //   ./build/bench/linalg_bench --benchmark_min_time=0.1
 //
+// The reference is Eigen's operator*, threaded by Eigen itself; nabla runs
+// Eigen's sequential kernel on fixed output tiles (kernels/cpu/linalg.cpp).
+// On a shared machine OMP_NUM_THREADS=1 gives the steadier comparison.
+//
 // Shapes: square 256, 512, 1024, and 64x784x256 (an MLP layer on a batch of
 // 64 flattened 28x28 images). The *_bt variants take b as the transposed view
 // of a row-major [n, k] matrix, the layout of x @ W^T in a linear layer.

@@ -100,7 +100,8 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
 
 Tensor outer(const Tensor& a, const Tensor& b) {
   check_operands("outer", a, b);
-  if (a.dim() != 1 || b.dim() != 1) throw_invalid("outer", "expected two 1-D tensors, got " + describe(a) + " and " + describe(b));
+  if (a.dim() != 1 || b.dim() != 1)
+    throw_invalid("outer", "expected two 1-D tensors, got " + describe(a) + " and " + describe(b));
   return run_matmul("outer", unsqueeze(a, 1), unsqueeze(b, 0));
 }
 

@@ -51,8 +51,9 @@ Pool2d resolve(const char* op, const Tensor& x, Size2 kernel, Size2 stride, Size
     throw_invalid(op, "padding " + str(padding) + " must be non-negative and at most half the kernel " + str(span));
   const int64_t H = x.shape()[x.dim() - 2], W = x.shape()[x.dim() - 1];
   if (H + 2 * padding.h < span.h || W + 2 * padding.w < span.w)
-    throw_invalid(op, "kernel " + str(span) + " is larger than the padded input " + std::to_string(H + 2 * padding.h) +
-                          "x" + std::to_string(W + 2 * padding.w) + " of " + describe(x) + " (padding " + str(padding) + ")");
+    throw_invalid(op, "kernel " + str(span) + " is larger than the padded input " +
+                          std::to_string(H + 2 * padding.h) + "x" + std::to_string(W + 2 * padding.w) + " of " +
+                          describe(x) + " (padding " + str(padding) + ")");
   return {kernel.h, kernel.w, stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w};
 }
 

@@ -30,8 +30,10 @@ struct Layout {
 
 Layout layout_of(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
   // A size-1 dim may carry any stride; it is never stepped along.
-  if ((cols == 1 || cs == 1) && (rows == 1 || rs >= cols)) return {true, true, rows == 1 ? std::max<int64_t>(cols, 1) : rs};
-  if ((rows == 1 || rs == 1) && (cols == 1 || cs >= rows)) return {true, false, cols == 1 ? std::max<int64_t>(rows, 1) : cs};
+  if ((cols == 1 || cs == 1) && (rows == 1 || rs >= cols))
+    return {true, true, rows == 1 ? std::max<int64_t>(cols, 1) : rs};
+  if ((rows == 1 || rs == 1) && (cols == 1 || cs >= rows))
+    return {true, false, cols == 1 ? std::max<int64_t>(rows, 1) : cs};
   return {};
 }
 
