@@ -3,10 +3,11 @@
 //
 // matmul: out[..., m, n] = a[..., m, k] @ b[..., k, n] for every index of the
 // leading (batch) dims, which all three views share; a broadcast batch dim has
-// stride 0 in a or b. Each matrix goes to Eigen's GEMM as a Map: a row-major
-// layout (unit column stride) or a column-major one (unit row stride, e.g. a
-// transposed view) is used in place; any other layout is copied first.
-// `out` is overwritten, never accumulated into.
+// stride 0 in a or b. Each matrix goes to Eigen's GEMM kernel in place when
+// it is row-major (unit column stride) or column-major (unit row stride, e.g.
+// a transposed view); any other layout is copied first. `out` is
+// overwritten, never accumulated into. Results do not depend on the number
+// of threads.
 #include "kernels/view.h"
 
 namespace nabla::kernels::cpu {

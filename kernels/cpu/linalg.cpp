@@ -18,7 +18,8 @@ namespace nabla::kernels::cpu {
 
 namespace {
 
-constexpr int64_t kTile = 128;  // output tile edge, in elements
+constexpr int64_t kTile = 128;   // output tile edge, in elements
+constexpr int64_t kSmall = 64;    // m n k up to which a plain loop beats the GEMM kernel (measured)
 
 // A matrix layout Eigen's kernel takes in place: row- or column-major with
 // leading dimension ld.
@@ -101,6 +102,31 @@ TileFn<T> pick_tile_kernel(bool a_row, bool b_row, bool c_row) {
   }
 }
 
+// A strided matrix: element (i, j) at p[i * rs + j * cs].
+template <class T>
+struct Strided {
+  T* p;
+  int64_t rs, cs;
+};
+
+// o = a b by a plain loop (summing over l in order) for small products.
+template <class T>
+void small_product(Strided<T> o, Strided<const T> a, Strided<const T> b, int64_t m, int64_t n, int64_t k) {
+  for (int64_t i = 0; i < m; ++i) {
+    T* row = o.p + i * o.rs;
+    for (int64_t j = 0; j < n; ++j) row[j * o.cs] = T(0);
+    for (int64_t l = 0; l < k; ++l) {
+      const T x = a.p[i * a.rs + l * a.cs];
+      const T* brow = b.p + l * b.rs;
+      if (o.cs == 1 && b.cs == 1) {
+        for (int64_t j = 0; j < n; ++j) row[j] += x * brow[j];
+      } else {
+        for (int64_t j = 0; j < n; ++j) row[j * o.cs] += x * brow[j * b.cs];
+      }
+    }
+  }
+}
+
 // Element offset of batch entry `flat` in view v (batch dims are the first nb).
 template <class T>
 int64_t batch_offset(const View<T>& v, const View<T>& shape_of, int nb, int64_t flat) {
@@ -137,11 +163,15 @@ void matmul_into(View<T> out, View<const T> a, View<const T> b) {
     const int64_t r0 = (t / col_tiles) % row_tiles * kTile, c0 = t % col_tiles * kTile;
     const int64_t rows = std::min(kTile, m - r0), cols = std::min(kTile, n - c0);
     T* o = out.data + batch_offset(out.as_const(), shape, nb, i) + r0 * out.stride[nb] + c0 * out.stride[nb + 1];
-    for (int64_t r = 0; r < rows; ++r)  // the kernel accumulates into its output
-      for (int64_t c = 0; c < cols; ++c) o[r * out.stride[nb] + c * out.stride[nb + 1]] = T(0);
-    if (k == 0) continue;
     const T* pa = a.data + batch_offset(a, shape, nb, i) + r0 * a.stride[nb];
     const T* pb = b.data + batch_offset(b, shape, nb, i) + c0 * b.stride[nb + 1];
+    if (rows * cols * k <= kSmall) {
+      small_product<T>({o, out.stride[nb], out.stride[nb + 1]}, {pa, a.stride[nb], a.stride[nb + 1]},
+                       {pb, b.stride[nb], b.stride[nb + 1]}, rows, cols, k);
+      continue;
+    }
+    for (int64_t r = 0; r < rows; ++r)  // the GEMM kernel accumulates into its output
+      for (int64_t c = 0; c < cols; ++c) o[r * out.stride[nb] + c * out.stride[nb + 1]] = T(0);
     tile(rows, cols, k, pa, la.ld, pb, lb.ld, o, lo.ld);
   }
 }
