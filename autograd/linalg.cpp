@@ -1,0 +1,90 @@
+// Matrix products and their derivatives. For Y = A B with dY = G:
+// dA = G B^T and dB = A^T G, each summed over the batch dims its operand was
+// broadcast along (sum_to).
+#include "autograd/linalg.h"
+
+#include "autograd/elementwise.h"
+#include "autograd/record.h"
+#include "autograd/reduce.h"
+#include "autograd/views.h"
+#include "core/check.h"
+#include "core/linalg.h"
+
+namespace nabla {
+
+namespace {
+
+Tensor mT(const Tensor& x) { return transpose(x, -1, -2); }
+
+// The matmul output shape before the dims of 1-D operands were dropped.
+Shape lifted_output(Shape out, bool a_vector, bool b_vector) {
+  if (b_vector) out.push_back(1);
+  if (a_vector) out.insert(out.end() - 1, 1);
+  return out;
+}
+
+// Rows of x [..., k] seen as one [rows, k] matrix.
+Tensor as_rows(const Tensor& x) {
+  const int64_t k = x.shape().back();
+  int64_t rows = 1;
+  for (int64_t d = 0; d + 1 < x.dim(); ++d) rows *= x.shape()[d];
+  return reshape(x, {rows, k});
+}
+
+Grads matmul_vjp(const VjpContext& c) {
+  const Tensor& a = c.saved[0];
+  const Tensor& b = c.saved[1];
+  const Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;
+  const Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
+  const Tensor g = reshape(c.grad, lifted_output(c.grad.shape(), a.dim() == 1, b.dim() == 1));
+  Tensor ga, gb;
+  if (c.needs[0]) ga = reshape(sum_to(matmul(g, mT(b2)), a2.shape()), a.shape());
+  if (c.needs[1]) {
+    if (b2.dim() == 2 && a2.dim() > 2)  // one GEMM over all batch rows, no batch sum
+      gb = matmul(mT(as_rows(a2)), as_rows(g));
+    else
+      gb = sum_to(matmul(mT(a2), g), b2.shape());
+    gb = reshape(gb, b.shape());
+  }
+  return {ga, gb};
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  return record("matmul", prim::matmul(a, b), {a, b}, {a, b}, matmul_vjp);
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  return record("bmm", prim::bmm(a, b), {a, b}, {a, b}, [](const VjpContext& c) -> Grads {
+    Tensor ga, gb;
+    if (c.needs[0]) ga = bmm(c.grad, mT(c.saved[1]));
+    if (c.needs[1]) gb = bmm(mT(c.saved[0]), c.grad);
+    return {ga, gb};
+  });
+}
+
+Tensor outer(const Tensor& a, const Tensor& b) {
+  return record("outer", prim::outer(a, b), {a, b}, {a, b}, [](const VjpContext& c) -> Grads {
+    Tensor ga, gb;
+    if (c.needs[0]) ga = matmul(c.grad, c.saved[1]);
+    if (c.needs[1]) gb = matmul(c.saved[0], c.grad);
+    return {ga, gb};
+  });
+}
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  check_defined("linear", x);
+  check_defined("linear", weight);
+  const std::string got = describe(x) + " and weight " + describe(weight);
+  if (weight.dim() != 2) throw_invalid("linear", "expected a 2-D weight [out, in], got input " + got);
+  if (x.dim() == 0 || x.shape().back() != weight.shape()[1])
+    throw_invalid("linear", "expected an input [..., " + std::to_string(weight.shape()[1]) + "], got input " + got);
+  if (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))
+    throw_invalid("linear", "expected a bias [" + std::to_string(weight.shape()[0]) + "], got " + describe(bias) +
+                                " for weight " + describe(weight));
+  const Tensor y = matmul(x, transpose(weight, 0, 1));
+  return bias.defined() ? y + bias : y;
+}
+
+}  // namespace nabla
