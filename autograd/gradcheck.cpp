@@ -17,7 +17,7 @@ namespace {
 
 // All outputs of f flattened into one f64 vector.
 std::vector<double> flat_outputs(const Fn& f, const std::vector<Tensor>& xs) {
-  NoGradGuard off;
+  GradModeGuard on(true);  // f may itself call grad() (a gradient penalty does)
   std::vector<double> out;
   for (const Tensor& y : f(xs))
     for (double v : to_vector<double>(to(y, DType::f64))) out.push_back(v);
