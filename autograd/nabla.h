@@ -6,6 +6,8 @@
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
 #include "autograd/reduce.h"
+#include "autograd/scan.h"
+#include "autograd/softmax.h"
 #include "autograd/views.h"
 #include "core/factory.h"
 #include "core/random.h"
