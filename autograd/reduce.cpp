@@ -61,20 +61,27 @@ Tensor mean(const Tensor& x, const Dims& dims, bool keepdim) {
   return sum(x, dims, keepdim) / static_cast<double>(reduced_count(x, dims, "mean"));
 }
 
-// d prod / d x_i = prod_{j != i} x_j. With x_safe = x with zeros set to 1 and
-// P = prod x_safe: no zero -> P / x_i; one zero -> P at the zero, 0 elsewhere;
-// more zeros -> 0. P is itself a differentiable prod, so this nests.
+// d prod / d x_i = prod_{j != i} x_j, written so that it also differentiates
+// correctly (to second order) where x has zeros. With N the non-zero and Z
+// the zero entries of a range, Pn = prod over N and Pz = prod over Z:
+//   i in N: Pn / x_i * Pz      (Pz is 1, or 0 with the right derivative)
+//   i in Z: Pn * prod_{Z - i}  = Pn * (1 | zsum - x_i | 0) for |Z| = 1 | 2 | more,
+// where zsum = sum over Z (0 in value; its derivative picks the other zero).
 Tensor prod(const Tensor& x, const Dims& dims, bool keepdim) {
   Tensor y = prim::prod(x, dims, keepdim);
   return record("prod", y, {x}, {x}, [dims, keepdim](const VjpContext& c) -> Grads {
     const Tensor& x = c.saved[0];
+    const Shape& shape = x.shape();
+    auto back = [&](const Tensor& t) { return expand_reduced(t, shape, dims, keepdim); };
     const Tensor zero = scalar_like(0.0, x), one = scalar_like(1.0, x);
     const Tensor is_zero = eq(x, zero);
     const Tensor x_safe = where(is_zero, one, x);
-    const Tensor p = expand_reduced(prod(x_safe, dims, keepdim), x.shape(), dims, keepdim);
-    const Tensor zeros = expand_reduced(sum(indicator(is_zero, x), dims, keepdim), x.shape(), dims, keepdim);
-    const Tensor factor = where(eq(zeros, zero), one / x_safe, where(is_zero, indicator(eq(zeros, one), x), zero));
-    return {expand_reduced(c.grad, x.shape(), dims, keepdim) * p * factor};
+    const Tensor pn = back(prod(x_safe, dims, keepdim));
+    const Tensor pz = back(prod(where(is_zero, x, one), dims, keepdim));
+    const Tensor count = back(sum(indicator(is_zero, x), dims, keepdim));
+    const Tensor zsum = back(sum(where(is_zero, x, zero), dims, keepdim));
+    const Tensor others = where(eq(count, one), one, where(eq(count, scalar_like(2.0, x)), zsum - x, zero));
+    return {back(c.grad) * pn * where(is_zero, others, pz / x_safe)};
   });
 }
 

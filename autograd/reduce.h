@@ -12,9 +12,8 @@ using Dims = std::vector<int64_t>;
 
 Tensor sum(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
 Tensor mean(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
-// The gradient of a product is correct at zeros too: with one zero in a
-// range the zero's gradient is the product of the others, with two or more
-// every gradient is 0.
+// The gradient is the product of the others, also at zeros (first and
+// second derivatives are exact there; third and higher only away from zeros).
 Tensor prod(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
 // Values of the max (min); NaN propagates. The gradient is split evenly among
 // the positions that tie for the extremum (as torch's amax); a NaN extremum
