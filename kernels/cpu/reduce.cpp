@@ -47,21 +47,36 @@ struct Prod {
   void merge(const Prod& o) { p *= o.p; }
 };
 
+// The max (or min) alone, NaN propagating; starts from -inf (+inf), the
+// lowest (highest) integer for integers.
+template <class T, bool Max>
+struct Bound {
+  T best = Max ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+  Bound() {
+    if constexpr (std::is_floating_point_v<T>) best = Max ? -INFINITY : INFINITY;
+  }
+  void add(T x, int64_t) {
+    best = (Max ? x > best : x < best) || (is_nan(x) && !is_nan(best)) ? x : best;
+  }
+  void merge(const Bound& o) { add(o.best, 0); }
+};
+
 // The first maximum (or minimum) and its position; a NaN beats everything.
+// Starts at (-inf, 0), so a range of -inf (or of the lowest integer) gives 0.
 template <class T, bool Max>
 struct Extremum {
-  T best{};
-  int64_t index = -1;  // -1: nothing seen yet
+  Bound<T, Max> bound;
+  int64_t index = 0;
   bool beats(T x) const {
-    if (index < 0) return true;
-    if (is_nan(best)) return false;
-    return is_nan(x) || (Max ? x > best : x < best);
+    return (Max ? x > bound.best : x < bound.best) || (is_nan(x) && !is_nan(bound.best));
   }
-  void add(T x, int64_t k) {
-    if (beats(x)) best = x, index = k;
+  void add(T x, int64_t k) {  // branch-free selects run faster here
+    const bool take = beats(x);
+    bound.best = take ? x : bound.best;
+    index = take ? k : index;
   }
   void merge(const Extremum& o) {
-    if (o.index >= 0 && beats(o.best)) best = o.best, index = o.index;
+    if (beats(o.bound.best)) bound.best = o.bound.best, index = o.index;
   }
 };
 
@@ -71,7 +86,7 @@ struct AbsMax {
   T best = 0;
   void add(T x, int64_t) {
     const T a = std::abs(x);
-    if (!(a <= best) && !is_nan(best)) best = a;
+    best = a > best || (is_nan(a) && !is_nan(best)) ? a : best;
   }
   void merge(const AbsMax& o) { add(o.best, 0); }
 };
@@ -139,9 +154,8 @@ std::vector<Acc<T>> first_pass(const View<const T>& in, int kept, A init, Get ge
 
 template <class T>
 void logsumexp(View<T> out, const View<const T>& in) {
-  const auto mx = first_pass(in, out.ndim, Extremum<T, true>{}, [](const Extremum<T, true>& a) {
-    return a.index < 0 ? -std::numeric_limits<T>::infinity() : a.best;
-  });
+  // The max of an empty range is -inf, and so is its logsumexp.
+  const auto mx = first_pass(in, out.ndim, Bound<T, true>{}, [](const Bound<T, true>& a) { return a.best; });
   run(out, in, [&](int64_t i) { return ShiftedExpSum<T>{std::isfinite(mx[i]) ? T(mx[i]) : T(0)}; },
       [&](int64_t i, const ShiftedExpSum<T>& a) {
         // An infinite or NaN max is the answer (inf - inf would give NaN).
@@ -183,8 +197,8 @@ void reduce(Reduce op, View<T> out, View<const T> in, ReduceArgs args) {
       return run(out, in, [](int64_t) { return Sum<T>{}; }, [](int64_t, const Sum<T>& a) { return a.s; });
     case Reduce::prod:
       return run(out, in, [](int64_t) { return Prod<T>{}; }, [](int64_t, const Prod<T>& a) { return a.p; });
-    case Reduce::max: return run(out, in, [](int64_t) { return Extremum<T, true>{}; }, value);
-    case Reduce::min: return run(out, in, [](int64_t) { return Extremum<T, false>{}; }, value);
+    case Reduce::max: return run(out, in, [](int64_t) { return Bound<T, true>{}; }, value);
+    case Reduce::min: return run(out, in, [](int64_t) { return Bound<T, false>{}; }, value);
     default: break;
   }
   if constexpr (std::is_floating_point_v<T>) {
@@ -203,7 +217,7 @@ void arg_reduce(Reduce op, View<int64_t> index, View<T> value, View<const T> in)
   auto go = [&](auto init) {
     reduce_outputs(in, index.ndim, [&](int64_t) { return init; }, [&](int64_t i, const auto& a) {
       index.data[offset_of(index, index.ndim, i)] = a.index;
-      value.data[offset_of(value, value.ndim, i)] = a.best;
+      value.data[offset_of(value, value.ndim, i)] = a.bound.best;
     });
   };
   if (op == Reduce::max) return go(Extremum<T, true>{});

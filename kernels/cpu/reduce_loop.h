@@ -6,6 +6,7 @@
 // and the caller reads each output's accumulator through emit(i, acc), with i
 // the output's row-major index over the kept dims.
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
 
 #include "kernels/cpu/loop.h"
@@ -17,6 +18,8 @@ namespace nabla::kernels::cpu {
 inline constexpr int64_t kFewOutputs = 8;
 // Chunk length of that split; fixed, so results do not depend on thread count.
 inline constexpr int64_t kReduceChunk = kParallelGrain;
+// Outputs reduced side by side when the reduced dims are the sparse ones.
+inline constexpr int64_t kReduceTile = 16;
 
 // Element offset of row-major index i over the first `ndim` dims of v.
 template <class T>
@@ -59,6 +62,21 @@ void walk_reduced(const View<const T>& in, int first, int64_t base, int64_t k0, 
   }
 }
 
+// Reduces outputs i0 .. i0 + N - 1, neighbours at `step` elements, together.
+// N is a constant so that the unrolled accumulators can live in registers.
+template <int64_t N, class T, class Make, class Emit>
+void reduce_tile(const View<const T>& in, int kept, int64_t n_red, int64_t i0, int64_t step, Make& make,
+                 Emit& emit) {
+  using A = decltype(make(int64_t{0}));
+  A acc[N];
+  for (int64_t b = 0; b < N; ++b) acc[b] = make(i0 + b);
+  walk_reduced(in, kept, offset_of(in, kept, i0), 0, n_red, [&](int64_t o, int64_t k) {
+#pragma GCC unroll 16
+    for (int64_t b = 0; b < N; ++b) acc[b].add(in.data[o + b * step], k);
+  });
+  for (int64_t b = 0; b < N; ++b) emit(i0 + b, acc[b]);
+}
+
 // Reduces every output of `in` (kept = number of kept dims) with a fresh
 // accumulator make(i), then calls emit(i, acc).
 template <class T, class Make, class Emit>
@@ -82,7 +100,25 @@ void reduce_outputs(const View<const T>& in, int kept, Make&& make, Emit&& emit)
     }
     return;
   }
-#pragma omp parallel for if (n_out * n_red >= 2 * kParallelGrain && n_out > 1) schedule(static)
+  const bool parallel = n_out * n_red >= 2 * kParallelGrain && n_out > 1;
+  if (kept > 0 && n_red > 1 && in.size[kept - 1] > 1 &&
+      std::abs(in.stride[kept - 1]) < std::abs(in.stride[in.ndim - 1])) {
+    // The innermost kept dim is the denser one (a reduction over leading
+    // dims): walk the reduced range once per tile of kReduceTile neighbouring
+    // outputs, reading them side by side. Each output still sees its
+    // elements in the same order, so the results are the same bits.
+    const int64_t inner = in.size[kept - 1], step = in.stride[kept - 1];
+    const int64_t per_row = (inner + kReduceTile - 1) / kReduceTile, tiles = n_out / inner * per_row;
+#pragma omp parallel for if (parallel) schedule(static)
+    for (int64_t t = 0; t < tiles; ++t) {
+      const int64_t j0 = t % per_row * kReduceTile, i0 = t / per_row * inner + j0;
+      const int64_t len = inner - j0 < kReduceTile ? inner - j0 : kReduceTile;
+      if (len == kReduceTile) reduce_tile<kReduceTile>(in, kept, n_red, i0, step, make, emit);
+      else for (int64_t b = 0; b < len; ++b) reduce_tile<1>(in, kept, n_red, i0 + b, step, make, emit);
+    }
+    return;
+  }
+#pragma omp parallel for if (parallel) schedule(static)
   for (int64_t i = 0; i < n_out; ++i) {
     auto acc = make(i);
     range(acc, offset_of(in, kept, i), 0, n_red);

@@ -133,3 +133,47 @@ TEST(ReduceNaive, Int64) {
 
 }  // namespace
 }  // namespace nabla
+
+namespace nabla {
+namespace {
+
+// Shapes that take the kernel's other two paths: tiles of neighbouring outputs
+// (reducing leading dims, with full and partial tiles) and ranges split in
+// chunks (few outputs, many elements, chunk boundaries inside a row).
+TEST(ReduceNaive, TiledAndChunkedPaths) {
+  manual_seed(21);
+  const Case cases[] = {{{33, 37}, {0}}, {{5, 7, 40}, {0, 1}}, {{6, 17, 3}, {0, 2}},
+                        {{2, 300, 250}, {1, 2}}, {{70001}, {}}};
+  for (const Case& c : cases) {
+    Tensor x = uniform(c.shape, 0.5, 1.5, DType::f64);
+    // A tie for the max, and the max itself, right at a chunk boundary.
+    const int64_t n = x.numel();
+    double* p = x.data<double>();
+    p[n / 3] = 2.0;
+    p[std::min<int64_t>(2 * 32768, n - 1)] = 2.0;
+    for (const Op& op : ops()) {
+      if (op.name == "prod") continue;  // products of ~1e5 values under/overflow
+      const Tensor want = naive_reduce(x, c.dims, false, op.naive);
+      for (const Tensor& in : layouts(x)) {
+        const Tensor got = op.run(in, c.dims, false);
+        EXPECT_TRUE(allclose(prim::to(got, DType::f64), want, 1e-10, 1e-10))
+            << op.name << " of " << describe(in) << " dims " << str(c.dims);
+      }
+    }
+  }
+}
+
+TEST(ReduceNaive, NaNInsideALargeRange) {
+  Tensor x = zeros({2, 100000}, DType::f64);
+  x.data<double>()[70000] = std::nan("");
+  x.data<double>()[80000] = std::nan("");
+  x.data<double>()[100000 + 5] = 3;
+  EXPECT_TRUE(allclose(prim::argmax(x, {1}), tensor<int64_t>({70000, 5})));
+  EXPECT_TRUE(allclose(prim::argmin(x, {1}), tensor<int64_t>({70000, 0})));
+  EXPECT_TRUE(allclose(prim::max(x, {1}), tensor<double>({std::nan(""), 3})));
+  EXPECT_TRUE(allclose(prim::norm(x, INFINITY, {1}), tensor<double>({std::nan(""), 3})));
+  EXPECT_TRUE(std::isnan(prim::sum(x).item()));
+}
+
+}  // namespace
+}  // namespace nabla
