@@ -62,19 +62,26 @@ void walk_reduced(const View<const T>& in, int first, int64_t base, int64_t k0, 
   }
 }
 
-// Reduces outputs i0 .. i0 + N - 1, neighbours at `step` elements, together.
-// N is a constant so that the unrolled accumulators can live in registers.
+// Reduces outputs i0 .. i0 + len - 1, neighbours at `step` elements, together.
+// For len == N, a constant, the unrolled accumulators can live in registers.
 template <int64_t N, class T, class Make, class Emit>
-void reduce_tile(const View<const T>& in, int kept, int64_t n_red, int64_t i0, int64_t step, Make& make,
-                 Emit& emit) {
+void reduce_tile(const View<const T>& in, int kept, int64_t n_red, int64_t i0, int64_t len, int64_t step,
+                 Make& make, Emit& emit) {
   using A = decltype(make(int64_t{0}));
   A acc[N];
-  for (int64_t b = 0; b < N; ++b) acc[b] = make(i0 + b);
-  walk_reduced(in, kept, offset_of(in, kept, i0), 0, n_red, [&](int64_t o, int64_t k) {
+  for (int64_t b = 0; b < len; ++b) acc[b] = make(i0 + b);
+  const int64_t base = offset_of(in, kept, i0);
+  if (len == N) {
+    walk_reduced(in, kept, base, 0, n_red, [&](int64_t o, int64_t k) {
 #pragma GCC unroll 16
-    for (int64_t b = 0; b < N; ++b) acc[b].add(in.data[o + b * step], k);
-  });
-  for (int64_t b = 0; b < N; ++b) emit(i0 + b, acc[b]);
+      for (int64_t b = 0; b < N; ++b) acc[b].add(in.data[o + b * step], k);
+    });
+  } else {
+    walk_reduced(in, kept, base, 0, n_red, [&](int64_t o, int64_t k) {
+      for (int64_t b = 0; b < len; ++b) acc[b].add(in.data[o + b * step], k);
+    });
+  }
+  for (int64_t b = 0; b < len; ++b) emit(i0 + b, acc[b]);
 }
 
 // Reduces every output of `in` (kept = number of kept dims) with a fresh
@@ -113,8 +120,7 @@ void reduce_outputs(const View<const T>& in, int kept, Make&& make, Emit&& emit)
     for (int64_t t = 0; t < tiles; ++t) {
       const int64_t j0 = t % per_row * kReduceTile, i0 = t / per_row * inner + j0;
       const int64_t len = inner - j0 < kReduceTile ? inner - j0 : kReduceTile;
-      if (len == kReduceTile) reduce_tile<kReduceTile>(in, kept, n_red, i0, step, make, emit);
-      else for (int64_t b = 0; b < len; ++b) reduce_tile<1>(in, kept, n_red, i0 + b, step, make, emit);
+      reduce_tile<kReduceTile>(in, kept, n_red, i0, len, step, make, emit);
     }
     return;
   }
