@@ -5,6 +5,7 @@
 #include "autograd/elementwise.h"
 #include "autograd/record.h"
 #include "autograd/views.h"
+#include "core/check.h"
 #include "core/reduce.h"
 
 namespace nabla {
@@ -58,6 +59,8 @@ Tensor sum(const Tensor& x, const Dims& dims, bool keepdim) {
 }
 
 Tensor mean(const Tensor& x, const Dims& dims, bool keepdim) {
+  check_defined("mean", x);
+  if (!is_floating(x.dtype())) throw_dtype("mean", x.dtype(), "a floating dtype (f32, f64)");
   return sum(x, dims, keepdim) / static_cast<double>(reduced_count(x, dims, "mean"));
 }
 

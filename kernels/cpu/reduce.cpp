@@ -51,10 +51,12 @@ struct Prod {
 // lowest (highest) integer for integers.
 template <class T, bool Max>
 struct Bound {
-  T best = Max ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
-  Bound() {
-    if constexpr (std::is_floating_point_v<T>) best = Max ? -INFINITY : INFINITY;
+  static constexpr T start() {
+    using L = std::numeric_limits<T>;
+    if constexpr (L::has_infinity) return Max ? -L::infinity() : L::infinity();
+    else return Max ? L::lowest() : L::max();
   }
+  T best = start();
   void add(T x, int64_t) {
     best = (Max ? x > best : x < best) || (is_nan(x) && !is_nan(best)) ? x : best;
   }

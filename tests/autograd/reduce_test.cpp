@@ -132,6 +132,16 @@ TEST(ReduceGrad, LogsumexpOfMinusInfinityRowHasZeroGradient) {
   EXPECT_TRUE(allclose(x.grad(), tensor<double>({0, 0, 0.5, 0.5}, {2, 2})));
 }
 
+TEST(ReduceGrad, MeanRejectsIntegers) {
+  try {
+    mean(zeros({3}, DType::i64));
+    ADD_FAILURE() << "expected a throw";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("mean: expected a floating dtype"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(allclose(mean(tensor<double>({1, 2, 6}, {1, 3}), {1}), tensor<double>({3})));
+}
+
 TEST(ReduceGrad, VarByHand) {
   // d var / d x_i = 2 (x_i - mean) / (n - 1).
   const Tensor x = tensor<double>({1, 2, 3, 6}).requires_grad_();
