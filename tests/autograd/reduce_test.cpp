@@ -69,6 +69,8 @@ TEST(ReduceGrad, MaxMinProd) {
   check_reduction("min", [](auto& x, auto& d, bool k) { return min(x, d, k); }, input(13), false);
   check_reduction("max_with_indices",
                   [](auto& x, auto& d, bool k) { return max_with_indices(x, d, k).first; }, input(14), false);
+  check_reduction("min_with_indices",
+                  [](auto& x, auto& d, bool k) { return min_with_indices(x, d, k).first; }, input(16), false);
   check_reduction("prod", [](auto& x, auto& d, bool k) { return prod(x, d, k); }, input(15, 0.5, 1.5), true);
 }
 

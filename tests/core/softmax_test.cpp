@@ -61,6 +61,22 @@ TEST(Softmax, MatchesTheComposite) {
   }
 }
 
+// A softmax dim with a larger stride than its neighbour runs rows side by
+// side in tiles (37 rows: one full tile and a partial one).
+TEST(Softmax, AlongALeadingDim) {
+  manual_seed(6);
+  const Tensor x = randn({9, 37}, DType::f64);
+  for (const Tensor& in : {x, prim::unsqueeze(x, 0), prim::slice(prim::contiguous(prim::expand(
+                                                         prim::unsqueeze(x, 2), {9, 37, 2})), 2, 0, 1)}) {
+    const int64_t d = in.dim() - 2;
+    const Tensor e = prim::unary(prim::Unary::exp, in);
+    const Tensor want = prim::binary(prim::Binary::div, e, prim::sum(e, {d}, true));
+    EXPECT_TRUE(allclose(prim::softmax(in, d), want, 1e-13, 1e-15)) << describe(in);
+    const Tensor lwant = prim::binary(prim::Binary::sub, in, prim::logsumexp(in, {d}, true));
+    EXPECT_TRUE(allclose(prim::log_softmax(in, d), lwant, 1e-13, 1e-15)) << describe(in);
+  }
+}
+
 TEST(Softmax, ZeroDimAndEmpty) {
   EXPECT_EQ(prim::softmax(scalar(3.0, DType::f64), 0).item(), 1.0);
   EXPECT_EQ(prim::log_softmax(scalar(3.0, DType::f64), -1).item(), 0.0);
