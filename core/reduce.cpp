@@ -11,6 +11,8 @@
 
 namespace nabla::prim {
 
+namespace {
+// Shape of the result with the reduced dims removed, or kept as size 1.
 Shape reduced_shape(const Shape& in, const std::vector<int>& dims, bool keepdim) {
   Shape out;
   size_t k = 0;
@@ -23,7 +25,6 @@ Shape reduced_shape(const Shape& in, const std::vector<int>& dims, bool keepdim)
   return out;
 }
 
-namespace {
 // x permuted so that the reduced dims come last, and the kernel's output shape.
 struct Plan {
   Tensor xp;

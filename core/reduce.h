@@ -39,7 +39,5 @@ Tensor std(const Tensor& x, const Dims& dims = {}, bool keepdim = false, double 
 
 // Sums a broadcast gradient back to `shape` (the inverse of expand).
 Tensor sum_to(const Tensor& x, const Shape& shape);
-// The shape of a reduction's result with the reduced dims dropped or kept as 1.
-Shape reduced_shape(const Shape& in, const std::vector<int>& dims, bool keepdim);
 
 }  // namespace nabla::prim
