@@ -23,9 +23,11 @@ namespace cpu {
 namespace {
 
 // Accumulate float sums in double: batch statistics and losses over large
-// batches stay accurate.
+// batches stay accurate. Integers accumulate unsigned, so that overflow
+// wraps (as in torch) instead of being undefined.
 template <class T>
-using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+using Acc = std::conditional_t<std::is_same_v<T, float>, double,
+                               std::conditional_t<std::is_same_v<T, int64_t>, uint64_t, T>>;
 
 template <class T>
 bool is_nan(T x) {

@@ -9,7 +9,9 @@ namespace nabla::kernels::cpu {
 
 template <class T>
 void cumsum(View<T> out, View<const T> in, bool reverse) {
-  using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+  // Float sums run in double; integer sums unsigned, so overflow wraps.
+  using Acc = std::conditional_t<std::is_same_v<T, float>, double,
+                                 std::conditional_t<std::is_same_v<T, int64_t>, uint64_t, T>>;
   if (in.ndim == 0) {  // a 0-d tensor is its own running sum
     out.data[0] = in.data[0];
     return;

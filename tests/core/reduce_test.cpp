@@ -45,6 +45,14 @@ TEST(Reduce, SumProdMaxMinByHand) {
   }
 }
 
+TEST(Reduce, IntegerOverflowWraps) {
+  const int64_t big = std::numeric_limits<int64_t>::max();
+  const Tensor x = tensor<int64_t>({big, 1});
+  EXPECT_EQ(prim::sum(x).data<int64_t>()[0], std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(prim::prod(tensor<int64_t>({big, 2})).data<int64_t>()[0], -2);
+  EXPECT_EQ(prim::max(x).data<int64_t>()[0], big);  // exact: no trip through double
+}
+
 TEST(Reduce, ArgmaxOfSeveralDimsIsFlatOverThem) {
   // x[i][j][k] = 6 i + 3 j + k: the max over dims (0, 2) is at i = 1, k = 2.
   const Tensor x = prim::reshape(arange(0, 12, 1, DType::f64), {2, 2, 3});
