@@ -48,10 +48,12 @@ Plan plan(const char* op, const Tensor& x, const Dims& dims, bool keepdim) {
 // Runs f<T>() for f32, f64 and i64; other dtypes get "<op>: expected ...".
 template <class F>
 void dispatch_reducible(const Tensor& x, const char* op, F&& f) {
-  dispatch_number(x.dtype(), op, [&]<class T>() {
-    if constexpr (std::is_same_v<T, uint8_t>) throw_dtype(op, x.dtype(), "f32, f64 or i64");
-    else f.template operator()<T>();
-  });
+  switch (x.dtype()) {
+    case DType::f32: return f.template operator()<float>();
+    case DType::f64: return f.template operator()<double>();
+    case DType::i64: return f.template operator()<int64_t>();
+    default: throw_dtype(op, x.dtype(), "f32, f64 or i64");
+  }
 }
 
 void require_nonempty(const char* op, const Tensor& x, const Plan& p) {

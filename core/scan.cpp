@@ -1,6 +1,5 @@
 #include "core/scan.h"
 
-#include <type_traits>
 #include <vector>
 
 #include "core/check.h"
@@ -13,6 +12,8 @@ Tensor cumsum(const Tensor& x, int64_t dim, bool reverse) {
   check_defined("cumsum", x);
   require_cpu("cumsum", {x});
   const int d = normalize_dim(dim, x.dim() == 0 ? 1 : x.dim(), "cumsum");
+  if (x.dtype() != DType::f32 && x.dtype() != DType::f64 && x.dtype() != DType::i64)
+    throw_dtype("cumsum", x.dtype(), "f32, f64 or i64");
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   if (x.numel() == 0) return out;
   std::vector<int64_t> order;  // every dim but d, then d
@@ -20,10 +21,10 @@ Tensor cumsum(const Tensor& x, int64_t dim, bool reverse) {
     if (k != d) order.push_back(k);
   if (x.dim() > 0) order.push_back(d);
   const Tensor xp = permute(x, order), op = permute(out, order);
-  dispatch_number(x.dtype(), "cumsum", [&]<class T>() {
-    if constexpr (std::is_same_v<T, uint8_t>) throw_dtype("cumsum", x.dtype(), "f32, f64 or i64");
-    else kernels::cpu::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse);
-  });
+  auto run = [&]<class T>() { kernels::cpu::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse); };
+  if (x.dtype() == DType::f32) run.operator()<float>();
+  else if (x.dtype() == DType::f64) run.operator()<double>();
+  else run.operator()<int64_t>();
   return out;
 }
 

@@ -152,6 +152,8 @@ TEST(Reduce, ErrorsNameTheOp) {
   EXPECT_NE(error_of([&] { prim::logsumexp(i); }).find("logsumexp:"), std::string::npos);
   EXPECT_NE(error_of([&] { prim::norm(i); }).find("norm:"), std::string::npos);
   EXPECT_NE(error_of([&] { prim::sum(u); }).find("sum: expected f32, f64 or i64"), std::string::npos);
+  EXPECT_NE(error_of([] { prim::argmax(zeros({2}, DType::b8)); }).find("argmax: expected f32, f64 or i64"),
+            std::string::npos);
   EXPECT_NE(error_of([&] { prim::norm(x, 0); }).find("norm: expected p > 0"), std::string::npos);
   EXPECT_NE(error_of([&] { prim::norm(x, -1); }).find("norm: expected p > 0"), std::string::npos);
   EXPECT_NE(error_of([&] { prim::var(x, {}, false, -1); }).find("var: expected correction >= 0"),
