@@ -41,7 +41,7 @@ Tensor split_among_ties(const Tensor& g, const Tensor& value, const Tensor& y, c
 
 // y with its zeros replaced by one: a divisor that is safe where the
 // quotient is multiplied by zero anyway.
-Tensor nonzero(const Tensor& y) { return where(eq(y, scalar_like(0.0, y)), scalar_like(1.0, y), y); }
+Tensor safe_divisor(const Tensor& y) { return where(eq(y, scalar_like(0.0, y)), scalar_like(1.0, y), y); }
 
 Tensor extremum(const char* name, const Tensor& x, const Tensor& y, const Dims& dims, bool keepdim) {
   return record(name, y, {x}, {x, y}, [dims, keepdim](const VjpContext& c) -> Grads {
@@ -125,9 +125,9 @@ Tensor norm(const Tensor& x, double p, const Dims& dims, bool keepdim) {
     if (std::isinf(p)) return {sign(x) * split_among_ties(c.grad, abs(x), y, dims, keepdim)};
     const Tensor g = expand_reduced(c.grad, x.shape(), dims, keepdim);
     if (p == 1) return {g * sign(x)};
-    const Tensor yb = expand_reduced(nonzero(y), x.shape(), dims, keepdim);
+    const Tensor yb = expand_reduced(safe_divisor(y), x.shape(), dims, keepdim);
     if (p == 2) return {g * x / yb};
-    return {g * sign(x) * pow(nonzero(abs(x)) / yb, p - 1)};
+    return {g * sign(x) * pow(safe_divisor(abs(x)) / yb, p - 1)};
   });
 }
 

@@ -33,8 +33,8 @@ Tensor logsumexp(const Tensor& x, const Dims& dims = {}, bool keepdim = false);
 // subgradient 0 (for every p); for p = inf it is split evenly among the
 // positions tying for max |x|.
 Tensor norm(const Tensor& x, double p = 2, const Dims& dims = {}, bool keepdim = false);
-// sum (x - mean)^2 / (n - correction); std = sqrt(var) (its gradient is
-// infinite where the variance is 0).
+// sum (x - mean)^2 / (n - correction), correction 1 by default (as torch);
+// std = sqrt(var), whose gradient is NaN where the variance is 0 (as torch).
 Tensor var(const Tensor& x, const Dims& dims = {}, bool keepdim = false, double correction = 1);
 Tensor std(const Tensor& x, const Dims& dims = {}, bool keepdim = false, double correction = 1);
 // Sums x down to `shape` (the vjp of broadcasting).
