@@ -14,6 +14,8 @@
 #include "autograd/norm.h"
 #include "autograd/pool.h"
 #include "autograd/reduce.h"
+#include "autograd/scan.h"
+#include "autograd/softmax.h"
 #include "autograd/views.h"
 #include "core/factory.h"
 #include "core/random.h"

@@ -19,8 +19,8 @@ inline ::testing::AssertionResult allclose(const Tensor& a, const Tensor& b, dou
     return ::testing::AssertionFailure() << "shapes differ: " << describe(a) << " vs " << describe(b);
   const auto x = to_vector<double>(a), y = to_vector<double>(b);
   for (size_t i = 0; i < x.size(); ++i) {
-    const bool both_nan = std::isnan(x[i]) && std::isnan(y[i]);
-    if (!both_nan && !(std::abs(x[i] - y[i]) <= atol + rtol * std::abs(y[i])))
+    const bool same = x[i] == y[i] || (std::isnan(x[i]) && std::isnan(y[i]));  // infinities too
+    if (!same && !(std::abs(x[i] - y[i]) <= atol + rtol * std::abs(y[i])))
       return ::testing::AssertionFailure() << "element " << i << ": " << x[i] << " vs " << y[i];
   }
   return ::testing::AssertionSuccess();
