@@ -35,13 +35,16 @@ Tensor unary_op(Unary op, const Tensor& x, prim::UnaryArgs args, Keep keep, Vjp 
 }  // namespace
 
 Tensor neg(const Tensor& x) {
-  return unary_op(Unary::neg, x, {}, Keep::none, [](const Tensor& g, const Tensor&, const Tensor&) { return -g; });
+  return unary_op(Unary::neg, x, {}, Keep::none,
+                  [](const Tensor& g, const Tensor&, const Tensor&) { return -g; });
 }
 Tensor exp(const Tensor& x) {
-  return unary_op(Unary::exp, x, {}, Keep::y, [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y; });
+  return unary_op(Unary::exp, x, {}, Keep::y,
+                  [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y; });
 }
 Tensor log(const Tensor& x) {
-  return unary_op(Unary::log, x, {}, Keep::x, [](const Tensor& g, const Tensor& x, const Tensor&) { return g / x; });
+  return unary_op(Unary::log, x, {}, Keep::x,
+                  [](const Tensor& g, const Tensor& x, const Tensor&) { return g / x; });
 }
 Tensor log1p(const Tensor& x) {
   return unary_op(Unary::log1p, x, {}, Keep::x,
@@ -68,10 +71,12 @@ Tensor sign(const Tensor& x) {
                   [](const Tensor& g, const Tensor&, const Tensor&) { return g * 0.0; });
 }
 Tensor sin(const Tensor& x) {
-  return unary_op(Unary::sin, x, {}, Keep::x, [](const Tensor& g, const Tensor& x, const Tensor&) { return g * cos(x); });
+  return unary_op(Unary::sin, x, {}, Keep::x,
+                  [](const Tensor& g, const Tensor& x, const Tensor&) { return g * cos(x); });
 }
 Tensor cos(const Tensor& x) {
-  return unary_op(Unary::cos, x, {}, Keep::x, [](const Tensor& g, const Tensor& x, const Tensor&) { return -g * sin(x); });
+  return unary_op(Unary::cos, x, {}, Keep::x,
+                  [](const Tensor& g, const Tensor& x, const Tensor&) { return -g * sin(x); });
 }
 Tensor tanh(const Tensor& x) {
   return unary_op(Unary::tanh, x, {}, Keep::y,
@@ -86,14 +91,15 @@ Tensor relu(const Tensor& x) {
                   [](const Tensor& g, const Tensor& x, const Tensor&) { return masked(x > 0.0, g); });
 }
 Tensor leaky_relu(const Tensor& x, double slope) {
-  return unary_op(Unary::leaky_relu, x, {slope}, Keep::x, [slope](const Tensor& g, const Tensor& x, const Tensor&) {
-    return where(x > 0.0, g, g * slope);
-  });
+  return unary_op(
+      Unary::leaky_relu, x, {slope}, Keep::x,
+      [slope](const Tensor& g, const Tensor& x, const Tensor&) { return where(x > 0.0, g, g * slope); });
 }
 Tensor elu(const Tensor& x, double alpha) {  // below 0: d alpha (e^x - 1) = y + alpha
-  return unary_op(Unary::elu, x, {alpha}, Keep::both, [alpha](const Tensor& g, const Tensor& x, const Tensor& y) {
-    return where(x > 0.0, g, g * (y + alpha));
-  });
+  return unary_op(Unary::elu, x, {alpha}, Keep::both,
+                  [alpha](const Tensor& g, const Tensor& x, const Tensor& y) {
+                    return where(x > 0.0, g, g * (y + alpha));
+                  });
 }
 Tensor softplus(const Tensor& x, double beta, double threshold) {  // d/dx = sigmoid(beta x)
   return unary_op(Unary::softplus, x, {beta, threshold}, Keep::x,
@@ -112,9 +118,10 @@ Tensor pow(const Tensor& x, double p) {
 }
 Tensor clamp(const Tensor& x, double low, double high) {
   if (!(low <= high)) throw std::invalid_argument("clamp: expected low <= high");
-  return unary_op(Unary::clamp, x, {low, high}, Keep::x, [low, high](const Tensor& g, const Tensor& x, const Tensor&) {
-    return masked(x >= low, masked(x <= high, g));
-  });
+  return unary_op(Unary::clamp, x, {low, high}, Keep::x,
+                  [low, high](const Tensor& g, const Tensor& x, const Tensor&) {
+                    return masked(x >= low, masked(x <= high, g));
+                  });
 }
 Tensor reciprocal(const Tensor& x) {
   return unary_op(Unary::reciprocal, x, {}, Keep::y,
