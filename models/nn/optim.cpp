@@ -1,0 +1,170 @@
+#include "models/nn/optim.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "autograd/nabla.h"
+
+namespace nabla::nn {
+
+namespace {
+// torch.lerp's arithmetic: a + w (b - a) for w < 1/2, else b - (b - a)(1 - w).
+Tensor lerp(const Tensor& a, const Tensor& b, double w) {
+  return w < 0.5 ? a + (b - a) * w : b - (b - a) * (1 - w);
+}
+void check_hyper(const std::string& opt, const char* what, double v, bool ok) {
+  if (!ok) throw std::invalid_argument(opt + ": invalid " + what + " " + std::to_string(v));
+}
+}  // namespace
+
+Optimizer::Optimizer(std::vector<Tensor> params, double lr)
+    : params_(std::move(params)), lr_(lr), param_steps_(params_.size(), 0), state_(params_.size()) {
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (!params_[i].defined() || !is_floating(params_[i].dtype()) || !params_[i].is_leaf())
+      throw std::invalid_argument("Optimizer: parameter " + std::to_string(i) +
+                                  " must be a defined floating leaf tensor");
+  if (!(lr >= 0)) throw std::invalid_argument("Optimizer: invalid learning rate " + std::to_string(lr));
+}
+
+void Optimizer::step() {
+  NoGradGuard no_grad;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const Tensor g = params_[i].grad();
+    if (!g.defined()) continue;
+    if (g.shape() != params_[i].shape() || g.dtype() != params_[i].dtype())
+      throw std::invalid_argument(type_name() + ": gradient " + describe(g) + " does not match parameter " +
+                                  describe(params_[i]));
+    ++param_steps_[i];
+    update(i, params_[i], g);
+  }
+  ++step_count_;
+}
+
+void Optimizer::zero_grad() {
+  for (const Tensor& p : params_) p.set_grad(Tensor());
+}
+
+Tensor& Optimizer::slot(size_t i, const std::string& name) {
+  auto& s = state_[i];
+  auto it = s.find(name);
+  if (it == s.end()) it = s.emplace(name, zeros_like(params_[i])).first;
+  return it->second;
+}
+
+bool Optimizer::has_slot(size_t i, const std::string& name) const { return state_[i].count(name) > 0; }
+
+OptimizerState Optimizer::state_dict() const {
+  OptimizerState out;
+  out.scalars = {{"lr", lr_}, {"step", static_cast<double>(step_count_)}};
+  for (size_t i = 0; i < params_.size(); ++i) {
+    out.scalars.emplace_back(std::to_string(i) + ".step", static_cast<double>(param_steps_[i]));
+    for (const auto& [name, t] : state_[i]) out.tensors.emplace_back(std::to_string(i) + "." + name, t);
+  }
+  return out;
+}
+
+void Optimizer::load_state_dict(const OptimizerState& state) {
+  std::map<std::string, double> scalars(state.scalars.begin(), state.scalars.end());
+  auto need = [&](const std::string& key) {
+    auto it = scalars.find(key);
+    if (it == scalars.end()) throw std::invalid_argument(type_name() + ".load_state_dict: missing \"" + key + "\"");
+    return it->second;
+  };
+  const double lr = need("lr"), step = need("step");
+  std::vector<int64_t> steps(params_.size());
+  for (size_t i = 0; i < params_.size(); ++i) steps[i] = static_cast<int64_t>(need(std::to_string(i) + ".step"));
+  std::vector<std::map<std::string, Tensor>> fresh(params_.size());
+  for (const auto& [key, t] : state.tensors) {
+    const auto dot = key.find('.');
+    size_t i = params_.size();
+    try {
+      if (dot != std::string::npos) i = std::stoul(key.substr(0, dot));
+    } catch (const std::exception&) {
+    }
+    if (i >= params_.size())
+      throw std::invalid_argument(type_name() + ".load_state_dict: key \"" + key + "\" names no parameter of " +
+                                  std::to_string(params_.size()));
+    if (!t.defined() || t.shape() != params_[i].shape() || t.dtype() != params_[i].dtype())
+      throw std::invalid_argument(type_name() + ".load_state_dict: \"" + key + "\" is " +
+                                  (t.defined() ? describe(t) : std::string("undefined")) + ", parameter " +
+                                  std::to_string(i) + " is " + describe(params_[i]));
+    fresh[i][key.substr(dot + 1)] = nabla::to(clone(detach(t)), params_[i].device());
+  }
+  lr_ = lr;
+  step_count_ = static_cast<int64_t>(step);
+  param_steps_ = steps;
+  state_ = std::move(fresh);
+}
+
+SGD::SGD(std::vector<Tensor> params, double lr, SGDOptions o) : Optimizer(std::move(params), lr), opts(o) {
+  check_hyper("SGD", "momentum", o.momentum, o.momentum >= 0);
+  check_hyper("SGD", "weight_decay", o.weight_decay, o.weight_decay >= 0);
+  if (o.nesterov && (o.momentum <= 0 || o.dampening != 0))
+    throw std::invalid_argument("SGD: nesterov needs momentum > 0 and dampening 0");
+}
+
+void SGD::update(size_t i, const Tensor& p, const Tensor& grad) {
+  Tensor g = opts.weight_decay != 0 ? grad + p * opts.weight_decay : grad;
+  if (opts.momentum != 0) {
+    const bool first = !has_slot(i, "momentum_buffer");
+    Tensor& buf = slot(i, "momentum_buffer");
+    if (first)
+      copy_(buf, g);
+    else
+      copy_(buf, buf * opts.momentum + g * (1 - opts.dampening));
+    g = opts.nesterov ? g + buf * opts.momentum : buf;
+  }
+  add_(p, g, -lr_);
+}
+
+Adam::Adam(std::vector<Tensor> params, double lr, AdamOptions o) : Optimizer(std::move(params), lr), opts(o) {
+  check_hyper("Adam", "beta1", o.beta1, o.beta1 >= 0 && o.beta1 < 1);
+  check_hyper("Adam", "beta2", o.beta2, o.beta2 >= 0 && o.beta2 < 1);
+  check_hyper("Adam", "eps", o.eps, o.eps >= 0);
+  check_hyper("Adam", "weight_decay", o.weight_decay, o.weight_decay >= 0);
+}
+
+void Adam::update(size_t i, const Tensor& p, const Tensor& grad) {
+  const double t = static_cast<double>(param_steps_[i]);
+  Tensor g = opts.weight_decay != 0 ? grad + p * opts.weight_decay : grad;
+  Tensor& m = slot(i, "exp_avg");
+  Tensor& s = slot(i, "exp_avg_sq");
+  copy_(m, lerp(m, g, 1 - opts.beta1));
+  copy_(s, s * opts.beta2 + g * g * (1 - opts.beta2));
+  const double bias_correction1 = 1 - std::pow(opts.beta1, t);
+  const double bias_correction2_sqrt = std::sqrt(1 - std::pow(opts.beta2, t));
+  const double step_size = lr_ / bias_correction1;
+  Tensor denom = sqrt(s) / bias_correction2_sqrt + opts.eps;
+  add_(p, m / denom, -step_size);
+}
+
+RMSprop::RMSprop(std::vector<Tensor> params, double lr, RMSpropOptions o)
+    : Optimizer(std::move(params), lr), opts(o) {
+  check_hyper("RMSprop", "alpha", o.alpha, o.alpha >= 0);
+  check_hyper("RMSprop", "eps", o.eps, o.eps >= 0);
+  check_hyper("RMSprop", "momentum", o.momentum, o.momentum >= 0);
+  check_hyper("RMSprop", "weight_decay", o.weight_decay, o.weight_decay >= 0);
+}
+
+void RMSprop::update(size_t i, const Tensor& p, const Tensor& grad) {
+  Tensor g = opts.weight_decay != 0 ? grad + p * opts.weight_decay : grad;
+  Tensor& s = slot(i, "square_avg");
+  copy_(s, s * opts.alpha + g * g * (1 - opts.alpha));
+  Tensor avg;
+  if (opts.centered) {
+    Tensor& a = slot(i, "grad_avg");
+    copy_(a, lerp(a, g, 1 - opts.alpha));
+    avg = sqrt(s - a * a) + opts.eps;
+  } else {
+    avg = sqrt(s) + opts.eps;
+  }
+  if (opts.momentum > 0) {
+    Tensor& buf = slot(i, "momentum_buffer");
+    copy_(buf, buf * opts.momentum + g / avg);
+    add_(p, buf, -lr_);
+  } else {
+    add_(p, g / avg, -lr_);
+  }
+}
+
+}  // namespace nabla::nn

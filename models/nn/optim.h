@@ -1,0 +1,119 @@
+#pragma once
+// Optimizers over a list of parameters, with PyTorch's update rules in
+// PyTorch's order (torch.optim.SGD, Adam, RMSprop with maximize = False,
+// foreach = False). step() reads each parameter's .grad (a parameter whose
+// grad is undefined is skipped, as in torch) and writes in place under a
+// NoGradGuard. The state (per-parameter buffers, the step count, the
+// learning rate) round-trips through state_dict() for checkpoints.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace nabla::nn {
+
+// Named tensors ("<param index>.<slot>", e.g. "0.exp_avg") and scalars
+// ("lr", "step", "<param index>.step").
+struct OptimizerState {
+  std::vector<std::pair<std::string, Tensor>> tensors;
+  std::vector<std::pair<std::string, double>> scalars;
+};
+
+class Optimizer {
+ public:
+  Optimizer(std::vector<Tensor> params, double lr);
+  virtual ~Optimizer() = default;
+  void step();
+  // Sets every parameter's .grad to undefined (torch's set_to_none=True).
+  void zero_grad();
+  double lr() const { return lr_; }
+  void set_lr(double lr) { lr_ = lr; }
+  int64_t step_count() const { return step_count_; }
+  const std::vector<Tensor>& params() const { return params_; }
+  virtual std::string type_name() const = 0;
+
+  OptimizerState state_dict() const;
+  // Restores a state_dict() of an optimizer of the same type over
+  // parameters of the same shapes (tensors are copied).
+  void load_state_dict(const OptimizerState& state);
+
+ protected:
+  // Updates parameter i with gradient g (already defined).
+  virtual void update(size_t i, const Tensor& p, const Tensor& g) = 0;
+  // A per-parameter buffer, created as zeros on first use.
+  Tensor& slot(size_t i, const std::string& name);
+  bool has_slot(size_t i, const std::string& name) const;
+
+  std::vector<Tensor> params_;
+  double lr_;
+  int64_t step_count_ = 0;              // calls to step()
+  std::vector<int64_t> param_steps_;    // updates of each parameter (Adam's t)
+
+ private:
+  std::vector<std::map<std::string, Tensor>> state_;
+};
+
+struct SGDOptions {
+  double momentum = 0;
+  double dampening = 0;
+  double weight_decay = 0;
+  bool nesterov = false;
+};
+
+// g += wd p; b = g at the first step, else momentum b + (1 - dampening) g;
+// g = nesterov ? g + momentum b : b; p -= lr g.
+class SGD : public Optimizer {
+ public:
+  SGD(std::vector<Tensor> params, double lr, SGDOptions opts = {});
+  std::string type_name() const override { return "SGD"; }
+  SGDOptions opts;
+
+ protected:
+  void update(size_t i, const Tensor& p, const Tensor& g) override;
+};
+
+struct AdamOptions {
+  double beta1 = 0.9, beta2 = 0.999;
+  double eps = 1e-8;
+  double weight_decay = 0;  // L2 added to the gradient, as torch.optim.Adam
+};
+
+// Kingma & Ba (2015), torch's arithmetic: t += 1; g += wd p;
+// m = lerp(m, g, 1 - b1); s = b2 s + (1 - b2) g^2;
+// p -= lr / (1 - b1^t) * m / (sqrt(s) / sqrt(1 - b2^t) + eps).
+class Adam : public Optimizer {
+ public:
+  Adam(std::vector<Tensor> params, double lr = 1e-3, AdamOptions opts = {});
+  std::string type_name() const override { return "Adam"; }
+  AdamOptions opts;
+
+ protected:
+  void update(size_t i, const Tensor& p, const Tensor& g) override;
+};
+
+struct RMSpropOptions {
+  double alpha = 0.99;
+  double eps = 1e-8;
+  double weight_decay = 0;
+  double momentum = 0;
+  bool centered = false;
+};
+
+// Hinton's RMSprop, torch's arithmetic: g += wd p; s = alpha s + (1 - alpha) g^2;
+// centered: a = lerp(a, g, 1 - alpha), d = sqrt(s - a^2) + eps, else
+// d = sqrt(s) + eps; momentum: b = momentum b + g / d, p -= lr b; else
+// p -= lr g / d.
+class RMSprop : public Optimizer {
+ public:
+  RMSprop(std::vector<Tensor> params, double lr = 1e-2, RMSpropOptions opts = {});
+  std::string type_name() const override { return "RMSprop"; }
+  RMSpropOptions opts;
+
+ protected:
+  void update(size_t i, const Tensor& p, const Tensor& g) override;
+};
+
+}  // namespace nabla::nn
