@@ -1,0 +1,48 @@
+#pragma once
+// metrics.jsonl: one JSON object per line,
+//   {"step": 100, "wall_time": 1700000000.25, "loss": 0.31, "acc": 0.9}
+// appended with one write() per line, so a crash can only leave a partial last
+// line, which read_metrics skips (and says so).
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace nabla::io {
+
+class MetricsLog {
+ public:
+  // Appends to `path` (created if missing), first cutting off a partial last
+  // line a crash left; throws std::runtime_error if it cannot.
+  explicit MetricsLog(const std::string& path);
+  ~MetricsLog();
+  MetricsLog(const MetricsLog&) = delete;
+  MetricsLog& operator=(const MetricsLog&) = delete;
+
+  // One line; non-finite values are written as null. "step" and "wall_time"
+  // are reserved names.
+  void log(int64_t step, const std::map<std::string, double>& scalars);
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+struct MetricsRecord {
+  int64_t step = 0;
+  double wall_time = 0;  // seconds since the Unix epoch
+  std::map<std::string, double> values;  // null read back as NaN
+};
+
+struct Metrics {
+  std::vector<MetricsRecord> records;
+  std::string warning;  // non-empty when a partial last line was skipped
+};
+
+// Reads a metrics.jsonl; a malformed line other than the last throws
+// std::runtime_error naming the file, the line and its byte offset. A partial
+// last line is skipped with a warning (returned and printed to stderr).
+Metrics read_metrics(const std::string& path);
+
+}  // namespace nabla::io
