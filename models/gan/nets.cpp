@@ -1,0 +1,59 @@
+#include "models/gan/nets.h"
+
+#include <memory>
+
+namespace nabla::gan {
+
+using nn::ModulePtr;
+using std::make_shared;
+
+namespace {
+
+ModulePtr linear(int64_t in, int64_t out, Generator* gen) { return make_shared<nn::Linear>(in, out, true, Options{}, gen); }
+
+// Kernel 4, stride 2, padding 1: halves (Conv2d) or doubles (ConvTranspose2d) H and W.
+nn::ConvOptions halving() {
+  nn::ConvOptions c;
+  c.stride = {2, 2};
+  c.padding = {1, 1};
+  return c;
+}
+
+}  // namespace
+
+ModulePtr mlp_generator(int64_t z_dim, Generator* gen) {
+  return make_shared<nn::Sequential>(std::vector<ModulePtr>{
+      linear(z_dim, 256, gen), make_shared<nn::ReLU>(), linear(256, 256, gen), make_shared<nn::ReLU>(),
+      linear(256, 784, gen), make_shared<nn::Tanh>(), make_shared<nn::Reshape>(Shape{1, 28, 28})});
+}
+
+ModulePtr mlp_discriminator(Generator* gen) {
+  return make_shared<nn::Sequential>(std::vector<ModulePtr>{
+      make_shared<nn::Flatten>(), linear(784, 256, gen), make_shared<nn::LeakyReLU>(0.2), linear(256, 256, gen),
+      make_shared<nn::LeakyReLU>(0.2), linear(256, 1, gen)});
+}
+
+ModulePtr dcgan28_generator(int64_t z_dim, Generator* gen) {
+  auto g = make_shared<nn::Sequential>(std::vector<ModulePtr>{
+      linear(z_dim, 128 * 7 * 7, gen), make_shared<nn::BatchNorm1d>(128 * 7 * 7), make_shared<nn::ReLU>(),
+      make_shared<nn::Reshape>(Shape{128, 7, 7}),
+      make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
+      make_shared<nn::BatchNorm2d>(64), make_shared<nn::ReLU>(),
+      make_shared<nn::ConvTranspose2d>(64, 1, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
+      make_shared<nn::Tanh>()});
+  nn::dcgan_init(*g, gen);
+  return g;
+}
+
+ModulePtr dcgan28_discriminator(Generator* gen) {
+  auto d = make_shared<nn::Sequential>(std::vector<ModulePtr>{
+      make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
+      make_shared<nn::LeakyReLU>(0.2),
+      make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
+      make_shared<nn::BatchNorm2d>(128), make_shared<nn::LeakyReLU>(0.2), make_shared<nn::Flatten>(),
+      linear(128 * 7 * 7, 1, gen)});
+  nn::dcgan_init(*d, gen);
+  return d;
+}
+
+}  // namespace nabla::gan

@@ -1,0 +1,45 @@
+#include "models/train/checkpoint.h"
+
+#include <stdexcept>
+
+namespace nabla::train {
+
+namespace {
+constexpr const char* kFormat = "nabla-checkpoint";
+constexpr int kVersion = 1;
+}  // namespace
+
+void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
+  nlohmann::json meta = {{"format", kFormat},
+                         {"version", kVersion},
+                         {"model", checkpoint.config.model},
+                         {"step", checkpoint.step},
+                         {"config", checkpoint.config.to_json()},
+                         {"values", checkpoint.state.values}};
+  save_safetensors(path, checkpoint.state.tensors, {{"nabla", meta.dump()}});
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  Safetensors file = load_safetensors(path);
+  auto it = file.metadata.find("nabla");
+  if (it == file.metadata.end())
+    throw std::runtime_error(path + ": not a nabla checkpoint (no \"nabla\" entry in __metadata__)");
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(it->second);
+    if (meta.at("format") != kFormat) throw std::runtime_error("format is not " + std::string(kFormat));
+    if (meta.at("version") != kVersion)
+      throw std::runtime_error("version " + meta.at("version").dump() + ", this nabla reads " +
+                               std::to_string(kVersion));
+    Checkpoint c;
+    c.step = meta.at("step").get<int64_t>();
+    c.config = TrainConfig::from_json(meta.at("config"));
+    c.state.values = meta.at("values");
+    c.state.tensors = std::move(file.tensors);
+    return c;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": bad nabla checkpoint metadata: " + e.what());
+  }
+}
+
+}  // namespace nabla::train

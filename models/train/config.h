@@ -1,0 +1,40 @@
+#pragma once
+// What `nabla train` was asked to do. Zero means "the model's default" for
+// steps, batch and lr; the resolved values are what config.json records.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/device.h"
+
+namespace nabla::train {
+
+struct TrainConfig {
+  std::string model;
+  std::string data;        // an MNIST-format folder; empty: Debian's Fashion-MNIST
+  int64_t steps = 0;       // total optimisation steps of the run
+  int64_t epochs = 0;      // used when steps is 0: epochs * batches per epoch
+  int64_t batch = 0;
+  double lr = 0;
+  Device device;
+  uint64_t seed = 0;
+  std::string out;         // run folder; empty: runs/<model>-<time>
+  std::string resume;      // a checkpoint to continue from
+  int64_t log_every = 10;  // metrics.jsonl and TensorBoard scalars
+  int64_t sample_every = 0;      // sample grids; 0: ten per run
+  int64_t checkpoint_every = 0;  // 0: with every sample grid
+  bool progress = true;          // the progress line on stdout
+
+  nlohmann::json to_json() const;
+  static TrainConfig from_json(const nlohmann::json& j);
+};
+
+// Defaults a model gives for what the user left at zero.
+struct TrainDefaults {
+  int64_t steps = 1000;
+  int64_t batch = 64;
+  double lr = 2e-4;
+};
+
+}  // namespace nabla::train

@@ -1,0 +1,141 @@
+#include "models/train/loop.h"
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+
+#include "models/io/event_writer.h"
+#include "models/io/metrics_log.h"
+#include "models/io/plot.h"
+#include "models/io/png.h"
+#include "models/io/progress.h"
+#include "models/io/run_dir.h"
+#include "models/train/checkpoint.h"
+
+namespace nabla::train {
+
+namespace {
+
+constexpr uint64_t kSampleStream = 0x3000;
+constexpr int64_t kGridSize = 64;
+
+void require_positive(const char* option, double value) {
+  if (!(value > 0)) throw std::invalid_argument("train: --" + std::string(option) + " must be positive, got " +
+                                                std::to_string(value));
+}
+
+// The run folder a checkpoint at <run>/checkpoints/step-N.safetensors belongs to.
+std::string run_of_checkpoint(const std::string& path) {
+  return std::filesystem::absolute(path).parent_path().parent_path().string();
+}
+
+// One series per loss, the latest record winning where a resumed run
+// repeated steps.
+std::vector<io::Series> loss_series(const std::string& metrics_path) {
+  std::map<std::string, std::map<int64_t, double>> by_name;
+  for (const io::MetricsRecord& r : io::read_metrics(metrics_path).records)
+    for (const auto& [name, v] : r.values) by_name[name][r.step] = v;
+  std::vector<io::Series> series;
+  for (const auto& [name, points] : by_name) {
+    io::Series s{name, {}, {}};
+    for (const auto& [step, v] : points) {
+      s.xs.push_back(static_cast<double>(step));
+      s.ys.push_back(v);
+    }
+    series.push_back(std::move(s));
+  }
+  return series;
+}
+
+}  // namespace
+
+TrainConfig resolve(TrainConfig c, const TrainDefaults& d) {
+  if (c.batch == 0) c.batch = d.batch;
+  if (c.lr == 0) c.lr = d.lr;
+  require_positive("batch", static_cast<double>(c.batch));
+  require_positive("lr", c.lr);
+  if (c.steps < 0) require_positive("steps", static_cast<double>(c.steps));
+  if (c.epochs < 0) require_positive("epochs", static_cast<double>(c.epochs));
+  if (c.steps == 0 && c.epochs == 0) c.steps = d.steps;
+  require_positive("log-every", static_cast<double>(c.log_every));
+  if (c.sample_every < 0) require_positive("sample-every", static_cast<double>(c.sample_every));
+  if (c.checkpoint_every < 0) require_positive("checkpoint-every", static_cast<double>(c.checkpoint_every));
+  return c;
+}
+
+Generator sample_generator(uint64_t seed) { return Generator(seed ^ kSampleStream); }
+
+void write_sample_grid(const std::string& path, const Tensor& images) {
+  io::write_png(path, io::image_grid(images, 8, 2, -1, 1));
+}
+
+RunResult run_training(const TrainConfig& requested, const TrainerFactory& make, const TrainDefaults& defaults,
+                       std::ostream& out) {
+  std::optional<Checkpoint> resumed;
+  TrainConfig config = requested;
+  if (!requested.resume.empty()) {
+    resumed = load_checkpoint(requested.resume);
+    config = resumed->config;
+    if (requested.steps > 0) config.steps = requested.steps;
+    config.out = requested.out.empty() ? run_of_checkpoint(requested.resume) : requested.out;
+    config.progress = requested.progress;
+  }
+  config = resolve(config, defaults);
+  std::unique_ptr<Trainer> trainer = make(config);
+  int64_t step = 0;
+  if (resumed) {
+    trainer->load(resumed->state);
+    step = resumed->step;
+  }
+  if (config.steps == 0) config.steps = config.epochs * trainer->batches_per_epoch();
+  const int64_t sample_every = config.sample_every > 0 ? config.sample_every : std::max<int64_t>(1, config.steps / 10);
+  const int64_t checkpoint_every = config.checkpoint_every > 0 ? config.checkpoint_every : sample_every;
+  if (step >= config.steps)
+    throw std::invalid_argument("train: the checkpoint is at step " + std::to_string(step) +
+                                ", nothing to do for --steps " + std::to_string(config.steps));
+
+  io::RunDir run(config.model, config.out);
+  run.write_config(config.to_json());
+  io::MetricsLog metrics(run.metrics_path());
+  io::EventWriter events(run.path());
+  out << (resumed ? "resuming " : "training ") << config.model << " at step " << step << " of " << config.steps
+      << " in " << run.path() << "\n";
+
+  RunResult result;
+  result.run_dir = run.path();
+  std::optional<io::ProgressBar> progress;
+  Tensor last_images;
+  if (config.progress) progress.emplace(config.steps, out);
+  while (step < config.steps) {
+    result.losses = trainer->step();
+    ++step;
+    if (step % config.log_every == 0 || step == config.steps) {
+      metrics.log(step, result.losses);
+      for (const auto& [name, v] : result.losses) events.add_scalar(name, v, step);
+    }
+    if (progress) progress->update(step, result.losses);
+    if (step % sample_every == 0 || step == config.steps) {
+      Generator fixed = sample_generator(config.seed);
+      last_images = trainer->sample(kGridSize, fixed);
+      result.samples = run.sample_path("samples", step);
+      write_sample_grid(result.samples, last_images);
+      events.add_image("samples", io::image_grid(last_images, 8, 2, -1, 1), step);
+      events.flush();
+    }
+    if (step % checkpoint_every == 0 || step == config.steps) {
+      result.checkpoint = run.checkpoint_path(step);
+      save_checkpoint(result.checkpoint, Checkpoint{step, config, trainer->state()});
+    }
+  }
+  if (progress) progress->finish();
+  result.steps = step;
+  result.loss_plot = run.plots_dir() + "/loss.png";
+  io::plot_lines(result.loss_plot, loss_series(run.metrics_path()), config.model + " losses");
+  write_sample_grid(run.file("samples.png"), last_images);
+  out << "run folder:  " << run.path() << "\nsamples:     " << result.samples << "\ncheckpoint:  "
+      << result.checkpoint << "\nloss plot:   " << result.loss_plot << "\n";
+  return result;
+}
+
+}  // namespace nabla::train

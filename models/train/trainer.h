@@ -1,0 +1,40 @@
+#pragma once
+// A model family's training step behind one interface, so that one loop
+// (loop.h) gives every model the run folder, logs, sample grids, checkpoints
+// and resume. A trainer owns its networks, optimizers, data loader and random
+// streams: its state() is everything needed to continue bit for bit.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/random.h"
+#include "core/serialize.h"
+
+namespace nabla::train {
+
+// Tensors (parameters, buffers, optimizer moments) and small values (step
+// counts, random-stream offsets, loader position).
+struct TrainerState {
+  NamedTensors tensors;
+  nlohmann::json values = nlohmann::json::object();
+};
+
+class Trainer {
+ public:
+  virtual ~Trainer() = default;
+  // One optimisation step; returns its losses by name ("loss_d", "loss_g").
+  virtual std::map<std::string, double> step() = 0;
+  // Batches in one pass over the training data.
+  virtual int64_t batches_per_epoch() = 0;
+  // n images [n, C, H, W] in [-1, 1] from the model in eval mode, drawing
+  // its randomness from gen; trains nothing and changes no state.
+  virtual Tensor sample(int64_t n, Generator& gen) = 0;
+  virtual TrainerState state() const = 0;
+  // Restores a state() of a trainer built with the same config.
+  virtual void load(const TrainerState& state) = 0;
+};
+
+}  // namespace nabla::train

@@ -1,0 +1,26 @@
+// The `nabla` command: train, sample, models, graph. Each subcommand parses
+// its options here and calls the models layer; errors print one line and
+// exit with status 1 (2 for bad usage).
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"nabla: a from-scratch deep learning engine; trains and samples generative models"};
+  app.require_subcommand(1);
+  nabla::tools::add_train_command(app);
+  nabla::tools::add_sample_command(app);
+  nabla::tools::add_models_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "nabla: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,46 @@
+// nabla train <model> [options]
+#include <iostream>
+#include <unistd.h>
+
+#include "models/registry.h"
+#include "tools/commands.h"
+
+namespace nabla::tools {
+
+namespace {
+
+struct TrainArgs {
+  train::TrainConfig config;
+  std::string device;
+};
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  args->config.model = kDefaultModel;
+  train::TrainConfig& c = args->config;
+  CLI::App* cmd = app.add_subcommand("train", "train a model (see `nabla models`) and write a run folder");
+  cmd->add_option("model", c.model, "model name")->capture_default_str();
+  cmd->add_option("--data", c.data, "MNIST-format folder (default: Debian's Fashion-MNIST)");
+  cmd->add_option("--steps", c.steps, "optimisation steps (default: the model's)");
+  cmd->add_option("--epochs", c.epochs, "passes over the data, when --steps is not given");
+  cmd->add_option("--batch", c.batch, "batch size (default: the model's)");
+  cmd->add_option("--lr", c.lr, "learning rate (default: the model's)");
+  cmd->add_option("--device", args->device, "cpu or cuda[:N] (default: cuda when present, else cpu)");
+  cmd->add_option("--seed", c.seed, "seed of every random stream of the run")->capture_default_str();
+  cmd->add_option("--out", c.out, "run folder (default: runs/<model>-<time>)");
+  cmd->add_option("--resume", c.resume, "checkpoint to continue from; --steps is then the new total");
+  cmd->add_option("--log-every", c.log_every, "steps between metrics lines")->capture_default_str();
+  cmd->add_option("--sample-every", c.sample_every, "steps between sample grids (default: 10 per run)");
+  cmd->add_option("--checkpoint-every", c.checkpoint_every, "steps between checkpoints (default: with samples)");
+  cmd->callback([args] {
+    train::TrainConfig config = args->config;
+    config.device = choose_device(args->device);
+    config.progress = true;
+    const ModelEntry& entry = find_model(config.model);
+    train::run_training(config, entry.make, entry.defaults, std::cout);
+  });
+}
+
+}  // namespace nabla::tools
