@@ -21,100 +21,110 @@ Tensor zero_like_scalar(const Tensor& x) { return scalar_like(0.0, x); }
 // The grad where `mask` holds, else zero.
 Tensor masked(const Tensor& mask, const Tensor& g) { return where(mask, g, zero_like_scalar(g)); }
 
-// A unary op whose vjp needs the input x (saved[0]) and the output y (saved[1]).
+// Which of x and y a unary op's vjp reads; only those are saved for backward.
+enum class Keep { none, x, y, both };
+
+// A unary op whose vjp is vjp(g, x, y); the one it does not keep arrives undefined.
 template <class Vjp>
-Tensor unary_op(Unary op, const Tensor& x, prim::UnaryArgs args, Vjp vjp) {
+Tensor unary_op(Unary op, const Tensor& x, prim::UnaryArgs args, Keep keep, Vjp vjp) {
   Tensor y = prim::unary(op, x, args);
-  return record(kernels::name(op), y, {x}, {x, y}, [vjp](const VjpContext& c) -> Grads {
-    return {vjp(c.grad, c.saved[0], c.saved[1])};
-  });
+  const bool keep_x = keep == Keep::x || keep == Keep::both, keep_y = keep == Keep::y || keep == Keep::both;
+  return record(kernels::name(op), y, {x}, {keep_x ? x : Tensor(), keep_y ? y : Tensor()},
+                [vjp](const VjpContext& c) -> Grads { return {vjp(c.grad, c.saved[0], c.saved[1])}; });
 }
 }  // namespace
 
 Tensor neg(const Tensor& x) {
-  return unary_op(Unary::neg, x, {}, [](const Tensor& g, const Tensor&, const Tensor&) { return -g; });
+  return unary_op(Unary::neg, x, {}, Keep::none,
+                  [](const Tensor& g, const Tensor&, const Tensor&) { return -g; });
 }
 Tensor exp(const Tensor& x) {
-  return unary_op(Unary::exp, x, {}, [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y; });
+  return unary_op(Unary::exp, x, {}, Keep::y,
+                  [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y; });
 }
 Tensor log(const Tensor& x) {
-  return unary_op(Unary::log, x, {}, [](const Tensor& g, const Tensor& x, const Tensor&) { return g / x; });
+  return unary_op(Unary::log, x, {}, Keep::x,
+                  [](const Tensor& g, const Tensor& x, const Tensor&) { return g / x; });
 }
 Tensor log1p(const Tensor& x) {
-  return unary_op(Unary::log1p, x, {},
+  return unary_op(Unary::log1p, x, {}, Keep::x,
                   [](const Tensor& g, const Tensor& x, const Tensor&) { return g / (x + 1.0); });
 }
 Tensor expm1(const Tensor& x) {
-  return unary_op(Unary::expm1, x, {},
+  return unary_op(Unary::expm1, x, {}, Keep::y,
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return g * (y + 1.0); });
 }
 Tensor sqrt(const Tensor& x) {
-  return unary_op(Unary::sqrt, x, {},
+  return unary_op(Unary::sqrt, x, {}, Keep::y,
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return g * 0.5 / y; });
 }
 Tensor rsqrt(const Tensor& x) {  // d x^(-1/2) = -1/2 x^(-3/2) = -1/2 y^3
-  return unary_op(Unary::rsqrt, x, {},
+  return unary_op(Unary::rsqrt, x, {}, Keep::y,
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return g * -0.5 * y * y * y; });
 }
 Tensor abs(const Tensor& x) {
-  return unary_op(Unary::abs, x, {},
+  return unary_op(Unary::abs, x, {}, Keep::x,
                   [](const Tensor& g, const Tensor& x, const Tensor&) { return g * sign(x); });
 }
 Tensor sign(const Tensor& x) {
-  return unary_op(Unary::sign, x, {},
+  return unary_op(Unary::sign, x, {}, Keep::none,
                   [](const Tensor& g, const Tensor&, const Tensor&) { return g * 0.0; });
 }
 Tensor sin(const Tensor& x) {
-  return unary_op(Unary::sin, x, {}, [](const Tensor& g, const Tensor& x, const Tensor&) { return g * cos(x); });
+  return unary_op(Unary::sin, x, {}, Keep::x,
+                  [](const Tensor& g, const Tensor& x, const Tensor&) { return g * cos(x); });
 }
 Tensor cos(const Tensor& x) {
-  return unary_op(Unary::cos, x, {}, [](const Tensor& g, const Tensor& x, const Tensor&) { return -g * sin(x); });
+  return unary_op(Unary::cos, x, {}, Keep::x,
+                  [](const Tensor& g, const Tensor& x, const Tensor&) { return -g * sin(x); });
 }
 Tensor tanh(const Tensor& x) {
-  return unary_op(Unary::tanh, x, {},
+  return unary_op(Unary::tanh, x, {}, Keep::y,
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return g * (1.0 - y * y); });
 }
 Tensor sigmoid(const Tensor& x) {
-  return unary_op(Unary::sigmoid, x, {},
+  return unary_op(Unary::sigmoid, x, {}, Keep::y,
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y * (1.0 - y); });
 }
 Tensor relu(const Tensor& x) {
-  return unary_op(Unary::relu, x, {},
+  return unary_op(Unary::relu, x, {}, Keep::x,
                   [](const Tensor& g, const Tensor& x, const Tensor&) { return masked(x > 0.0, g); });
 }
 Tensor leaky_relu(const Tensor& x, double slope) {
-  return unary_op(Unary::leaky_relu, x, {slope}, [slope](const Tensor& g, const Tensor& x, const Tensor&) {
-    return where(x > 0.0, g, g * slope);
-  });
+  return unary_op(
+      Unary::leaky_relu, x, {slope}, Keep::x,
+      [slope](const Tensor& g, const Tensor& x, const Tensor&) { return where(x > 0.0, g, g * slope); });
 }
 Tensor elu(const Tensor& x, double alpha) {  // below 0: d alpha (e^x - 1) = y + alpha
-  return unary_op(Unary::elu, x, {alpha}, [alpha](const Tensor& g, const Tensor& x, const Tensor& y) {
-    return where(x > 0.0, g, g * (y + alpha));
-  });
+  return unary_op(Unary::elu, x, {alpha}, Keep::both,
+                  [alpha](const Tensor& g, const Tensor& x, const Tensor& y) {
+                    return where(x > 0.0, g, g * (y + alpha));
+                  });
 }
 Tensor softplus(const Tensor& x, double beta, double threshold) {  // d/dx = sigmoid(beta x)
-  return unary_op(Unary::softplus, x, {beta, threshold},
+  return unary_op(Unary::softplus, x, {beta, threshold}, Keep::x,
                   [beta, threshold](const Tensor& g, const Tensor& x, const Tensor&) {
                     return where(x * beta > threshold, g, g * sigmoid(x * beta));
                   });
 }
 Tensor square(const Tensor& x) {
-  return unary_op(Unary::square, x, {},
+  return unary_op(Unary::square, x, {}, Keep::x,
                   [](const Tensor& g, const Tensor& x, const Tensor&) { return g * 2.0 * x; });
 }
 Tensor pow(const Tensor& x, double p) {
-  return unary_op(Unary::pow_scalar, x, {p}, [p](const Tensor& g, const Tensor& x, const Tensor&) {
+  return unary_op(Unary::pow_scalar, x, {p}, Keep::x, [p](const Tensor& g, const Tensor& x, const Tensor&) {
     return p == 0 ? g * 0.0 : g * p * pow(x, p - 1);
   });
 }
 Tensor clamp(const Tensor& x, double low, double high) {
   if (!(low <= high)) throw std::invalid_argument("clamp: expected low <= high");
-  return unary_op(Unary::clamp, x, {low, high}, [low, high](const Tensor& g, const Tensor& x, const Tensor&) {
-    return masked(x >= low, masked(x <= high, g));
-  });
+  return unary_op(Unary::clamp, x, {low, high}, Keep::x,
+                  [low, high](const Tensor& g, const Tensor& x, const Tensor&) {
+                    return masked(x >= low, masked(x <= high, g));
+                  });
 }
 Tensor reciprocal(const Tensor& x) {
-  return unary_op(Unary::reciprocal, x, {},
+  return unary_op(Unary::reciprocal, x, {}, Keep::y,
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return -g * y * y; });
 }
 
