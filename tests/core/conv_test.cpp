@@ -149,9 +149,10 @@ TEST(ConvPrim, BadShapesNameTheOp) {
   EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}), zeros({4, 3, 3}), {}), std::invalid_argument,
                        "conv2d: expected weight with 4 dims");
   EXPECT_THROW_MESSAGE(prim::conv2d(zeros({2, 2, 8, 8}), w, {}), std::invalid_argument,
-                       "conv2d: input f32[2, 2, 8, 8] has 2 channels, but weight f32[4, 3, 3, 3] with groups=1 expects 3");
-  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({2, 6, 8, 8}), zeros({3, 3, 3, 3}), {}, {.groups = 2}), std::invalid_argument,
-                       "conv2d: weight's output channels (3) is not divisible by groups (2)");
+                       "conv2d: input f32[2, 2, 8, 8] has 2 channels, but weight f32[4, 3, 3, 3] with groups=1 "
+                       "expects 3");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({2, 6, 8, 8}), zeros({3, 3, 3, 3}), {}, {.groups = 2}),
+                       std::invalid_argument, "conv2d: weight's output channels (3) is not divisible by groups (2)");
   EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 2, 8}), w, {}), std::invalid_argument, "conv2d: output size would be");
   EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}), w, zeros({3})), std::invalid_argument,
                        "conv2d: expected bias of shape [4]");
@@ -167,8 +168,10 @@ TEST(ConvPrim, BadShapesNameTheOp) {
 
 TEST(ConvPrim, BadTransposeAndWeightShapesNameTheOp) {
   EXPECT_THROW_MESSAGE(
-      prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), {}, {.stride = {2, 2}, .output_padding = {2, 2}}),
-      std::invalid_argument, "conv_transpose2d: output_padding {2, 2} must be smaller than stride {2, 2} or dilation {1, 1}");
+      prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), {},
+                             {.stride = {2, 2}, .output_padding = {2, 2}}),
+      std::invalid_argument,
+      "conv_transpose2d: output_padding {2, 2} must be smaller than stride {2, 2} or dilation {1, 1}");
   EXPECT_THROW_MESSAGE(prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({4, 2, 3, 3}), {}), std::invalid_argument,
                        "conv_transpose2d: input f32[1, 3, 5, 5] has 3 channels, but weight f32[4, 2, 3, 3] expects 4");
   EXPECT_THROW_MESSAGE(prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({3, 2, 3, 3}), {}, {.groups = 2}),
@@ -177,11 +180,12 @@ TEST(ConvPrim, BadTransposeAndWeightShapesNameTheOp) {
                        std::invalid_argument, "conv_transpose2d: expected bias of shape [4]");
   EXPECT_THROW_MESSAGE(prim::conv_transpose2d(zeros({1, 4, 1, 1}), zeros({4, 2, 3, 3}), {}, {.padding = {2, 2}}),
                        std::invalid_argument, "conv_transpose2d: output size would be [-1, -1]");
-  EXPECT_THROW_MESSAGE(prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 5, 6}), {4, 3, 3, 3}), std::invalid_argument,
+  EXPECT_THROW_MESSAGE(prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 5, 6}), {4, 3, 3, 3}),
+                       std::invalid_argument,
                        "conv2d_weight: input f32[2, 3, 8, 8] and weight_shape [4, 3, 3, 3] with groups=1 expect grad_out "
                        "of shape [2, 4, 6, 6], got f32[2, 4, 5, 6]");
-  EXPECT_THROW_MESSAGE(prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 6, 6}), {4, 3, 3}), std::invalid_argument,
-                       "conv2d_weight: expected weight_shape");
+  EXPECT_THROW_MESSAGE(prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 6, 6}), {4, 3, 3}),
+                       std::invalid_argument, "conv2d_weight: expected weight_shape");
 }
 
 }  // namespace
