@@ -16,6 +16,19 @@
 
 namespace nabla {
 
+namespace {
+using IndexAdd = Tensor (*)(const Tensor&, int64_t, const Tensor&, const Tensor&);
+
+// y read x at `index` (gather, index_select); its vjp adds the gradient back
+// at the same places of zeros shaped like x, with the op's adjoint `add_back`.
+Tensor record_read(const char* op, const Tensor& y, const Tensor& x, int64_t dim, const Tensor& index,
+                   IndexAdd add_back) {
+  return record(op, y, {x}, {index}, [dim, add_back, shape = x.shape()](const VjpContext& c) -> Grads {
+    return {add_back(zeros(shape, Options::like(c.grad)), dim, c.saved[0], c.grad)};
+  });
+}
+}  // namespace
+
 Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   Tensor y = prim::cat(tensors, dim);
   const int d = normalize_dim(dim, y.dim(), "cat");
@@ -56,10 +69,7 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
-  Tensor y = prim::gather(x, dim, index);
-  return record("gather", y, {x}, {index}, [dim, shape = x.shape()](const VjpContext& c) -> Grads {
-    return {scatter_add(zeros(shape, Options::like(c.grad)), dim, c.saved[0], c.grad)};
-  });
+  return record_read("gather", prim::gather(x, dim, index), x, dim, index, scatter_add);
 }
 
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
@@ -78,10 +88,7 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
 }
 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
-  Tensor y = prim::index_select(x, dim, index);
-  return record("index_select", y, {x}, {index}, [dim, shape = x.shape()](const VjpContext& c) -> Grads {
-    return {index_add(zeros(shape, Options::like(c.grad)), dim, c.saved[0], c.grad)};
-  });
+  return record_read("index_select", prim::index_select(x, dim, index), x, dim, index, index_add);
 }
 
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {

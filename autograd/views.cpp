@@ -37,11 +37,7 @@ Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
 }
 
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
-  check_defined("transpose", x);
-  std::vector<int64_t> dims(x.dim());
-  for (int64_t i = 0; i < x.dim(); ++i) dims[i] = i;
-  std::swap(dims[normalize_dim(dim0, x.dim(), "transpose")], dims[normalize_dim(dim1, x.dim(), "transpose")]);
-  return permute(x, dims);
+  return permute(x, prim::transpose_dims(x, dim0, dim1));
 }
 
 Tensor t(const Tensor& x) {

@@ -11,6 +11,20 @@ bool integer_ok(Unary op) {
          op == Unary::relu || op == Unary::clamp;
 }
 bool integer_ok(Binary op) { return op != Binary::div && op != Binary::pow; }
+
+// Runs run<T>() for dtype t: any number dtype where op takes integers, else a floating one.
+template <class Op, class F>
+void dispatch_op(Op op, DType t, const char* op_name, F&& run) {
+  if (integer_ok(op)) dispatch_number(t, op_name, run);
+  else dispatch_float(t, op_name, run);
+}
+
+// The door of the two-operand ops: one device, one dtype, CPU.
+void check_pair(const char* op_name, const Tensor& a, const Tensor& b) {
+  check_same_device(op_name, {a, b});
+  check_same_dtype(op_name, {a, b});
+  require_cpu(op_name, {a, b});
+}
 }  // namespace
 
 std::pair<Tensor, Tensor> broadcast(const char* op, const Tensor& a, const Tensor& b) {
@@ -23,32 +37,25 @@ Tensor unary(Unary op, const Tensor& x, UnaryArgs args) {
   check_defined(op_name, x);
   require_cpu(op_name, {x});
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
-  auto run = [&]<class T>() { kernels::cpu::unary<T>(op, args, out.view<T>(), x.view<const T>()); };
-  if (integer_ok(op)) dispatch_number(x.dtype(), op_name, run);
-  else dispatch_float(x.dtype(), op_name, run);
+  dispatch_op(op, x.dtype(), op_name,
+              [&]<class T>() { kernels::cpu::unary<T>(op, args, out.view<T>(), x.view<const T>()); });
   return out;
 }
 
 Tensor binary(Binary op, const Tensor& a, const Tensor& b) {
   const char* op_name = kernels::name(op);
-  check_same_device(op_name, {a, b});
-  check_same_dtype(op_name, {a, b});
-  require_cpu(op_name, {a, b});
+  check_pair(op_name, a, b);
   auto [x, y] = broadcast(op_name, a, b);
   Tensor out = make_tensor(x.shape(), a.dtype(), a.device());
-  auto run = [&]<class T>() {
+  dispatch_op(op, a.dtype(), op_name, [&]<class T>() {
     kernels::cpu::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
-  };
-  if (integer_ok(op)) dispatch_number(a.dtype(), op_name, run);
-  else dispatch_float(a.dtype(), op_name, run);
+  });
   return out;
 }
 
 void binary_(Binary op, const Tensor& a, const Tensor& b) {
   const char* op_name = kernels::name(op);
-  check_same_device(op_name, {a, b});
-  check_same_dtype(op_name, {a, b});
-  require_cpu(op_name, {a, b});
+  check_pair(op_name, a, b);
   broadcast_shapes(a.shape(), b.shape(), op_name);
   for (int64_t d = 0; d < a.dim(); ++d)
     if (a.strides()[d] == 0 && a.shape()[d] > 1)
@@ -56,19 +63,15 @@ void binary_(Binary op, const Tensor& a, const Tensor& b) {
   const Tensor y = expand(b, a.shape());
   // Elementwise in place is safe when y does not alias a at other positions;
   // a fresh result would be needed otherwise, which callers never ask for.
-  auto run = [&]<class T>() {
+  dispatch_op(op, a.dtype(), op_name, [&]<class T>() {
     kernels::cpu::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
-  };
-  if (integer_ok(op)) dispatch_number(a.dtype(), op_name, run);
-  else dispatch_float(a.dtype(), op_name, run);
+  });
   a.bump_version();
 }
 
 Tensor compare(Compare op, const Tensor& a, const Tensor& b) {
   const char* op_name = kernels::name(op);
-  check_same_device(op_name, {a, b});
-  check_same_dtype(op_name, {a, b});
-  require_cpu(op_name, {a, b});
+  check_pair(op_name, a, b);
   auto [x, y] = broadcast(op_name, a, b);
   Tensor out = make_tensor(x.shape(), DType::b8, a.device());
   dispatch_all(a.dtype(), op_name, [&]<class T>() {

@@ -57,28 +57,54 @@ void check_1d_index(const char* op, const Tensor& index) {
   if (index.dim() != 1) throw_invalid(op, "expected a 1-D index, got " + describe(index));
 }
 
-}  // namespace
+// The checks each op on (x, dim, index[, src]) starts with, in this order: one
+// device, one dtype for x and *src, CPU, an i64 index (1-D for index_select
+// and index_add). Returns dim normalised for x.
+int check_operands(const char* op, const Tensor& x, int64_t dim, const Tensor& index, const Tensor* src,
+                   bool one_d) {
+  if (src) {
+    check_same_device(op, {x, index, *src});
+    check_same_dtype(op, {x, *src});
+    require_cpu(op, {x, index, *src});
+  } else {
+    check_same_device(op, {x, index});
+    require_cpu(op, {x, index});
+  }
+  if (one_d) check_1d_index(op, index);
+  else require_index(op, index);
+  return normalize_dim(dim, x.dim(), op);
+}
 
-Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
-  check_same_device("gather", {x, index});
-  require_cpu("gather", {x, index});
-  require_index("gather", index);
-  const int d = normalize_dim(dim, x.dim(), "gather");
-  check_fits("gather", x, d, index);
-  check_in_range("gather", index, d, x.shape()[d]);
-  Tensor out = make_tensor(index.shape(), x.dtype(), x.device());
-  dispatch_all(x.dtype(), "gather", [&]<class T>() {
-    kernels::cpu::gather<T>(out.view<T>(), x.view<const T>(), d, index.view<const int64_t>());
+// A new tensor of `shape`: x read along d at the positions `index` gives.
+Tensor gather_along(const char* op, const Tensor& x, int d, const Shape& shape, kernels::View<const int64_t> index) {
+  Tensor out = make_tensor(shape, x.dtype(), x.device());
+  dispatch_all(x.dtype(), op, [&]<class T>() { kernels::cpu::gather<T>(out.view<T>(), x.view<const T>(), d, index); });
+  return out;
+}
+
+// A copy of x with the corner of src of index's sizes added along d at the
+// positions `index` gives.
+Tensor scatter_add_along(const char* op, const Tensor& x, int d, kernels::View<const int64_t> index,
+                         const Tensor& src) {
+  Tensor out = clone(x);
+  const Shape sizes(index.size, index.size + index.ndim);
+  dispatch_number(x.dtype(), op, [&]<class T>() {
+    kernels::cpu::scatter_add<T>(out.view<T>(), d, index, corner<T>(src, sizes));
   });
   return out;
 }
 
+}  // namespace
+
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+  const int d = check_operands("gather", x, dim, index, nullptr, false);
+  check_fits("gather", x, d, index);
+  check_in_range("gather", index, d, x.shape()[d]);
+  return gather_along("gather", x, d, index.shape(), index.view<const int64_t>());
+}
+
 Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  check_same_device("scatter_add", {x, index, src});
-  check_same_dtype("scatter_add", {x, src});
-  require_cpu("scatter_add", {x, index, src});
-  require_index("scatter_add", index);
-  const int d = normalize_dim(dim, x.dim(), "scatter_add");
+  const int d = check_operands("scatter_add", x, dim, index, &src, false);
   check_fits("scatter_add", x, d, index);
   if (src.dim() != index.dim())
     throw_invalid("scatter_add", "src " + describe(src) + " must have as many dims as index " + describe(index));
@@ -87,45 +113,26 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
       throw_invalid("scatter_add", "index " + describe(index) + " is larger than src " + describe(src) +
                                        " in dim " + std::to_string(k));
   check_in_range("scatter_add", index, d, x.shape()[d]);
-  Tensor out = clone(x);
-  dispatch_number(x.dtype(), "scatter_add", [&]<class T>() {
-    kernels::cpu::scatter_add<T>(out.view<T>(), d, index.view<const int64_t>(), corner<T>(src, index.shape()));
-  });
-  return out;
+  return scatter_add_along("scatter_add", x, d, index.view<const int64_t>(), src);
 }
 
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
-  check_same_device("index_select", {x, index});
-  require_cpu("index_select", {x, index});
-  check_1d_index("index_select", index);
-  const int d = normalize_dim(dim, x.dim(), "index_select");
+  const int d = check_operands("index_select", x, dim, index, nullptr, true);
   check_in_range("index_select", index, d, x.shape()[d]);
   Shape shape = x.shape();
   shape[d] = index.numel();
-  Tensor out = make_tensor(shape, x.dtype(), x.device());
-  dispatch_all(x.dtype(), "index_select", [&]<class T>() {
-    kernels::cpu::gather<T>(out.view<T>(), x.view<const T>(), d, spread_index(index, shape, d));
-  });
-  return out;
+  return gather_along("index_select", x, d, shape, spread_index(index, shape, d));
 }
 
 Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& source) {
-  check_same_device("index_add", {x, index, source});
-  check_same_dtype("index_add", {x, source});
-  require_cpu("index_add", {x, index, source});
-  check_1d_index("index_add", index);
-  const int d = normalize_dim(dim, x.dim(), "index_add");
+  const int d = check_operands("index_add", x, dim, index, &source, true);
   Shape want = x.shape();
   want[d] = index.numel();
   if (source.shape() != want)
     throw_invalid("index_add", "expected source of shape " + str(want) + " for " + describe(x) + " and index " +
                                    describe(index) + ", got " + describe(source));
   check_in_range("index_add", index, d, x.shape()[d]);
-  Tensor out = clone(x);
-  dispatch_number(x.dtype(), "index_add", [&]<class T>() {
-    kernels::cpu::scatter_add<T>(out.view<T>(), d, spread_index(index, want, d), source.view<const T>());
-  });
-  return out;
+  return scatter_add_along("index_add", x, d, spread_index(index, want, d), source);
 }
 
 Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {

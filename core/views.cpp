@@ -98,13 +98,15 @@ Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
   return make_view(x, shape, strides, x.offset());
 }
 
-Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
+std::vector<int64_t> transpose_dims(const Tensor& x, int64_t dim0, int64_t dim1) {
   check_defined("transpose", x);
   std::vector<int64_t> dims(x.dim());
   for (int64_t i = 0; i < x.dim(); ++i) dims[i] = i;
   std::swap(dims[normalize_dim(dim0, x.dim(), "transpose")], dims[normalize_dim(dim1, x.dim(), "transpose")]);
-  return permute(x, dims);
+  return dims;
 }
+
+Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) { return permute(x, transpose_dims(x, dim0, dim1)); }
 
 std::pair<int64_t, int64_t> slice_bounds(int64_t n, int64_t start, int64_t end) {
   if (start < 0) start += n;

@@ -14,6 +14,8 @@ Tensor view(const Tensor& x, Shape shape);
 Tensor reshape(const Tensor& x, Shape shape);
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims);
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
+// The permutation transpose applies: the identity with dim0 and dim1 swapped.
+std::vector<int64_t> transpose_dims(const Tensor& x, int64_t dim0, int64_t dim1);
 // Elements start, start+step, ... below end along dim (end clamped to the size).
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end, int64_t step = 1);
 // Resolves negative and out-of-range bounds the way slice does: {start, end}.

@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "autograd/nabla.h"
 #include "core/copy.h"
+#include "core/random.h"
 #include "core/views.h"
+#include "kernels/view.h"
 
 namespace nabla::testing {
 
@@ -41,6 +45,53 @@ inline Tensor noncontiguous(const Tensor& x) {
   return prim::transpose(tr, -1, -2);
 }
 
+// A kernel view of a raw buffer: sizes and strides in elements, one per dim.
+template <class T>
+kernels::View<T> make_view(T* data, const std::vector<int64_t>& sizes, const std::vector<int64_t>& strides) {
+  kernels::View<T> v;
+  v.data = data;
+  v.ndim = static_cast<int>(sizes.size());
+  for (int d = 0; d < v.ndim; ++d) v.size[d] = sizes[d], v.stride[d] = strides[d];
+  return v;
+}
+
+// A rows x cols matrix view with row stride rs and column stride cs.
+template <class T>
+kernels::View<T> make_view2(T* data, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+  return make_view(data, {rows, cols}, {rs, cs});
+}
+
+struct RandomOptions {
+  bool requires_grad = true;
+  bool uniform = false;  // U[low, high) instead of N(0, 1)
+  double low = 0, high = 1;
+};
+
+// Seeded float64 values from a fresh Generator(seed): the same on every run.
+inline Tensor random(const Shape& shape, uint64_t seed, RandomOptions o = {}) {
+  Generator gen(seed);
+  Tensor t = o.uniform ? uniform(shape, o.low, o.high, DType::f64, &gen) : randn(shape, DType::f64, &gen);
+  if (o.requires_grad) t.requires_grad_();
+  return t;
+}
+
+// Whether f throws E (and nothing else) with every one of `parts` in its message.
+template <class E, class F>
+::testing::AssertionResult throws_message(F&& f, const char* what, std::initializer_list<std::string_view> parts) {
+  try {
+    f();
+  } catch (const E& e) {
+    const std::string m = e.what();
+    for (std::string_view p : parts)
+      if (m.find(p) == std::string::npos)
+        return ::testing::AssertionFailure() << what << ": \"" << p << "\" not in the message: " << m;
+    return ::testing::AssertionSuccess();
+  } catch (...) {
+    return ::testing::AssertionFailure() << what << ": threw an exception of another type";
+  }
+  return ::testing::AssertionFailure() << what << ": threw nothing";
+}
+
 }  // namespace nabla::testing
 
 // EXPECT_GRADCHECK(result): prints the first mismatch on failure.
@@ -49,3 +100,9 @@ inline Tensor noncontiguous(const Tensor& x) {
     auto _r = (expr);                       \
     EXPECT_TRUE(_r.ok) << _r.message;       \
   } while (0)
+
+// EXPECT_THROW_MESSAGE(stmt, type, "part", ...): stmt throws `type` whose
+// message contains every part.
+#define EXPECT_THROW_MESSAGE(stmt, type, ...)                                         \
+  EXPECT_TRUE(::nabla::testing::throws_message<type>([&] { stmt; }, #stmt " throws " #type, \
+                                                     {__VA_ARGS__}))

@@ -11,10 +11,10 @@
 // batch, each gathering a few images into one wide column matrix per GEMM.
 #include <Eigen/Core>
 #include <algorithm>
-#include <type_traits>
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/cpu/loop.h"
 
 namespace nabla::kernels::cpu {
 
@@ -29,8 +29,6 @@ using CMapM = Eigen::Map<const Mat<T>, 0, Eigen::OuterStride<>>;
 constexpr int64_t kParallelFlops = int64_t{1} << 20;
 constexpr int64_t kColBudget = int64_t{1} << 20;  // elements of a weight-gradient column buffer
 constexpr int64_t kWeightChunks = 16;              // partial weight gradients summed in a fixed order
-template <class T>
-using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
 // Image n of a 4-D view, as a 3-D view [C, H, W].
 template <class T>
@@ -51,57 +49,65 @@ void add_bias(T* y, const View<const T>& bias, int64_t C, int64_t P) {
     for (int64_t i = 0; i < P; ++i) y[c * P + i] += b;
   }
 }
+
+// The sizes of one convolution: x [N, C_in, ., .], w [C_out, ., kH, kW] and
+// output positions Ho x Wo (y for the forward, g for the input gradient).
+struct Geometry {
+  int64_t N, C_in, C_out, kH, kW, Ho, Wo, G, Co, K, P;
+  template <class X, class Wt>
+  Geometry(const View<X>& x, const View<Wt>& w, int64_t ho, int64_t wo, int64_t groups)
+      : N(x.size[0]), C_in(x.size[1]), C_out(w.size[0]), kH(w.size[2]), kW(w.size[3]), Ho(ho), Wo(wo),
+        G(groups), Co(C_out / G), K(w.size[1] * kH * kW), P(Ho * Wo) {}
+};
+
+// Calls f(n, col) for every image n, the batch split across threads when the
+// work is large; each thread owns its column buffer col [C_in kH kW, P].
+template <class T, class F>
+void for_each_image(const Geometry& s, F&& f) {
+  const bool parallel = s.N > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
+#pragma omp parallel if (parallel)
+  {
+    std::vector<T> col(static_cast<size_t>(s.C_in * s.kH * s.kW * s.P));
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < s.N; ++n) f(n, col.data());
+  }
+}
 }  // namespace
 
 template <class T>
 void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
-  const int64_t N = x.size[0], C_in = x.size[1], C_out = w.size[0];
-  const int64_t kH = w.size[2], kW = w.size[3], Ho = out.size[2], Wo = out.size[3];
-  const int64_t G = a.groups, Co = C_out / G, K = w.size[1] * kH * kW, P = Ho * Wo;
-  const bool parallel = N > 1 && N * C_out * P * K >= kParallelFlops;
-#pragma omp parallel if (parallel)
-  {
-    std::vector<T> col(static_cast<size_t>(C_in * kH * kW * P));
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < N; ++n) {
-      im2col(col.data(), P, image(x, n), kH, kW, Ho, Wo, a);
-      T* y = out.data + n * C_out * P;
-      for (int64_t g = 0; g < G; ++g) {
-        MapM<T> yg(y + g * Co * P, Co, P, Eigen::OuterStride<>(P));
-        CMapM<T> wg(w.data + g * Co * K, Co, K, Eigen::OuterStride<>(K));
-        CMapM<T> cg(col.data() + g * K * P, K, P, Eigen::OuterStride<>(P));
-        yg.noalias() = wg * cg;
-      }
-      add_bias(y, bias, C_out, P);
+  const Geometry s(x, w, out.size[2], out.size[3], a.groups);
+  const int64_t Co = s.Co, K = s.K, P = s.P;
+  for_each_image<T>(s, [&](int64_t n, T* col) {
+    im2col(col, P, image(x, n), s.kH, s.kW, s.Ho, s.Wo, a);
+    T* y = out.data + n * s.C_out * P;
+    for (int64_t g = 0; g < s.G; ++g) {
+      MapM<T> yg(y + g * Co * P, Co, P, Eigen::OuterStride<>(P));
+      CMapM<T> wg(w.data + g * Co * K, Co, K, Eigen::OuterStride<>(K));
+      CMapM<T> cg(col + g * K * P, K, P, Eigen::OuterStride<>(P));
+      yg.noalias() = wg * cg;
     }
-  }
+    add_bias(y, bias, s.C_out, P);
+  });
 }
 
 template <class T>
 void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
                            const Conv2dArgs& a) {
-  const int64_t N = gx.size[0], C_in = gx.size[1], H = gx.size[2], W = gx.size[3];
-  const int64_t C_out = w.size[0], kH = w.size[2], kW = w.size[3], Ho = g.size[2], Wo = g.size[3];
-  const int64_t G = a.groups, Co = C_out / G, K = w.size[1] * kH * kW, P = Ho * Wo;
-  const bool parallel = N > 1 && N * C_out * P * K >= kParallelFlops;
-#pragma omp parallel if (parallel)
-  {
-    std::vector<T> col(static_cast<size_t>(C_in * kH * kW * P));
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < N; ++n) {
-      for (int64_t k = 0; k < G; ++k) {
-        CMapM<T> gg(g.data + n * g.stride[0] + k * Co * P, Co, P, Eigen::OuterStride<>(P));
-        CMapM<T> wg(w.data + k * Co * K, Co, K, Eigen::OuterStride<>(K));
-        MapM<T> cg(col.data() + k * K * P, K, P, Eigen::OuterStride<>(P));
-        cg.noalias() = wg.transpose() * gg;
-      }
-      View<T> xn = image(gx, n);
-      T* xd = xn.data;
-      std::fill(xd, xd + C_in * H * W, T(0));
-      col2im(xn, col.data(), P, kH, kW, Ho, Wo, a);
-      add_bias(xd, bias, C_in, H * W);
+  const Geometry s(gx, w, g.size[2], g.size[3], a.groups);
+  const int64_t Co = s.Co, K = s.K, P = s.P, HW = gx.size[2] * gx.size[3];
+  for_each_image<T>(s, [&](int64_t n, T* col) {
+    for (int64_t k = 0; k < s.G; ++k) {
+      CMapM<T> gg(g.data + n * g.stride[0] + k * Co * P, Co, P, Eigen::OuterStride<>(P));
+      CMapM<T> wg(w.data + k * Co * K, Co, K, Eigen::OuterStride<>(K));
+      MapM<T> cg(col + k * K * P, K, P, Eigen::OuterStride<>(P));
+      cg.noalias() = wg.transpose() * gg;
     }
-  }
+    View<T> xn = image(gx, n);
+    std::fill(xn.data, xn.data + s.C_in * HW, T(0));
+    col2im(xn, col, P, s.kH, s.kW, s.Ho, s.Wo, a);
+    add_bias(xn.data, bias, s.C_in, HW);
+  });
 }
 
 namespace {

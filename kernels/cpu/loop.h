@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "kernels/view.h"
@@ -16,6 +17,27 @@
 namespace nabla::kernels::cpu {
 
 inline constexpr int64_t kParallelGrain = 32768;  // elements per thread, at least
+
+// The accumulator of a sum of T. Float sums run in double: batch statistics
+// and losses over large batches stay accurate. Integers accumulate unsigned,
+// so that overflow wraps (as in torch) instead of being undefined.
+template <class T>
+using Acc = std::conditional_t<std::is_same_v<T, float>, double,
+                               std::conditional_t<std::is_same_v<T, int64_t>, uint64_t, T>>;
+
+// Element offset in v of row-major index i over v's first `ndim` dims, taken
+// with the sizes `sizes` (v's own by default; an operand broadcast along those
+// dims reads with the output's sizes).
+template <class T>
+int64_t offset_of(const View<T>& v, int ndim, int64_t i, const int64_t* sizes = nullptr) {
+  if (!sizes) sizes = v.size;
+  int64_t off = 0;
+  for (int d = ndim - 1; d >= 0; --d) {
+    off += (i % sizes[d]) * v.stride[d];
+    i /= sizes[d];
+  }
+  return off;
+}
 
 template <size_t N>
 struct Loop {

@@ -6,30 +6,16 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 #include "kernels/cpu/loop.h"
 
 namespace nabla::kernels::cpu {
 
 namespace {
-template <class T>
-using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
 template <class T>
 T softplus(T z) {
   return std::max(z, T(0)) + std::log1p(std::exp(-std::abs(z)));
-}
-
-// Offset of row r in a view whose first `ndim` dims (of sizes `sizes`) are the rows.
-template <class V>
-int64_t row_offset(const V& v, const int64_t* sizes, int ndim, int64_t r) {
-  int64_t off = 0;
-  for (int d = ndim - 1; d >= 0; --d) {
-    off += (r % sizes[d]) * v.stride[d];
-    r /= sizes[d];
-  }
-  return off;
 }
 }  // namespace
 
@@ -48,7 +34,7 @@ void cross_entropy(View<T> loss, View<T> lse, View<const T> logits, View<const i
   const Acc<T> e = label_smoothing;
 #pragma omp parallel for if (rows > 1 && rows * C >= 2 * kParallelGrain) schedule(static)
   for (int64_t r = 0; r < rows; ++r) {
-    const T* x = logits.data + row_offset(logits, loss.size, nd, r);
+    const T* x = logits.data + offset_of(logits, nd, r, loss.size);
     T m = -std::numeric_limits<T>::infinity();
     Acc<T> total = 0;
     for (int64_t c = 0; c < C; ++c) {
@@ -58,10 +44,10 @@ void cross_entropy(View<T> loss, View<T> lse, View<const T> logits, View<const i
     Acc<T> s = 0;
     for (int64_t c = 0; c < C; ++c) s += std::exp(static_cast<Acc<T>>(x[c * cs]) - m);
     const Acc<T> l = m + std::log(s);
-    const int64_t t = target.data[row_offset(target, loss.size, nd, r)];
+    const int64_t t = target.data[offset_of(target, nd, r, loss.size)];
     const Acc<T> smooth = e > 0 ? e / C * total : Acc<T>(0);
-    loss.data[row_offset(loss, loss.size, nd, r)] = static_cast<T>(l - (1 - e) * x[t * cs] - smooth);
-    lse.data[row_offset(lse, loss.size, nd, r)] = static_cast<T>(l);
+    loss.data[offset_of(loss, nd, r)] = static_cast<T>(l - (1 - e) * x[t * cs] - smooth);
+    lse.data[offset_of(lse, nd, r, loss.size)] = static_cast<T>(l);
   }
 }
 
@@ -71,15 +57,15 @@ void nll(View<T> loss, View<const T> log_probs, View<const int64_t> target) {
   const int64_t rows = loss.numel(), cs = log_probs.stride[nd];
 #pragma omp parallel for if (rows >= 2 * kParallelGrain) schedule(static)
   for (int64_t r = 0; r < rows; ++r) {
-    const int64_t t = target.data[row_offset(target, loss.size, nd, r)];
-    loss.data[row_offset(loss, loss.size, nd, r)] = -log_probs.data[row_offset(log_probs, loss.size, nd, r) + t * cs];
+    const int64_t t = target.data[offset_of(target, nd, r, loss.size)];
+    loss.data[offset_of(loss, nd, r)] = -log_probs.data[offset_of(log_probs, nd, r, loss.size) + t * cs];
   }
 }
 
 int64_t first_invalid_target(View<const int64_t> target, int64_t classes) {
   const int64_t n = target.numel();
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t t = target.data[row_offset(target, target.size, target.ndim, i)];
+    const int64_t t = target.data[offset_of(target, target.ndim, i)];
     if (t < 0 || t >= classes) return i;
   }
   return -1;

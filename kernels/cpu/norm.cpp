@@ -5,15 +5,12 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <type_traits>
 
 #include "kernels/cpu/loop.h"
 
 namespace nabla::kernels::cpu {
 
 namespace {
-template <class T>
-using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
 // Calls f(offsets, strides, n) for every innermost row of L, serially, with
 // each operand's offsets starting from `base`.
@@ -35,17 +32,6 @@ void walk(const Loop<N>& L, std::array<int64_t, N> off, F&& f) {
     }
   }
 }
-
-// Offset of group i in a view whose first `kept` dims are the group dims.
-template <class V>
-int64_t group_offset(const V& v, const int64_t* sizes, int kept, int64_t i) {
-  int64_t off = 0;
-  for (int d = kept - 1; d >= 0; --d) {
-    off += (i % sizes[d]) * v.stride[d];
-    i /= sizes[d];
-  }
-  return off;
-}
 }  // namespace
 
 template <class T>
@@ -63,9 +49,9 @@ void norm_forward(View<T> out, View<T> mean, View<T> rstd, View<T> var, View<con
 
 #pragma omp parallel for if (groups > 1 && groups * count >= 2 * kParallelGrain) schedule(static)
   for (int64_t g = 0; g < groups; ++g) {
-    const std::array<int64_t, 4> base{group_offset(in, in.size, kept, g), group_offset(out, in.size, kept, g),
-                                      weight.data ? group_offset(weight, in.size, kept, g) : 0,
-                                      bias.data ? group_offset(bias, in.size, kept, g) : 0};
+    const std::array<int64_t, 4> base{offset_of(in, kept, g), offset_of(out, kept, g, in.size),
+                                      weight.data ? offset_of(weight, kept, g, in.size) : 0,
+                                      bias.data ? offset_of(bias, kept, g, in.size) : 0};
     Acc<T> s = 0;
     walk(L, base, [&](const auto& o, const auto& st, int64_t n) {
       const T* x = in.data + o[0];
@@ -95,9 +81,9 @@ void norm_forward(View<T> out, View<T> mean, View<T> rstd, View<T> var, View<con
         y[i * st[1]] = h;
       }
     });
-    mean.data[group_offset(mean, mean.size, kept, g)] = mt;
-    rstd.data[group_offset(rstd, mean.size, kept, g)] = r;
-    if (var.data) var.data[group_offset(var, mean.size, kept, g)] = static_cast<T>(v);
+    mean.data[offset_of(mean, kept, g)] = mt;
+    rstd.data[offset_of(rstd, kept, g, mean.size)] = r;
+    if (var.data) var.data[offset_of(var, kept, g, mean.size)] = static_cast<T>(v);
   }
 }
 

@@ -5,16 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 #include "kernels/cpu/loop.h"
 
 namespace nabla::kernels::cpu {
 
 namespace {
-
-template <class T>
-using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
 // Element (h, w) of plane (n, c) of a 4-D view.
 template <class T>

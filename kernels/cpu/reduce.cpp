@@ -22,13 +22,6 @@ const char* name(Reduce op) {
 namespace cpu {
 namespace {
 
-// Accumulate float sums in double: batch statistics and losses over large
-// batches stay accurate. Integers accumulate unsigned, so that overflow
-// wraps (as in torch) instead of being undefined.
-template <class T>
-using Acc = std::conditional_t<std::is_same_v<T, float>, double,
-                               std::conditional_t<std::is_same_v<T, int64_t>, uint64_t, T>>;
-
 template <class T>
 bool is_nan(T x) {
   if constexpr (std::is_floating_point_v<T>) return std::isnan(x);

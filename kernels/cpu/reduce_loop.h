@@ -21,17 +21,6 @@ inline constexpr int64_t kReduceChunk = kParallelGrain;
 // Outputs reduced side by side when the reduced dims are the sparse ones.
 inline constexpr int64_t kReduceTile = 16;
 
-// Element offset of row-major index i over the first `ndim` dims of v.
-template <class T>
-int64_t offset_of(const View<T>& v, int ndim, int64_t i) {
-  int64_t off = 0;
-  for (int d = ndim - 1; d >= 0; --d) {
-    off += (i % v.size[d]) * v.stride[d];
-    i /= v.size[d];
-  }
-  return off;
-}
-
 // Calls f(offset, k) for positions k0 <= k < k1 of the reduced dims (those
 // from `first` on) of `in`, starting from element offset `base`.
 template <class T, class F>

@@ -1,7 +1,6 @@
 #include "kernels/scan.h"
 
 #include <cstdint>
-#include <type_traits>
 
 #include "kernels/cpu/reduce_loop.h"
 
@@ -9,9 +8,6 @@ namespace nabla::kernels::cpu {
 
 template <class T>
 void cumsum(View<T> out, View<const T> in, bool reverse) {
-  // Float sums run in double; integer sums unsigned, so overflow wraps.
-  using Acc = std::conditional_t<std::is_same_v<T, float>, double,
-                                 std::conditional_t<std::is_same_v<T, int64_t>, uint64_t, T>>;
   if (in.ndim == 0) {  // a 0-d tensor is its own running sum
     out.data[0] = in.data[0];
     return;
@@ -24,7 +20,7 @@ void cumsum(View<T> out, View<const T> in, bool reverse) {
   for (int64_t r = 0; r < rows; ++r) {
     const T* x = in.data + offset_of(in, last, r);
     T* y = out.data + offset_of(out, last, r);
-    Acc acc = 0;
+    Acc<T> acc = 0;
     for (int64_t k = 0; k < n; ++k) {
       const int64_t j = reverse ? n - 1 - k : k;
       acc += x[j * si];

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <type_traits>
 
 #include "kernels/cpu/reduce_loop.h"
 
@@ -19,9 +18,8 @@ constexpr int64_t kTile = 32;  // rows done side by side when rows are the dense
 template <class T>
 void softmax_rows(T* y, int64_t sy, int64_t ry, const T* x, int64_t sx, int64_t rx, int64_t n, int64_t rows,
                   bool log) {
-  using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
   T m[kTile];
-  Acc s[kTile];
+  Acc<T> s[kTile];
   for (int64_t b = 0; b < rows; ++b) m[b] = x[b * rx], s[b] = 0;
   for (int64_t j = 1; j < n; ++j)
     for (int64_t b = 0; b < rows; ++b) {

@@ -29,7 +29,7 @@ struct LoaderOptions {
   uint64_t seed = 0;       // the shuffle stream; the noise stream's seed is derived from it
   PixelRange range = PixelRange::symmetric;
   bool dequantize = false;
-  std::vector<int64_t> classes;  // keep only examples with these labels (empty: all); labels are not renumbered
+  std::vector<int64_t> classes = {};  // keep only examples with these labels (empty: all); labels are not renumbered
   bool prefetch = true;          // make the next batch on a background thread
   DType dtype = DType::f32;      // of the images (f32 or f64)
 };

@@ -11,19 +11,29 @@
 namespace nabla::data {
 
 bool operator==(const LoaderState& a, const LoaderState& b) {
-  return a.seed == b.seed && a.size == b.size && a.epoch == b.epoch && a.position == b.position &&
+  return a.seed == b.seed && a.size == b.size && a.batch_size == b.batch_size && a.shuffle == b.shuffle &&
+         a.drop_last == b.drop_last && a.epoch == b.epoch && a.position == b.position &&
          a.shuffle_offset == b.shuffle_offset && a.noise_offset == b.noise_offset;
 }
 
 void to_json(nlohmann::json& j, const LoaderState& s) {
-  j = {{"seed", s.seed},     {"size", s.size},
-       {"epoch", s.epoch},   {"position", s.position},
-       {"shuffle_offset", s.shuffle_offset}, {"noise_offset", s.noise_offset}};
+  j = {{"seed", s.seed},
+       {"size", s.size},
+       {"batch_size", s.batch_size},
+       {"shuffle", s.shuffle},
+       {"drop_last", s.drop_last},
+       {"epoch", s.epoch},
+       {"position", s.position},
+       {"shuffle_offset", s.shuffle_offset},
+       {"noise_offset", s.noise_offset}};
 }
 
 void from_json(const nlohmann::json& j, LoaderState& s) {
   j.at("seed").get_to(s.seed);
   j.at("size").get_to(s.size);
+  j.at("batch_size").get_to(s.batch_size);
+  j.at("shuffle").get_to(s.shuffle);
+  j.at("drop_last").get_to(s.drop_last);
   j.at("epoch").get_to(s.epoch);
   j.at("position").get_to(s.position);
   j.at("shuffle_offset").get_to(s.shuffle_offset);
@@ -72,6 +82,9 @@ LoaderState EpochSampler::state() const {
   LoaderState s;
   s.seed = seed_;
   s.size = size_;
+  s.batch_size = batch_size_;
+  s.shuffle = shuffle_;
+  s.drop_last = drop_last_;
   s.epoch = epoch_;
   s.position = position_;
   s.shuffle_offset = shuffle_ ? static_cast<uint64_t>(epoch_) * static_cast<uint64_t>(size_) : 0;
@@ -82,6 +95,11 @@ void EpochSampler::restore(const LoaderState& s) {
   if (s.size != size_)
     throw_invalid(op_, "the state is for " + std::to_string(s.size) + " examples per epoch, this loader has " +
                            std::to_string(size_));
+  if (s.batch_size != batch_size_ || s.shuffle != shuffle_ || s.drop_last != drop_last_)
+    throw_invalid(op_, "the state is for batch_size " + std::to_string(s.batch_size) + ", shuffle " +
+                           (s.shuffle ? "on" : "off") + ", drop_last " + (s.drop_last ? "on" : "off") +
+                           "; this loader has batch_size " + std::to_string(batch_size_) + ", shuffle " +
+                           (shuffle_ ? "on" : "off") + ", drop_last " + (drop_last_ ? "on" : "off"));
   if (s.epoch < 0 || s.position < 0 || s.position > size_)
     throw_invalid(op_, "state out of range: epoch " + std::to_string(s.epoch) + ", position " +
                            std::to_string(s.position));

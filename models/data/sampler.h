@@ -16,6 +16,9 @@ namespace nabla::data {
 struct LoaderState {
   uint64_t seed = 0;
   int64_t size = 0;             // examples per epoch: a state fits only a loader over as many
+  int64_t batch_size = 0;       // these three must match the restoring loader's options
+  bool shuffle = true;
+  bool drop_last = false;
   int64_t epoch = 0;            // the epoch of the last batch delivered
   int64_t position = 0;         // examples of that epoch delivered so far
   uint64_t shuffle_offset = 0;  // Philox offset of this epoch's permutation keys
@@ -46,7 +49,8 @@ class EpochSampler {
   int64_t batches_per_epoch() const;
   // noise_offset is left 0 (the image loader fills it in).
   LoaderState state() const;
-  // Throws std::invalid_argument when the state is for another size or out of range.
+  // Throws std::invalid_argument when the state is for another size, batch
+  // size, shuffle or drop_last, or is out of range.
   void restore(const LoaderState& state);
 
  private:

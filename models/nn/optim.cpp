@@ -1,6 +1,8 @@
 #include "models/nn/optim.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "autograd/nabla.h"
@@ -53,46 +55,85 @@ Tensor& Optimizer::slot(size_t i, const std::string& name) {
 
 bool Optimizer::has_slot(size_t i, const std::string& name) const { return state_[i].count(name) > 0; }
 
-OptimizerState Optimizer::state_dict() const {
-  OptimizerState out;
-  out.scalars = {{"lr", lr_}, {"step", static_cast<double>(step_count_)}};
+StateDict Optimizer::state_dict() const {
+  NoGradGuard no_grad;
+  StateDict out;
+  out.emplace_back("step", scalar(static_cast<double>(step_count_), DType::i64));
+  out.emplace_back("lr", scalar(lr_, DType::f64));
   for (size_t i = 0; i < params_.size(); ++i) {
-    out.scalars.emplace_back(std::to_string(i) + ".step", static_cast<double>(param_steps_[i]));
-    for (const auto& [name, t] : state_[i]) out.tensors.emplace_back(std::to_string(i) + "." + name, t);
+    const std::string prefix = "state." + std::to_string(i) + ".";
+    out.emplace_back(prefix + "step", scalar(static_cast<double>(param_steps_[i]), DType::i64));
+    for (const auto& [name, t] : state_[i]) out.emplace_back(prefix + name, clone(detach(t)));
   }
   return out;
 }
 
-void Optimizer::load_state_dict(const OptimizerState& state) {
-  std::map<std::string, double> scalars(state.scalars.begin(), state.scalars.end());
-  auto need = [&](const std::string& key) {
-    auto it = scalars.find(key);
-    if (it == scalars.end()) throw std::invalid_argument(type_name() + ".load_state_dict: missing \"" + key + "\"");
-    return it->second;
-  };
-  const double lr = need("lr"), step = need("step");
-  std::vector<int64_t> steps(params_.size());
-  for (size_t i = 0; i < params_.size(); ++i) steps[i] = static_cast<int64_t>(need(std::to_string(i) + ".step"));
+namespace {
+// "state.<i>.<slot>" -> {i, slot}; i = npos when key has another form.
+std::pair<size_t, std::string> parse_state_key(const std::string& key) {
+  const std::string head = "state.";
+  const size_t none = std::string::npos;
+  if (key.rfind(head, 0) != 0) return {none, ""};
+  const size_t dot = key.find('.', head.size());
+  const std::string index = key.substr(head.size(), dot == none ? none : dot - head.size());
+  if (dot == none || index.empty() || index.size() > 9 ||
+      index.find_first_not_of("0123456789") != std::string::npos)
+    return {none, ""};
+  return {std::stoul(index), key.substr(dot + 1)};
+}
+
+int64_t read_count(const std::string& op, const std::string& key, const Tensor& t) {
+  if (!t.defined() || t.dtype() != DType::i64 || t.dim() != 0)
+    throw std::invalid_argument(op + ": \"" + key + "\" must be an i64 scalar, got " +
+                                (t.defined() ? describe(t) : std::string("undefined")));
+  const double v = t.item();
+  if (v < 0) throw std::invalid_argument(op + ": \"" + key + "\" is negative");
+  return static_cast<int64_t>(v);
+}
+}  // namespace
+
+void Optimizer::load_state_dict(const StateDict& state) {
+  const std::string op = type_name() + ".load_state_dict";
+  const std::vector<std::string> allowed = slot_names();
+  std::optional<int64_t> step;
+  std::optional<double> lr;
+  std::vector<std::optional<int64_t>> steps(params_.size());
   std::vector<std::map<std::string, Tensor>> fresh(params_.size());
-  for (const auto& [key, t] : state.tensors) {
-    const auto dot = key.find('.');
-    size_t i = params_.size();
-    try {
-      if (dot != std::string::npos) i = std::stoul(key.substr(0, dot));
-    } catch (const std::exception&) {
+  NoGradGuard no_grad;
+  for (const auto& [key, t] : state) {
+    if (key == "step") {
+      step = read_count(op, key, t);
+      continue;
     }
+    if (key == "lr") {
+      if (!t.defined() || t.dtype() != DType::f64 || t.dim() != 0)
+        throw std::invalid_argument(op + ": \"lr\" must be an f64 scalar");
+      lr = t.item();
+      continue;
+    }
+    const auto [i, slot] = parse_state_key(key);
     if (i >= params_.size())
-      throw std::invalid_argument(type_name() + ".load_state_dict: key \"" + key + "\" names no parameter of " +
-                                  std::to_string(params_.size()));
+      throw std::invalid_argument(op + ": unexpected key \"" + key + "\" (" + std::to_string(params_.size()) +
+                                  " parameters)");
+    if (slot == "step") {
+      steps[i] = read_count(op, key, t);
+      continue;
+    }
+    if (std::find(allowed.begin(), allowed.end(), slot) == allowed.end())
+      throw std::invalid_argument(op + ": unexpected key \"" + key + "\"");
     if (!t.defined() || t.shape() != params_[i].shape() || t.dtype() != params_[i].dtype())
-      throw std::invalid_argument(type_name() + ".load_state_dict: \"" + key + "\" is " +
+      throw std::invalid_argument(op + ": \"" + key + "\" is " +
                                   (t.defined() ? describe(t) : std::string("undefined")) + ", parameter " +
                                   std::to_string(i) + " is " + describe(params_[i]));
-    fresh[i][key.substr(dot + 1)] = nabla::to(clone(detach(t)), params_[i].device());
+    fresh[i][slot] = nabla::to(clone(detach(t)), params_[i].device());
   }
-  lr_ = lr;
-  step_count_ = static_cast<int64_t>(step);
-  param_steps_ = steps;
+  if (!step) throw std::invalid_argument(op + ": missing key \"step\"");
+  if (!lr) throw std::invalid_argument(op + ": missing key \"lr\"");
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (!steps[i]) throw std::invalid_argument(op + ": missing key \"state." + std::to_string(i) + ".step\"");
+  lr_ = *lr;
+  step_count_ = *step;
+  for (size_t i = 0; i < params_.size(); ++i) param_steps_[i] = *steps[i];
   state_ = std::move(fresh);
 }
 

@@ -3,8 +3,8 @@
 // PyTorch's order (torch.optim.SGD, Adam, RMSprop with maximize = False,
 // foreach = False). step() reads each parameter's .grad (a parameter whose
 // grad is undefined is skipped, as in torch) and writes in place under a
-// NoGradGuard. The state (per-parameter buffers, the step count, the
-// learning rate) round-trips through state_dict() for checkpoints.
+// NoGradGuard. The state (per-parameter buffers, the step counts, the
+// learning rate) round-trips bitwise through state_dict() for checkpoints.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,15 +12,9 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "models/nn/module.h"
 
 namespace nabla::nn {
-
-// Named tensors ("<param index>.<slot>", e.g. "0.exp_avg") and scalars
-// ("lr", "step", "<param index>.step").
-struct OptimizerState {
-  std::vector<std::pair<std::string, Tensor>> tensors;
-  std::vector<std::pair<std::string, double>> scalars;
-};
 
 class Optimizer {
  public:
@@ -34,11 +28,24 @@ class Optimizer {
   int64_t step_count() const { return step_count_; }
   const std::vector<Tensor>& params() const { return params_; }
   virtual std::string type_name() const = 0;
+  // The buffer names this optimizer may keep per parameter.
+  virtual std::vector<std::string> slot_names() const = 0;
 
-  OptimizerState state_dict() const;
-  // Restores a state_dict() of an optimizer of the same type over
-  // parameters of the same shapes (tensors are copied).
-  void load_state_dict(const OptimizerState& state);
+  // A snapshot (copies, detached) as named tensors, i the parameter's index
+  // in params():
+  //   "step"            i64 []  calls to step()
+  //   "lr"              f64 []  the current learning rate
+  //   "state.<i>.step"  i64 []  updates of parameter i (Adam's t), every i
+  //   "state.<i>.<slot>"        the buffers parameter i has so far, of its
+  //                             shape and dtype: SGD "momentum_buffer"; Adam
+  //                             "exp_avg", "exp_avg_sq"; RMSprop
+  //                             "square_avg", "grad_avg", "momentum_buffer"
+  StateDict state_dict() const;
+  // Restores a state_dict() of an optimizer of the same type over parameters
+  // of the same shapes and dtypes (tensors are copied onto the parameters'
+  // device). Every key is checked before anything changes; missing, unknown
+  // or mismatched keys throw std::invalid_argument.
+  void load_state_dict(const StateDict& state);
 
  protected:
   // Updates parameter i with gradient g (already defined).
@@ -69,6 +76,7 @@ class SGD : public Optimizer {
  public:
   SGD(std::vector<Tensor> params, double lr, SGDOptions opts = {});
   std::string type_name() const override { return "SGD"; }
+  std::vector<std::string> slot_names() const override { return {"momentum_buffer"}; }
   SGDOptions opts;
 
  protected:
@@ -88,6 +96,7 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<Tensor> params, double lr = 1e-3, AdamOptions opts = {});
   std::string type_name() const override { return "Adam"; }
+  std::vector<std::string> slot_names() const override { return {"exp_avg", "exp_avg_sq"}; }
   AdamOptions opts;
 
  protected:
@@ -110,6 +119,7 @@ class RMSprop : public Optimizer {
  public:
   RMSprop(std::vector<Tensor> params, double lr = 1e-2, RMSpropOptions opts = {});
   std::string type_name() const override { return "RMSprop"; }
+  std::vector<std::string> slot_names() const override { return {"square_avg", "grad_avg", "momentum_buffer"}; }
   RMSpropOptions opts;
 
  protected:

@@ -1,6 +1,7 @@
 #include "autograd/conv.h"
 
 #include "core/reduce.h"
+#include "tests/core/conv_reference.h"
 #include "tests/testing.h"
 
 namespace nabla {
@@ -8,10 +9,7 @@ namespace {
 
 using testing::allclose;
 
-struct Case {
-  Shape x, w;
-  Conv2dParams p;
-};
+using Case = testing::ConvCase;
 
 // Conv weights [C_out, C_in/groups, kH, kW].
 const Case kConv[] = {

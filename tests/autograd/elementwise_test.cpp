@@ -8,11 +8,6 @@
 namespace nabla {
 namespace {
 
-Tensor input(const Shape& shape, uint64_t seed, double shift = 0.0) {
-  Generator g(seed);
-  return randn(shape, DType::f64, &g) + shift;
-}
-
 struct Case {
   const char* name;
   Fn1 f;
@@ -49,7 +44,7 @@ std::vector<Case> unary_cases() {
 TEST(ElementwiseGrad, UnaryFirstAndSecondOrder) {
   for (const auto& c : unary_cases()) {
     SCOPED_TRACE(c.name);
-    Tensor x = input({3, 4}, 1);
+    Tensor x = testing::random({3, 4}, 1, {.requires_grad = false});
     if (c.positive) x = abs(x) + 0.3;
     x.requires_grad_();
     EXPECT_GRADCHECK(gradcheck(c.f, x));
@@ -72,8 +67,9 @@ TEST(ElementwiseGrad, BinaryWithBroadcasting) {
   };
   for (const auto& [name, f] : cases) {
     SCOPED_TRACE(name);
-    Tensor a = (abs(input({3, 1, 4}, 2)) + 0.5).requires_grad_();
-    Tensor b = (abs(input({2, 1}, 3)) + 0.5).requires_grad_();
+    const testing::RandomOptions plain{.requires_grad = false};
+    Tensor a = (abs(testing::random({3, 1, 4}, 2, plain)) + 0.5).requires_grad_();
+    Tensor b = (abs(testing::random({2, 1}, 3, plain)) + 0.5).requires_grad_();
     EXPECT_GRADCHECK(gradcheck(f, {a, b}));
     EXPECT_GRADCHECK(gradgradcheck(f, {a, b}));
   }
@@ -90,7 +86,7 @@ TEST(ElementwiseGrad, MaximumSplitsTiesEvenly) {
 TEST(ElementwiseGrad, WhereRoutesGradient) {
   Tensor cond = tensor<bool>({true, false, true});
   Fn f = [cond](const std::vector<Tensor>& v) { return std::vector<Tensor>{where(cond, v[0] * v[0], v[1])}; };
-  Tensor a = input({3}, 4).requires_grad_(), b = input({1}, 5).requires_grad_();
+  Tensor a = testing::random({3}, 4), b = testing::random({1}, 5);
   EXPECT_GRADCHECK(gradcheck(f, {a, b}));
   EXPECT_GRADCHECK(gradgradcheck(f, {a, b}));
 }

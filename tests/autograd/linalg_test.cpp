@@ -9,11 +9,7 @@ namespace nabla {
 namespace {
 
 using testing::allclose;
-
-Tensor input(const Shape& shape, uint64_t seed) {
-  Generator gen(seed);
-  return randn(shape, DType::f64, &gen).requires_grad_();
-}
+using testing::random;
 
 // The same values through a transposed copy: a differentiable non-contiguous view.
 Tensor strided(const Tensor& x) {
@@ -41,7 +37,7 @@ TEST(LinalgGrad, MatmulGradcheck) {
   uint64_t seed = 1;
   for (const Case& c : kMatmulCases) {
     SCOPED_TRACE(str(c.a) + " @ " + str(c.b));
-    const std::vector<Tensor> in = {input(c.a, seed++), input(c.b, seed++)};
+    const std::vector<Tensor> in = {random(c.a, seed++), random(c.b, seed++)};
     EXPECT_GRADCHECK(gradcheck(product(matmul, false), in));
     EXPECT_GRADCHECK(gradcheck(product(matmul, true), in));
   }
@@ -51,7 +47,7 @@ TEST(LinalgGrad, MatmulGradgradcheck) {
   uint64_t seed = 100;
   for (const Case& c : kMatmulCases) {
     SCOPED_TRACE(str(c.a) + " @ " + str(c.b));
-    const std::vector<Tensor> in = {input(c.a, seed++), input(c.b, seed++)};
+    const std::vector<Tensor> in = {random(c.a, seed++), random(c.b, seed++)};
     EXPECT_GRADCHECK(gradgradcheck(product(matmul, c.a.size() > 1), in));
   }
 }
@@ -66,17 +62,17 @@ TEST(LinalgGrad, MatmulGradientValues) {
 }
 
 TEST(LinalgGrad, BmmAndOuter) {
-  const std::vector<Tensor> mats = {input({2, 2, 3}, 7), input({2, 3, 2}, 8)};
+  const std::vector<Tensor> mats = {random({2, 2, 3}, 7), random({2, 3, 2}, 8)};
   EXPECT_GRADCHECK(gradcheck(product(bmm, false), mats));
   EXPECT_GRADCHECK(gradcheck(product(bmm, true), mats));
   EXPECT_GRADCHECK(gradgradcheck(product(bmm, true), mats));
-  const std::vector<Tensor> vecs = {input({3}, 9), input({4}, 10)};
+  const std::vector<Tensor> vecs = {random({3}, 9), random({4}, 10)};
   EXPECT_GRADCHECK(gradcheck(product(outer, false), vecs));
   EXPECT_GRADCHECK(gradgradcheck(product(outer, false), vecs));
 }
 
 TEST(LinalgGrad, LinearGradcheckWithAndWithoutBias) {
-  const Tensor x = input({4, 3}, 11), w = input({2, 3}, 12), b = input({2}, 13);
+  const Tensor x = random({4, 3}, 11), w = random({2, 3}, 12), b = random({2}, 13);
   auto with_bias = [](const std::vector<Tensor>& in) {
     return std::vector<Tensor>{linear(strided(in[0]), in[1], in[2])};
   };
@@ -84,7 +80,7 @@ TEST(LinalgGrad, LinearGradcheckWithAndWithoutBias) {
   EXPECT_GRADCHECK(gradcheck(with_bias, {x, w, b}));
   EXPECT_GRADCHECK(gradcheck(no_bias, {x, w}));
   EXPECT_GRADCHECK(gradgradcheck(with_bias, {x, w, b}));
-  EXPECT_GRADCHECK(gradgradcheck(no_bias, {input({2, 2, 3}, 14), w}));
+  EXPECT_GRADCHECK(gradgradcheck(no_bias, {random({2, 2, 3}, 14), w}));
 }
 
 TEST(LinalgGrad, LinearInsideAGradientPenalty) {
@@ -96,19 +92,14 @@ TEST(LinalgGrad, LinearInsideAGradientPenalty) {
     const Tensor gx = grad({y}, {x}, {}, {.create_graph = true})[0];
     return std::vector<Tensor>{sum(gx * gx)};
   };
-  EXPECT_GRADCHECK(gradcheck(penalty, {input({3, 2}, 15), input({4, 2}, 16), input({4}, 17)}));
+  EXPECT_GRADCHECK(gradcheck(penalty, {random({3, 2}, 15), random({4, 2}, 16), random({4}, 17)}));
 }
 
 TEST(LinalgGrad, LinearChecksShapes) {
   const Tensor x = zeros({4, 3}), w = zeros({2, 3});
   EXPECT_THROW(linear(x, zeros({3})), std::invalid_argument);
-  EXPECT_THROW(linear(x, zeros({2, 4})), std::invalid_argument);
+  EXPECT_THROW_MESSAGE(linear(x, zeros({2, 4})), std::invalid_argument, "linear");
   EXPECT_THROW(linear(x, w, zeros({3})), std::invalid_argument);
-  try {
-    linear(x, zeros({2, 4}));
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("linear"), std::string::npos) << e.what();
-  }
   EXPECT_EQ(linear(x, w, zeros({2})).shape(), (Shape{4, 2}));
   EXPECT_EQ(linear(zeros({3}), w).shape(), (Shape{2}));
 }

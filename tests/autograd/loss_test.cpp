@@ -9,23 +9,12 @@ namespace {
 
 using testing::allclose;
 using testing::noncontiguous;
+using testing::random;
 
-Tensor rnd(const Shape& shape, uint64_t seed, bool grad = true) {
-  Generator gen(seed);
-  Tensor t = randn(shape, DType::f64, &gen);
-  if (grad) t.requires_grad_();
-  return t;
-}
-
-Tensor uni(const Shape& shape, uint64_t seed, bool grad = true) {
-  Generator gen(seed);
-  Tensor t = rand(shape, DType::f64, &gen);
-  if (grad) t.requires_grad_();
-  return t;
-}
+const testing::RandomOptions kUniform{.uniform = true};  // U[0, 1)
 
 TEST(BceWithLogitsGrad, GradcheckInLogitsTargetsAndPosWeight) {
-  const Tensor x = rnd({3, 4}, 1), t = uni({3, 4}, 2), pw = uni({4}, 3);
+  const Tensor x = random({3, 4}, 1), t = random({3, 4}, 2, kUniform), pw = random({4}, 3, kUniform);
   for (Reduction r : {Reduction::none, Reduction::mean, Reduction::sum}) {
     auto f = [r](const std::vector<Tensor>& in) {
       return std::vector<Tensor>{binary_cross_entropy_with_logits(in[0], in[1], r)};
@@ -47,7 +36,7 @@ TEST(BceWithLogitsGrad, GradientIsSigmoidMinusTargetEvenAtExtremes) {
 }
 
 TEST(BceWithLogitsGrad, Gradgradcheck) {
-  const Tensor x = rnd({2, 3}, 4), t = uni({2, 3}, 5), pw = uni({3}, 6);
+  const Tensor x = random({2, 3}, 4), t = random({2, 3}, 5, kUniform), pw = random({3}, 6, kUniform);
   auto f = [](const std::vector<Tensor>& in) {
     return std::vector<Tensor>{binary_cross_entropy_with_logits(in[0], in[1], Reduction::sum)};
   };
@@ -69,27 +58,27 @@ TEST(CrossEntropyGrad, GradientIsSoftmaxMinusOneHotOverN) {
 }
 
 TEST(CrossEntropyGrad, Gradcheck) {
-  const Tensor x = rnd({4, 3}, 7);
+  const Tensor x = random({4, 3}, 7);
   const Tensor t = tensor<int64_t>({2, 0, 1, 2});
   for (Reduction r : {Reduction::none, Reduction::mean, Reduction::sum})
     EXPECT_GRADCHECK(gradcheck([&](const Tensor& x) { return cross_entropy(x, t, r); }, x));
   EXPECT_GRADCHECK(gradcheck([&](const Tensor& x) { return cross_entropy(x, t, Reduction::mean, 0.1); },
                              noncontiguous(x).requires_grad_()));
-  const Tensor xs = rnd({2, 3, 2}, 8);
+  const Tensor xs = random({2, 3, 2}, 8);
   const Tensor ts = tensor<int64_t>({0, 2, 1, 1}, {2, 2});
   EXPECT_GRADCHECK(gradcheck([&](const Tensor& x) { return cross_entropy(x, ts, Reduction::none); }, xs));
   const Tensor unbatched = prim::reshape(tensor<int64_t>({1}), {});  // [C] logits, 0-d target
-  EXPECT_GRADCHECK(gradcheck([&](const Tensor& x) { return cross_entropy(x, unbatched); }, rnd({4}, 9)));
+  EXPECT_GRADCHECK(gradcheck([&](const Tensor& x) { return cross_entropy(x, unbatched); }, random({4}, 9)));
 }
 
 TEST(CrossEntropyGrad, Gradgradcheck) {
   const Tensor t = tensor<int64_t>({2, 0, 1});
   EXPECT_GRADCHECK(
-      gradgradcheck([&](const Tensor& x) { return cross_entropy(x, t, Reduction::sum); }, rnd({3, 3}, 10)));
+      gradgradcheck([&](const Tensor& x) { return cross_entropy(x, t, Reduction::sum); }, random({3, 3}, 10)));
   EXPECT_GRADCHECK(gradgradcheck([&](const Tensor& x) { return cross_entropy(x, t, Reduction::none, 0.2); },
-                                 noncontiguous(rnd({3, 3}, 11)).requires_grad_()));
+                                 noncontiguous(random({3, 3}, 11)).requires_grad_()));
   const Tensor ts = tensor<int64_t>({0, 2, 1, 1}, {2, 2});
-  EXPECT_GRADCHECK(gradgradcheck([&](const Tensor& x) { return cross_entropy(x, ts); }, rnd({2, 3, 2}, 12)));
+  EXPECT_GRADCHECK(gradgradcheck([&](const Tensor& x) { return cross_entropy(x, ts); }, random({2, 3, 2}, 12)));
 }
 
 TEST(CrossEntropyGrad, SecondDerivativeIsSoftmaxJacobian) {
@@ -105,7 +94,7 @@ TEST(CrossEntropyGrad, SecondDerivativeIsSoftmaxJacobian) {
 }
 
 TEST(CrossEntropyGrad, Float32MatchesFloat64) {
-  const Tensor x = rnd({3, 4}, 16, false);
+  const Tensor x = random({3, 4}, 16, {.requires_grad = false});
   const Tensor t = tensor<int64_t>({3, 0, 1});
   auto grad_of = [&](DType dt) {
     Tensor xl = noncontiguous(prim::to(x, dt)).requires_grad_();
@@ -117,7 +106,7 @@ TEST(CrossEntropyGrad, Float32MatchesFloat64) {
 
 TEST(NllLossGrad, GradcheckAndValue) {
   const Tensor t = tensor<int64_t>({1, 0, 2});
-  const Tensor lp = rnd({3, 3}, 13);
+  const Tensor lp = random({3, 3}, 13);
   EXPECT_GRADCHECK(gradcheck([&](const Tensor& x) { return nll_loss(x, t); }, lp));
   EXPECT_GRADCHECK(gradcheck([&](const Tensor& x) { return nll_loss(x, t, Reduction::none); },
                              noncontiguous(lp).requires_grad_()));
@@ -127,7 +116,7 @@ TEST(NllLossGrad, GradcheckAndValue) {
 }
 
 TEST(RegressionLossGrad, MseAndL1Gradcheck) {
-  const Tensor a = rnd({2, 3}, 14), b = rnd({2, 3}, 15);
+  const Tensor a = random({2, 3}, 14), b = random({2, 3}, 15);
   for (Reduction r : {Reduction::none, Reduction::mean, Reduction::sum}) {
     auto mse = [r](const std::vector<Tensor>& in) { return std::vector<Tensor>{mse_loss(in[0], in[1], r)}; };
     auto l1 = [r](const std::vector<Tensor>& in) { return std::vector<Tensor>{l1_loss(in[0], in[1], r)}; };

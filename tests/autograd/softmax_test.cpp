@@ -2,6 +2,8 @@
 // along every dim, on contiguous and transposed inputs.
 #include "autograd/softmax.h"
 
+#include <functional>
+
 #include "autograd/scan.h"
 #include "tests/testing.h"
 
@@ -10,31 +12,25 @@ namespace {
 
 using testing::allclose;
 
-Tensor input(uint64_t seed) {
-  manual_seed(seed);
-  return randn({3, 4, 2}, DType::f64).requires_grad_();
+Tensor input(uint64_t seed) { return testing::random({3, 4, 2}, seed); }
+
+// gradcheck and gradgradcheck of op(x, d) along dims 0, 1, -1, on x and on x transposed.
+void check_along_dims(const std::function<Tensor(const Tensor&, int64_t)>& op, const Tensor& x) {
+  for (int64_t d : {0, 1, -1})
+    for (bool tr : {false, true}) {
+      auto f = [&](const Tensor& t) { return op(tr ? transpose(t, 0, 1) : t, d); };
+      SCOPED_TRACE("dim " + std::to_string(d) + " transposed " + std::to_string(tr));
+      EXPECT_GRADCHECK(gradcheck(f, x));
+      EXPECT_GRADCHECK(gradgradcheck(f, x));
+    }
 }
 
 TEST(SoftmaxGrad, SoftmaxFirstAndSecondOrder) {
-  const Tensor x = input(1);
-  for (int64_t d : {0, 1, -1})
-    for (bool tr : {false, true}) {
-      auto f = [&](const Tensor& t) { return softmax(tr ? transpose(t, 0, 1) : t, d); };
-      SCOPED_TRACE("dim " + std::to_string(d) + " transposed " + std::to_string(tr));
-      EXPECT_GRADCHECK(gradcheck(f, x));
-      EXPECT_GRADCHECK(gradgradcheck(f, x));
-    }
+  check_along_dims([](const Tensor& t, int64_t d) { return softmax(t, d); }, input(1));
 }
 
 TEST(SoftmaxGrad, LogSoftmaxFirstAndSecondOrder) {
-  const Tensor x = input(2);
-  for (int64_t d : {0, 1, -1})
-    for (bool tr : {false, true}) {
-      auto f = [&](const Tensor& t) { return log_softmax(tr ? transpose(t, 0, 1) : t, d); };
-      SCOPED_TRACE("dim " + std::to_string(d) + " transposed " + std::to_string(tr));
-      EXPECT_GRADCHECK(gradcheck(f, x));
-      EXPECT_GRADCHECK(gradgradcheck(f, x));
-    }
+  check_along_dims([](const Tensor& t, int64_t d) { return log_softmax(t, d); }, input(2));
 }
 
 TEST(SoftmaxGrad, ByHand) {

@@ -6,10 +6,7 @@
 namespace nabla {
 namespace {
 
-Tensor input(const Shape& shape, uint64_t seed) {
-  Generator g(seed);
-  return randn(shape, DType::f64, &g).requires_grad_();
-}
+using testing::random;
 
 // Weights the output so that every element's gradient differs.
 Tensor weighted(const Tensor& y) {
@@ -35,7 +32,7 @@ TEST(ViewsGrad, EveryViewOpFirstAndSecondOrder) {
   };
   for (const auto& [name, f] : cases) {
     SCOPED_TRACE(name);
-    Tensor x = input({2, 3, 2}, 9);
+    Tensor x = random({2, 3, 2}, 9);
     if (std::string(name) == "to") {  // f32 round trip: finite differences need a larger step
       EXPECT_GRADCHECK(gradcheck(f, x, {.eps = 1e-3, .atol = 1e-3, .rtol = 1e-2}));
       continue;
@@ -46,14 +43,14 @@ TEST(ViewsGrad, EveryViewOpFirstAndSecondOrder) {
 }
 
 TEST(ViewsGrad, DetachStopsGradient) {
-  Tensor x = input({3}, 1);
+  Tensor x = random({3}, 1);
   Tensor y = sum(x * detach(x));
   backward(y);
   EXPECT_TRUE(testing::allclose(x.grad(), detach(x)));
 }
 
 TEST(ViewsGrad, ViewsShareStorageWithTheirInput) {
-  Tensor x = input({2, 3}, 2);
+  Tensor x = random({2, 3}, 2);
   EXPECT_EQ(transpose(x, 0, 1).storage(), x.storage());
   EXPECT_EQ(slice(x, 1, 1, 3).storage(), x.storage());
 }

@@ -1,12 +1,18 @@
 #pragma once
 // Direct-loop convolutions in double: the references the im2col kernels are
-// tested against.
+// tested against; and the shape of a test case.
 #include <vector>
 
 #include "core/conv.h"
 #include "core/factory.h"
 
 namespace nabla::testing {
+
+// A convolution test case: input x [N, C_in, H, W] and a weight of shape w under params p.
+struct ConvCase {
+  Shape x, w;
+  Conv2dParams p;
+};
 
 // y[n, o, i, j] = b[o] + sum_{c, a, q} w[o, c, a, q] x[n, g C_in/G + c, i s - p + a d, j s - p + q d].
 inline Tensor naive_conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {

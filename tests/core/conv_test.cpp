@@ -13,11 +13,7 @@ namespace {
 
 using testing::allclose;
 
-// x [N, C_in, H, W] and a weight [kernel_dims] under params p.
-struct Case {
-  Shape x, w;
-  Conv2dParams p;
-};
+using Case = testing::ConvCase;
 
 // Conv weights are [C_out, C_in/groups, kH, kW].
 const Case kConvCases[] = {
@@ -111,22 +107,19 @@ TEST(ConvPrim, Conv2dWeightMatchesDirectLoops) {
 // The DCGAN-28 layers (k4 s2 p1) on a batch of 2, f32: shapes and values.
 TEST(ConvPrim, DcganLayers) {
   const Conv2dParams p{.stride = {2, 2}, .padding = {1, 1}};
-  const Case conv[] = {{{2, 1, 28, 28}, {64, 1, 4, 4}, p}, {{2, 64, 14, 14}, {128, 64, 4, 4}, p}};
-  const Shape conv_out[] = {{2, 64, 14, 14}, {2, 128, 7, 7}};
-  for (int i = 0; i < 2; ++i) {
-    const Tensor x = randn(conv[i].x), w = randn(conv[i].w), b = randn({conv[i].w[0]});
-    const Tensor y = prim::conv2d(x, w, b, p);
-    EXPECT_EQ(y.shape(), conv_out[i]);
-    EXPECT_TRUE(allclose(y, testing::naive_conv2d(x, w, b, p), 1e-4, 2e-4));
-  }
-  const Case up[] = {{{2, 128, 7, 7}, {128, 64, 4, 4}, p}, {{2, 64, 14, 14}, {64, 1, 4, 4}, p}};
-  const Shape up_out[] = {{2, 64, 14, 14}, {2, 1, 28, 28}};
-  for (int i = 0; i < 2; ++i) {
-    const Tensor x = randn(up[i].x), w = randn(up[i].w), b = randn({up[i].w[1]});
-    const Tensor y = prim::conv_transpose2d(x, w, b, p);
-    EXPECT_EQ(y.shape(), up_out[i]);
-    EXPECT_TRUE(allclose(y, testing::naive_conv_transpose2d(x, w, b, p), 1e-4, 2e-4));
-  }
+  using Conv = Tensor (*)(const Tensor&, const Tensor&, const Tensor&, const Conv2dParams&);
+  // Output channels are dim 0 of a conv weight, dim 1 of a transposed one.
+  auto check = [&](const Case& c, const Shape& out, Conv op, Conv naive, int out_channel_dim) {
+    const Tensor x = randn(c.x), w = randn(c.w), b = randn({c.w[out_channel_dim]});
+    const Tensor y = op(x, w, b, p);
+    EXPECT_EQ(y.shape(), out);
+    EXPECT_TRUE(allclose(y, naive(x, w, b, p), 1e-4, 2e-4));
+  };
+  const Conv up = prim::conv_transpose2d, naive_up = testing::naive_conv_transpose2d;
+  check({{2, 1, 28, 28}, {64, 1, 4, 4}, p}, {2, 64, 14, 14}, prim::conv2d, testing::naive_conv2d, 0);
+  check({{2, 64, 14, 14}, {128, 64, 4, 4}, p}, {2, 128, 7, 7}, prim::conv2d, testing::naive_conv2d, 0);
+  check({{2, 128, 7, 7}, {128, 64, 4, 4}, p}, {2, 64, 14, 14}, up, naive_up, 1);
+  check({{2, 64, 14, 14}, {64, 1, 4, 4}, p}, {2, 1, 28, 28}, up, naive_up, 1);
 }
 
 TEST(ConvPrim, EmptyBatchGivesEmptyOutput) {
@@ -149,53 +142,50 @@ TEST(ConvPrim, WeightGradientIsTheSameOnAnyThreadCount) {
                        1e-4, 1e-3));
 }
 
-// Runs f, expecting std::invalid_argument whose message contains `needle`.
-void expect_invalid(const std::function<void()>& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one containing: " << needle;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(ConvPrim, BadShapesNameTheOp) {
   const Tensor w = zeros({4, 3, 3, 3});
-  expect_invalid([&] { prim::conv2d(zeros({3, 28, 28}), w, {}); },
-                 "conv2d: expected input with 4 dims [N, C, H, W], got f32[3, 28, 28]");
-  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), zeros({4, 3, 3}), {}); }, "conv2d: expected weight with 4 dims");
-  expect_invalid([&] { prim::conv2d(zeros({2, 2, 8, 8}), w, {}); },
-                 "conv2d: input f32[2, 2, 8, 8] has 2 channels, but weight f32[4, 3, 3, 3] with groups=1 expects 3");
-  expect_invalid([&] { prim::conv2d(zeros({2, 6, 8, 8}), zeros({3, 3, 3, 3}), {}, {.groups = 2}); },
-                 "conv2d: weight's output channels (3) is not divisible by groups (2)");
-  expect_invalid([&] { prim::conv2d(zeros({1, 3, 2, 8}), w, {}); }, "conv2d: output size would be");
-  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), w, zeros({3})); }, "conv2d: expected bias of shape [4]");
-  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), w, {}, {.stride = {0, 1}}); },
-                 "conv2d: expected stride >= 1, got {0, 1}");
-  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}), w, {}, {.output_padding = {1, 1}}); },
-                 "conv2d: output_padding applies to conv_transpose2d only");
-  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}, DType::f64), w, {}); }, "conv2d: expected tensors of one dtype");
-  expect_invalid([&] { prim::conv2d(zeros({1, 3, 8, 8}, DType::i64), zeros({4, 3, 3, 3}, DType::i64), {}); },
-                 "conv2d: expected a floating dtype");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({3, 28, 28}), w, {}), std::invalid_argument,
+                       "conv2d: expected input with 4 dims [N, C, H, W], got f32[3, 28, 28]");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}), zeros({4, 3, 3}), {}), std::invalid_argument,
+                       "conv2d: expected weight with 4 dims");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({2, 2, 8, 8}), w, {}), std::invalid_argument,
+                       "conv2d: input f32[2, 2, 8, 8] has 2 channels, but weight f32[4, 3, 3, 3] with groups=1 "
+                       "expects 3");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({2, 6, 8, 8}), zeros({3, 3, 3, 3}), {}, {.groups = 2}),
+                       std::invalid_argument, "conv2d: weight's output channels (3) is not divisible by groups (2)");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 2, 8}), w, {}), std::invalid_argument, "conv2d: output size would be");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}), w, zeros({3})), std::invalid_argument,
+                       "conv2d: expected bias of shape [4]");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}), w, {}, {.stride = {0, 1}}), std::invalid_argument,
+                       "conv2d: expected stride >= 1, got {0, 1}");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}), w, {}, {.output_padding = {1, 1}}), std::invalid_argument,
+                       "conv2d: output_padding applies to conv_transpose2d only");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}, DType::f64), w, {}), std::invalid_argument,
+                       "conv2d: expected tensors of one dtype");
+  EXPECT_THROW_MESSAGE(prim::conv2d(zeros({1, 3, 8, 8}, DType::i64), zeros({4, 3, 3, 3}, DType::i64), {}),
+                       std::invalid_argument, "conv2d: expected a floating dtype");
 }
 
 TEST(ConvPrim, BadTransposeAndWeightShapesNameTheOp) {
-  expect_invalid(
-      [] { prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), {}, {.stride = {2, 2}, .output_padding = {2, 2}}); },
+  EXPECT_THROW_MESSAGE(
+      prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), {},
+                             {.stride = {2, 2}, .output_padding = {2, 2}}),
+      std::invalid_argument,
       "conv_transpose2d: output_padding {2, 2} must be smaller than stride {2, 2} or dilation {1, 1}");
-  expect_invalid([] { prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({4, 2, 3, 3}), {}); },
-                 "conv_transpose2d: input f32[1, 3, 5, 5] has 3 channels, but weight f32[4, 2, 3, 3] expects 4");
-  expect_invalid([] { prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({3, 2, 3, 3}), {}, {.groups = 2}); },
-                 "conv_transpose2d: input channels (3) is not divisible by groups (2)");
-  expect_invalid([] { prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), zeros({3}), {.groups = 2}); },
-                 "conv_transpose2d: expected bias of shape [4]");
-  expect_invalid([] { prim::conv_transpose2d(zeros({1, 4, 1, 1}), zeros({4, 2, 3, 3}), {}, {.padding = {2, 2}}); },
-                 "conv_transpose2d: output size would be [-1, -1]");
-  expect_invalid([] { prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 5, 6}), {4, 3, 3, 3}); },
-                 "conv2d_weight: input f32[2, 3, 8, 8] and weight_shape [4, 3, 3, 3] with groups=1 expect grad_out "
-                 "of shape [2, 4, 6, 6], got f32[2, 4, 5, 6]");
-  expect_invalid([] { prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 6, 6}), {4, 3, 3}); },
-                 "conv2d_weight: expected weight_shape");
+  EXPECT_THROW_MESSAGE(prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({4, 2, 3, 3}), {}), std::invalid_argument,
+                       "conv_transpose2d: input f32[1, 3, 5, 5] has 3 channels, but weight f32[4, 2, 3, 3] expects 4");
+  EXPECT_THROW_MESSAGE(prim::conv_transpose2d(zeros({1, 3, 5, 5}), zeros({3, 2, 3, 3}), {}, {.groups = 2}),
+                       std::invalid_argument, "conv_transpose2d: input channels (3) is not divisible by groups (2)");
+  EXPECT_THROW_MESSAGE(prim::conv_transpose2d(zeros({1, 4, 5, 5}), zeros({4, 2, 3, 3}), zeros({3}), {.groups = 2}),
+                       std::invalid_argument, "conv_transpose2d: expected bias of shape [4]");
+  EXPECT_THROW_MESSAGE(prim::conv_transpose2d(zeros({1, 4, 1, 1}), zeros({4, 2, 3, 3}), {}, {.padding = {2, 2}}),
+                       std::invalid_argument, "conv_transpose2d: output size would be [-1, -1]");
+  EXPECT_THROW_MESSAGE(prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 5, 6}), {4, 3, 3, 3}),
+                       std::invalid_argument,
+                       "conv2d_weight: input f32[2, 3, 8, 8] and weight_shape [4, 3, 3, 3] with groups=1 expect grad_out "
+                       "of shape [2, 4, 6, 6], got f32[2, 4, 5, 6]");
+  EXPECT_THROW_MESSAGE(prim::conv2d_weight(zeros({2, 3, 8, 8}), zeros({2, 4, 6, 6}), {4, 3, 3}),
+                       std::invalid_argument, "conv2d_weight: expected weight_shape");
 }
 
 }  // namespace

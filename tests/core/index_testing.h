@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the index-family tests: sample tensors of every dtype,
-// in-range index tensors, row-major coordinates, message checks.
+// in-range index tensors, row-major coordinates.
 #include <string>
 #include <vector>
 
@@ -8,17 +8,6 @@
 #include "core/reduce.h"
 #include "core/views.h"
 #include "tests/testing.h"
-
-// Expects `stmt` to throw `type` with `substr` in its message.
-#define EXPECT_THROW_MSG(stmt, type, substr)                                         \
-  do {                                                                               \
-    std::string _msg;                                                                \
-    EXPECT_THROW(try { stmt; } catch (const type& _e) {                              \
-      _msg = _e.what();                                                              \
-      throw;                                                                         \
-    }, type);                                                                        \
-    EXPECT_NE(_msg.find(substr), std::string::npos) << "message: " << _msg;          \
-  } while (0)
 
 namespace nabla::index_testing {
 

@@ -17,17 +17,6 @@ using testing::allclose;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The message of the exception f throws ("" if none).
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 Tensor grid(DType t) { return prim::to(tensor<double>({1, 5, 3, 4, 2, 6}, {2, 3}), t); }
 
 TEST(Reduce, SumProdMaxMinByHand) {
@@ -140,24 +129,21 @@ TEST(Reduce, ZeroDimTensorReducesToItself) {
 TEST(Reduce, ErrorsNameTheOp) {
   const Tensor x = zeros({2, 3}, DType::f64);
   EXPECT_THROW(prim::max(zeros({2, 0}), {1}), std::invalid_argument);
-  EXPECT_NE(error_of([] { prim::max(zeros({2, 0}), {1}); }).find("max: cannot reduce over a zero-size dim"),
-            std::string::npos);
-  EXPECT_NE(error_of([] { prim::argmin(zeros({0})); }).find("argmin:"), std::string::npos);
+  EXPECT_THROW_MESSAGE(prim::max(zeros({2, 0}), {1}), std::exception, "max: cannot reduce over a zero-size dim");
+  EXPECT_THROW_MESSAGE(prim::argmin(zeros({0})), std::exception, "argmin:");
   EXPECT_THROW(prim::sum(x, {2}), std::out_of_range);
-  EXPECT_NE(error_of([&] { prim::logsumexp(x, {-3}); }).find("logsumexp: dim -3 out of range"), std::string::npos);
-  EXPECT_NE(error_of([&] { prim::max(x, {0, 0}); }).find("max: a dim appears twice"), std::string::npos);
+  EXPECT_THROW_MESSAGE(prim::logsumexp(x, {-3}), std::exception, "logsumexp: dim -3 out of range");
+  EXPECT_THROW_MESSAGE(prim::max(x, {0, 0}), std::exception, "max: a dim appears twice");
   const Tensor u = zeros({3}, DType::u8), i = zeros({3}, DType::i64);
-  EXPECT_NE(error_of([&] { prim::var(u); }).find("var: expected a floating dtype"), std::string::npos);
-  EXPECT_NE(error_of([&] { prim::std(i); }).find("std: expected a floating dtype"), std::string::npos);
-  EXPECT_NE(error_of([&] { prim::logsumexp(i); }).find("logsumexp:"), std::string::npos);
-  EXPECT_NE(error_of([&] { prim::norm(i); }).find("norm:"), std::string::npos);
-  EXPECT_NE(error_of([&] { prim::sum(u); }).find("sum: expected f32, f64 or i64"), std::string::npos);
-  EXPECT_NE(error_of([] { prim::argmax(zeros({2}, DType::b8)); }).find("argmax: expected f32, f64 or i64"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] { prim::norm(x, 0); }).find("norm: expected p > 0"), std::string::npos);
-  EXPECT_NE(error_of([&] { prim::norm(x, -1); }).find("norm: expected p > 0"), std::string::npos);
-  EXPECT_NE(error_of([&] { prim::var(x, {}, false, -1); }).find("var: expected correction >= 0"),
-            std::string::npos);
+  EXPECT_THROW_MESSAGE(prim::var(u), std::exception, "var: expected a floating dtype");
+  EXPECT_THROW_MESSAGE(prim::std(i), std::exception, "std: expected a floating dtype");
+  EXPECT_THROW_MESSAGE(prim::logsumexp(i), std::exception, "logsumexp:");
+  EXPECT_THROW_MESSAGE(prim::norm(i), std::exception, "norm:");
+  EXPECT_THROW_MESSAGE(prim::sum(u), std::exception, "sum: expected f32, f64 or i64");
+  EXPECT_THROW_MESSAGE(prim::argmax(zeros({2}, DType::b8)), std::exception, "argmax: expected f32, f64 or i64");
+  EXPECT_THROW_MESSAGE(prim::norm(x, 0), std::exception, "norm: expected p > 0");
+  EXPECT_THROW_MESSAGE(prim::norm(x, -1), std::exception, "norm: expected p > 0");
+  EXPECT_THROW_MESSAGE(prim::var(x, {}, false, -1), std::exception, "var: expected correction >= 0");
 }
 
 // A full reduction of a large input is split in fixed chunks across threads:

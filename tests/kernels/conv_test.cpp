@@ -7,16 +7,14 @@
 #include <random>
 #include <vector>
 
+#include "tests/testing.h"
+
 namespace nabla::kernels {
 namespace {
 
+// A contiguous [C, H, W] image.
 View<double> image(std::vector<double>& buf, int64_t C, int64_t H, int64_t W) {
-  View<double> v;
-  v.data = buf.data();
-  v.ndim = 3;
-  v.size[0] = C, v.size[1] = H, v.size[2] = W;
-  v.stride[0] = H * W, v.stride[1] = W, v.stride[2] = 1;
-  return v;
+  return testing::make_view(buf.data(), {C, H, W}, {H * W, W, 1});
 }
 
 TEST(ConvKernels, Im2colOfA3x3ImageWithPadding) {

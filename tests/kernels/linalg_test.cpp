@@ -7,24 +7,18 @@
 #include <cmath>
 #include <vector>
 
+#include "tests/testing.h"
+
 namespace nabla::kernels {
 namespace {
 
-template <class T>
-View<T> matrix(T* p, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-  View<T> v;
-  v.data = p;
-  v.ndim = 2;
-  v.size[0] = rows, v.size[1] = cols;
-  v.stride[0] = rs, v.stride[1] = cs;
-  return v;
-}
+using nabla::testing::make_view2;
 
 // a = [[1, 2, 3], [4, 5, 6]], b = [[1, 0], [0, 1], [1, 1]]: a b = [[4, 5], [10, 11]].
 void check_layout(int64_t rs, int64_t cs, int64_t buffer) {
   std::vector<double> a = {1, 2, 3, 4, 5, 6}, b = {1, 0, 0, 1, 1, 1}, out(buffer, -1.0);
-  cpu::matmul<double>(matrix(out.data(), 2, 2, rs, cs), matrix<double>(a.data(), 2, 3, 3, 1).as_const(),
-                      matrix<double>(b.data(), 3, 2, 2, 1).as_const());
+  cpu::matmul<double>(make_view2(out.data(), 2, 2, rs, cs), make_view2<double>(a.data(), 2, 3, 3, 1).as_const(),
+                      make_view2<double>(b.data(), 3, 2, 2, 1).as_const());
   EXPECT_EQ(out[0], 4);
   EXPECT_EQ(out[cs], 5);
   EXPECT_EQ(out[rs], 10);
@@ -38,8 +32,8 @@ TEST(LinalgKernel, StridedOutput) { check_layout(6, 2, 12); }
 TEST(LinalgKernel, ColumnMajorOperandsUsedInPlace) {
   // a^T stored row-major is a column-major a.
   std::vector<float> at = {1, 4, 2, 5, 3, 6}, b = {1, 0, 0, 1, 1, 1}, out(4);
-  cpu::matmul<float>(matrix(out.data(), 2, 2, 2, 1), matrix<float>(at.data(), 2, 3, 1, 2).as_const(),
-                     matrix<float>(b.data(), 3, 2, 2, 1).as_const());
+  cpu::matmul<float>(make_view2(out.data(), 2, 2, 2, 1), make_view2<float>(at.data(), 2, 3, 1, 2).as_const(),
+                     make_view2<float>(b.data(), 3, 2, 2, 1).as_const());
   EXPECT_EQ(out, (std::vector<float>{4, 5, 10, 11}));
 }
 
@@ -56,8 +50,8 @@ TEST(LinalgKernel, GemmPathForEveryOutputLayout) {
   const int64_t layouts[][3] = {{n, 1, m * n}, {1, m, m * n}, {2 * n, 2, 4 * m * n}};  // rs, cs, buffer
   for (const auto& [rs, cs, size] : layouts) {
     std::vector<double> out(size, 0.0);
-    cpu::matmul<double>(matrix(out.data(), m, n, rs, cs), matrix<double>(a.data(), m, k, 1, m).as_const(),
-                        matrix<double>(b.data(), k, n, n, 1).as_const());
+    cpu::matmul<double>(make_view2(out.data(), m, n, rs, cs), make_view2<double>(a.data(), m, k, 1, m).as_const(),
+                        make_view2<double>(b.data(), k, n, n, 1).as_const());
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) EXPECT_NEAR(out[i * rs + j * cs], want[i * n + j], 1e-12);
   }

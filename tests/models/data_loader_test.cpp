@@ -104,19 +104,23 @@ void check_scaling(PixelRange range, bool dequantize) {
       for (int64_t k = 0; k < 6; ++k) {
         const double p = pixel(l[j], k), v = x[6 * j + k];
         const double unit = range == PixelRange::unit ? v : (v + 1) / 2;  // back to [0, 1]
-        if (dequantize)  // (p + u) / 256, u in [0, 1)
+        if (dequantize) {  // (p + u) / 256, u in [0, 1)
           ASSERT_TRUE(unit * 256 >= p - 1e-4 && unit * 256 < p + 1 + 1e-4) << p << " -> " << v;
-        else
+        } else {
           ASSERT_NEAR(unit * 255, p, 1e-4) << p << " -> " << v;
+        }
         lo = std::min<T>(lo, x[6 * j + k]), hi = std::max<T>(hi, x[6 * j + k]);
       }
   }
   EXPECT_GE(lo, range == PixelRange::unit ? 0 : -1);
-  if (dequantize)
+  if (dequantize) {
     EXPECT_LT(hi, 1);
-  else
+  } else {
     EXPECT_EQ(hi, 1);  // pixel 255 occurs
-  if (!dequantize) EXPECT_EQ(lo, range == PixelRange::unit ? 0 : -1);  // pixel 0 occurs
+  }
+  if (!dequantize) {
+    EXPECT_EQ(lo, range == PixelRange::unit ? 0 : -1);  // pixel 0 occurs
+  }
 }
 
 TEST(DataLoader, ScalingRanges) {
@@ -196,6 +200,76 @@ TEST(DataLoader, ResumedLoaderSeesTheSameBatches) {
   take(first, 3);
   first.restore(saved.get<LoaderState>());
   EXPECT_EQ(take(first, 9), rest);
+}
+
+// A batch's fields, bits of its images and its labels, for exact comparison.
+struct Seen {
+  int64_t epoch, index;
+  std::vector<float> images;
+  std::vector<int64_t> labels;
+  bool operator==(const Seen&) const = default;
+};
+
+std::vector<Seen> seen(Loader& loader, int k) {
+  std::vector<Seen> out;
+  for (int i = 0; i < k; ++i) {
+    const Batch b = loader.next();
+    out.push_back({b.epoch, b.index, to_vector<float>(b.images), to_vector<int64_t>(b.labels)});
+  }
+  return out;
+}
+
+// Stop after k batches, save the state through JSON text (as a checkpoint
+// would), restore it into a fresh loader: the rest equals an uninterrupted run,
+// for every k, across epoch ends, with and without drop_last.
+TEST(DataLoader, ResumeAfterEveryBatchMatchesAnUninterruptedRun) {
+  const Dataset d = make_dataset(30, 10);
+  for (bool drop_last : {false, true}) {
+    const LoaderOptions o{.batch_size = 4, .drop_last = drop_last, .seed = 21, .dequantize = true,
+                          .classes = {1, 2, 5, 6, 7, 9}};
+    const int total = 14;  // about 3 epochs of 18 examples
+    Loader reference(d, o);
+    const std::vector<Seen> want = seen(reference, total);
+    EXPECT_EQ(want.back().epoch, drop_last ? 3 : 2);
+    for (int k = 0; k <= total; ++k) {
+      Loader first(d, o);
+      seen(first, k);
+      const std::string saved = nlohmann::json(first.state()).dump();
+      Loader resumed(d, o);
+      resumed.restore(nlohmann::json::parse(saved).get<LoaderState>());
+      EXPECT_EQ(seen(resumed, total - k), std::vector<Seen>(want.begin() + k, want.end()))
+          << "drop_last " << drop_last << ", resumed after " << k << " batches";
+    }
+  }
+}
+
+TEST(DataLoader, StateRoundTripsThroughJson) {
+  Loader loader(make_dataset(23), {.batch_size = 5, .drop_last = true, .seed = 0xFFFFFFFFFFFFFFF1ull,
+                                   .dequantize = true});
+  take(loader, 6);
+  const LoaderState s = loader.state();
+  EXPECT_EQ(s.seed, 0xFFFFFFFFFFFFFFF1ull);
+  EXPECT_EQ(s.size, 23);
+  EXPECT_EQ(s.batch_size, 5);
+  EXPECT_TRUE(s.shuffle);
+  EXPECT_TRUE(s.drop_last);
+  EXPECT_EQ(s.epoch, 1);
+  EXPECT_EQ(s.position, 10);
+  EXPECT_EQ(s.shuffle_offset, 23u);
+  EXPECT_EQ(s.noise_offset, 6u * 5 * 6);  // one Philox block per noise element
+  EXPECT_EQ(nlohmann::json::parse(nlohmann::json(s).dump()).get<LoaderState>(), s);
+  EXPECT_THROW(nlohmann::json({{"seed", 1}}).get<LoaderState>(), nlohmann::json::exception);
+}
+
+TEST(DataLoader, RestoreRejectsAStateOfOtherOptions) {
+  Loader a(make_dataset(23), {.batch_size = 5});
+  const LoaderState s = a.state();
+  for (LoaderOptions o : {LoaderOptions{.batch_size = 4}, LoaderOptions{.batch_size = 5, .shuffle = false},
+                          LoaderOptions{.batch_size = 5, .drop_last = true}}) {
+    Loader b(make_dataset(23), o);
+    EXPECT_TRUE(throws_with<std::invalid_argument>([&] { b.restore(s); },
+                                                   {"loader", "the state is for batch_size 5, shuffle on"}));
+  }
 }
 
 TEST(DataLoader, RestoreRejectsAStateOfAnotherSize) {

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
 #include "autograd/nabla.h"
+#include "models/data/loader.h"
 #include "models/data/mnist.h"
 #include "tests/models/data_testing.h"
 
@@ -55,8 +57,21 @@ TEST(DataMnist, ClassNames) {
 }
 
 // The real files, from Debian's dataset-fashion-mnist package.
+bool real_files_present(Split split) {
+  const std::string prefix = std::string(kFashionMnistRoot) + (split == Split::train ? "/train" : "/t10k");
+  for (const char* kind : {"-images-idx3-ubyte", "-labels-idx1-ubyte"}) {
+    const std::string base = prefix + kind;
+    if (!std::filesystem::exists(base + ".gz") && !std::filesystem::exists(base)) return false;
+  }
+  return true;
+}
+
+std::string why_skipped() {
+  return std::string("Fashion-MNIST is not in ") + kFashionMnistRoot + " (apt-get install dataset-fashion-mnist)";
+}
+
 void check_real_split(Split split, int64_t n) {
-  if (!std::filesystem::exists(kFashionMnistRoot)) GTEST_SKIP() << kFashionMnistRoot << " absent";
+  if (!real_files_present(split)) GTEST_SKIP() << why_skipped();
   const Dataset d = load_fashion_mnist(split);
   ASSERT_EQ(d.images.shape(), (Shape{n, 1, 28, 28}));
   ASSERT_EQ(d.labels.shape(), (Shape{n}));
@@ -74,6 +89,38 @@ void check_real_split(Split split, int64_t n) {
 
 TEST(DataMnist, RealFashionMnistTest) { check_real_split(Split::test, 10000); }
 TEST(DataMnist, RealFashionMnistTrain) { check_real_split(Split::train, 60000); }
+
+// The loader a DCGAN run uses (batch 64, [-1, 1]) over the real training set,
+// interrupted and resumed.
+TEST(DataMnist, RealFashionMnistLoaderResumes) {
+  if (!real_files_present(Split::train)) GTEST_SKIP() << why_skipped();
+  const Dataset train = load_fashion_mnist(Split::train);
+  const LoaderOptions o{.batch_size = 64, .seed = 7};
+  Loader a(train, o);
+  EXPECT_EQ(a.size(), 60000);
+  EXPECT_EQ(a.batches_per_epoch(), 938);
+  for (int i = 0; i < 3; ++i) {
+    const Batch b = a.next();
+    ASSERT_EQ(b.images.shape(), (Shape{64, 1, 28, 28}));
+    ASSERT_EQ(b.images.dtype(), DType::f32);
+    const auto x = to_vector<float>(b.images);
+    EXPECT_GE(*std::min_element(x.begin(), x.end()), -1.0f);
+    EXPECT_LE(*std::max_element(x.begin(), x.end()), 1.0f);
+  }
+  const LoaderState saved = a.state();
+  Loader b(train, o);
+  b.restore(saved);
+  for (int i = 0; i < 2; ++i) {
+    const Batch x = a.next(), y = b.next();
+    EXPECT_EQ(y.index, 3 + i);
+    EXPECT_EQ(to_vector<float>(x.images), to_vector<float>(y.images));
+    EXPECT_EQ(to_vector<int64_t>(x.labels), to_vector<int64_t>(y.labels));
+  }
+  // A domain pair's half: sandals and sneakers only.
+  Loader shoes(train, {.batch_size = 64, .classes = {5, 7}});
+  EXPECT_EQ(shoes.size(), 12000);
+  for (int64_t l : to_vector<int64_t>(shoes.next().labels)) EXPECT_TRUE(l == 5 || l == 7) << l;
+}
 
 }  // namespace
 }  // namespace nabla::data

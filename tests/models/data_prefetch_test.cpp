@@ -41,7 +41,9 @@ TEST(DataPrefetch, ExceptionReachesTheConsumer) {
     } catch (const std::runtime_error& e) {
       EXPECT_STREQ(e.what(), "bad batch 3");
     }
-    if (background) EXPECT_THROW(p.next(), std::runtime_error);  // stays failed
+    if (background) {
+      EXPECT_THROW(p.next(), std::runtime_error);  // stays failed
+    }
   }
 }
 

@@ -67,7 +67,8 @@ TEST(NnLayers, EmbeddingPicksRows) {
   EXPECT_EQ(y.shape(), (Shape{2, 2, 3}));
   const Tensor w = emb.get("weight");
   EXPECT_TRUE(allclose(select(select(y, 0, 0), 0, 0), select(w, 0, 4), 0, 0));
-  EXPECT_TRUE(allclose(select(select(y, 0, 1), 0, 0), select(w, 0, 0), 0, 0));
+  EXPECT_TRUE(allclose(select(select(y, 0, 0), 0, 1), select(w, 0, 0), 0, 0));
+  EXPECT_TRUE(allclose(select(select(y, 0, 1), 0, 0), select(w, 0, 4), 0, 0));
   EXPECT_TRUE(allclose(select(select(y, 0, 1), 0, 1), select(w, 0, 2), 0, 0));
   backward(sum(y));
   // Row 4 picked twice, rows 1 and 3 never.
@@ -113,6 +114,24 @@ TEST(NnLayers, BatchNormTrainUsesBatchStatsEvalUsesRunning) {
   BatchNorm1d bn1(3);
   EXPECT_THROW(bn1.forward(randn({4, 2})), std::invalid_argument);
   EXPECT_EQ(bn1.forward(randn({4, 3, 5})).shape(), (Shape{4, 3, 5}));
+}
+
+TEST(NnLayers, BatchNorm1dAffineValues) {
+  BatchNorm1d bn(2, {.eps = 1e-3, .momentum = 0.5}, DType::f64);
+  copy_(detach(bn.get("weight")), tensor<double>({2.0, -1.0}));
+  copy_(detach(bn.get("bias")), tensor<double>({0.5, 3.0}));
+  // Channel 0: values 1, 3 (mean 2, biased var 1); channel 1: 0, 0, var 0.
+  Tensor x = tensor<double>({1, 0, 3, 0}, {2, 2});
+  const double s = 1 / std::sqrt(1 + 1e-3);
+  EXPECT_TRUE(allclose(bn.forward(x), tensor<double>({0.5 - 2 * s, 3, 0.5 + 2 * s, 3}, {2, 2}), 1e-14, 1e-14));
+  // momentum 0.5: running = 0.5 init + 0.5 batch, unbiased var (2 for channel 0).
+  EXPECT_TRUE(allclose(bn.get("running_mean"), tensor<double>({1.0, 0.0}), 0, 0));
+  EXPECT_TRUE(allclose(bn.get("running_var"), tensor<double>({1.5, 0.5}), 1e-15, 0));
+  BatchNorm1d plain(2, {.affine = false, .track_running_stats = false});
+  EXPECT_EQ(plain.state_dict().size(), 0u);
+  plain.eval();  // no running stats: eval still uses the batch's
+  EXPECT_TRUE(allclose(plain.forward(tensor<float>({1, 0, 3, 0}, {2, 2})),
+                       tensor<float>({-1, 0, 1, 0}, {2, 2}), 1e-3, 0));
 }
 
 TEST(NnLayers, LayerNormMatchesDirect) {

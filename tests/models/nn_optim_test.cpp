@@ -159,38 +159,147 @@ TEST(NnOptim, SkipsParametersWithoutGrad) {
   EXPECT_THROW(opt.step(), std::invalid_argument);
 }
 
-TEST(NnOptim, StateDictResumesExactly) {
-  Tensor p = start_param();
-  Adam opt({p}, 0.05);
-  auto feed = [](Optimizer& o, const Tensor& x, size_t s) {
-    x.set_grad(tensor<double>({kGrads[s][0], kGrads[s][1]}));
-    o.step();
-  };
-  feed(opt, p, 0);
-  feed(opt, p, 1);
-  const OptimizerState saved = opt.state_dict();
-  Tensor q = detach(clone(p)).requires_grad_();
+std::vector<std::string> keys_of(const StateDict& sd) {
   std::vector<std::string> keys;
-  for (const auto& [k, t] : saved.tensors) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"0.exp_avg", "0.exp_avg_sq"}));
-  Adam resumed({q}, 123.0);
-  resumed.load_state_dict(saved);
-  EXPECT_EQ(resumed.lr(), 0.05);
-  EXPECT_EQ(resumed.step_count(), 2);
-  feed(opt, p, 2);
-  feed(opt, p, 3);
-  feed(resumed, q, 2);
-  feed(resumed, q, 3);
-  EXPECT_TRUE(allclose(q, p, 0, 0));
-  // The saved state is a snapshot, not an alias of the live buffers.
-  EXPECT_FALSE(allclose(saved.tensors[0].second, opt.state_dict().tensors[0].second, 0, 0));
+  for (const auto& [k, t] : sd) keys.push_back(k);
+  return keys;
+}
 
-  OptimizerState bad = saved;
-  bad.tensors[0].second = zeros({3}, DType::f64);
-  EXPECT_THROW(resumed.load_state_dict(bad), std::invalid_argument);
+TEST(NnOptim, StateDictNamesAndSnapshot) {
+  Tensor p = start_param(), q = start_param();
+  Adam opt({p, q}, 0.05);
+  p.set_grad(tensor<double>({kGrads[0][0], kGrads[0][1]}));
+  opt.step();
+  const StateDict saved = opt.state_dict();
+  EXPECT_EQ(keys_of(saved), (std::vector<std::string>{"step", "lr", "state.0.step", "state.0.exp_avg",
+                                                       "state.0.exp_avg_sq", "state.1.step"}));
+  EXPECT_EQ(saved[0].second.dtype(), DType::i64);
+  EXPECT_EQ(saved[0].second.item(), 1.0);
+  EXPECT_EQ(saved[1].second.dtype(), DType::f64);
+  EXPECT_EQ(saved[1].second.item(), 0.05);
+  EXPECT_EQ(saved[2].second.item(), 1.0);
+  EXPECT_EQ(saved[5].second.item(), 0.0);
+  // m after one step is (1 - beta1) g.
+  EXPECT_TRUE(allclose(saved[3].second, tensor<double>({0.1 * 0.5, 0.1 * -1.0}), 1e-15, 0));
+  // A snapshot, not an alias of the live buffers.
+  p.set_grad(tensor<double>({kGrads[1][0], kGrads[1][1]}));
+  opt.step();
+  EXPECT_FALSE(allclose(saved[3].second, opt.state_dict()[3].second, 0, 0));
+}
+
+TEST(NnOptim, LoadStateDictRestoresAndValidates) {
+  Tensor p = start_param();
+  SGD opt({p}, 0.1, {.momentum = 0.9});
+  p.set_grad(tensor<double>({1.0, 2.0}));
+  opt.step();
+  const StateDict saved = opt.state_dict();
+  Tensor q = detach(clone(p)).requires_grad_();
+  SGD resumed({q}, 123.0, {.momentum = 0.9});
+  resumed.load_state_dict(saved);
+  EXPECT_EQ(resumed.lr(), 0.1);
+  EXPECT_EQ(resumed.step_count(), 1);
+  EXPECT_TRUE(allclose(resumed.state_dict()[3].second, tensor<double>({1.0, 2.0}), 0, 0));
+
+  auto expect_error = [&](const StateDict& bad, const std::string& needle) {
+    try {
+      resumed.load_state_dict(bad);
+      ADD_FAILURE() << "no throw for " << needle;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  StateDict bad = saved;
+  bad[3].second = zeros({3}, DType::f64);
+  expect_error(bad, "\"state.0.momentum_buffer\" is f64[3]");
   bad = saved;
-  bad.tensors[0].first = "7.exp_avg";
-  EXPECT_THROW(resumed.load_state_dict(bad), std::invalid_argument);
+  bad[3].first = "state.7.momentum_buffer";
+  expect_error(bad, "unexpected key \"state.7.momentum_buffer\"");
+  bad = saved;
+  bad[3].first = "state.0.exp_avg";  // an Adam slot
+  expect_error(bad, "unexpected key \"state.0.exp_avg\"");
+  bad = saved;
+  bad.erase(bad.begin() + 2);
+  expect_error(bad, "missing key \"state.0.step\"");
+  bad = saved;
+  bad[0].second = scalar(1.0, DType::f64);
+  expect_error(bad, "\"step\" must be an i64 scalar");
+  // Nothing was changed by the failed loads.
+  EXPECT_EQ(resumed.lr(), 0.1);
+  EXPECT_TRUE(allclose(resumed.state_dict()[3].second, tensor<double>({1.0, 2.0}), 0, 0));
+}
+
+// A tiny f32 model with every kind of state: parameters, BatchNorm buffers,
+// spectral norm's persistent u and v, and a dropout generator.
+struct Tiny {
+  Generator drop_gen{77};
+  std::shared_ptr<Sequential> net;
+  explicit Tiny(uint64_t seed) {
+    Generator gen(seed);
+    net = std::make_shared<Sequential>(std::vector<ModulePtr>{
+        std::make_shared<SpectralNorm>(std::make_shared<Linear>(3, 8, true, Options{}, &gen), "weight", 1, 1e-12,
+                                       -1, &gen),
+        std::make_shared<BatchNorm1d>(8), std::make_shared<LeakyReLU>(0.2), std::make_shared<Dropout>(0.25, &drop_gen),
+        std::make_shared<Linear>(8, 1, true, Options{}, &gen)});
+  }
+};
+
+void train_steps(Tiny& m, Optimizer& opt, const LRSchedule& sched, int from, int to) {
+  for (int s = from; s < to; ++s) {
+    Generator data(1000 + s);
+    Tensor x = randn({6, 3}, {}, &data), y = randn({6, 1}, {}, &data);
+    sched.apply(opt, 0.01, opt.step_count());
+    opt.zero_grad();
+    backward(mean(square(m.net->forward(x) - y)));
+    clip_grad_norm_(opt.params(), 1.0);
+    opt.step();
+  }
+}
+
+void expect_bitwise_equal(const StateDict& a, const StateDict& b) {
+  ASSERT_EQ(keys_of(a), keys_of(b));
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].second.dtype(), b[i].second.dtype()) << a[i].first;
+    if (a[i].second.dtype() == DType::f32)
+      EXPECT_EQ(to_vector<float>(a[i].second), to_vector<float>(b[i].second)) << a[i].first;
+    else
+      EXPECT_EQ(to_vector<double>(to(a[i].second, DType::f64)), to_vector<double>(to(b[i].second, DType::f64)))
+          << a[i].first;
+  }
+}
+
+template <class Opt, class Opts>
+void check_resume(Opts opts) {
+  const int n = 7, k = 3;
+  const LRSchedule sched = LRSchedule::step(2, 0.5);
+  Tiny straight(5);
+  Opt opt_straight(straight.net->parameters(), 0.01, opts);
+  train_steps(straight, opt_straight, sched, 0, n);
+
+  Tiny first(5);
+  Opt opt_first(first.net->parameters(), 0.01, opts);
+  train_steps(first, opt_first, sched, 0, k);
+  const StateDict model_sd = first.net->state_dict();
+  const StateDict opt_sd = opt_first.state_dict();
+  const uint64_t drop_offset = first.drop_gen.offset();
+
+  Tiny resumed(99);  // other initial weights, all overwritten by the load
+  Opt opt_resumed(resumed.net->parameters(), 0.5, opts);
+  resumed.net->load_state_dict(model_sd);
+  opt_resumed.load_state_dict(opt_sd);
+  resumed.drop_gen.set_offset(drop_offset);
+  train_steps(resumed, opt_resumed, sched, k, n);
+
+  expect_bitwise_equal(resumed.net->state_dict(), straight.net->state_dict());
+  expect_bitwise_equal(opt_resumed.state_dict(), opt_straight.state_dict());
+  // The run moved the weights: the comparison is not between two untouched models.
+  EXPECT_NE(to_vector<float>(straight.net->state_dict()[0].second),
+            to_vector<float>(Tiny(5).net->state_dict()[0].second));
+}
+
+TEST(NnOptim, ResumeFromStateDictsIsBitwiseExact) {
+  check_resume<Adam>(AdamOptions{.beta1 = 0.5, .beta2 = 0.999, .weight_decay = 1e-3});
+  check_resume<SGD>(SGDOptions{.momentum = 0.9, .weight_decay = 1e-3, .nesterov = true});
+  check_resume<RMSprop>(RMSpropOptions{.weight_decay = 1e-3, .momentum = 0.5, .centered = true});
 }
 
 TEST(NnOptim, Schedules) {

@@ -33,6 +33,38 @@ TEST(NnSpectralNorm, SigmaConvergesToLargestSingularValue) {
   EXPECT_TRUE(allclose(sn.forward(x), linear(x, w / sigma1, lin->get("bias")), 1e-8, 1e-10));
 }
 
+Eigen::VectorXd to_eigen(const Tensor& t) {
+  const auto v = to_vector<double>(t);
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+// Miyato et al. (2018), Algorithm 1, computed in Eigen: from the stored u,
+// n rounds of v = W^T u / |W^T u|, u = W v / |W v|; sigma = u^T W v.
+TEST(NnSpectralNorm, PowerIterationMatchesReference) {
+  for (int iters : {1, 3}) {
+    Generator gen(23);
+    auto conv = std::make_shared<Conv2d>(2, 3, std::array<int64_t, 2>{2, 2}, ConvOptions{}, DType::f64, &gen);
+    SpectralNorm sn(conv, "weight", iters, 1e-12, -1, &gen);
+    const Tensor w = conv->get("weight_orig");
+    const auto wv = to_vector<double>(w);
+    const Eigen::MatrixXd W = Eigen::Map<const Eigen::Matrix<double, 3, 8, Eigen::RowMajor>>(wv.data());
+    Eigen::VectorXd u = to_eigen(conv->get("weight_u")), v;
+    for (int step = 0; step < 2; ++step) {  // the second forward starts from the persisted u
+      for (int i = 0; i < iters; ++i) {
+        v = (W.transpose() * u).normalized();
+        u = (W * v).normalized();
+      }
+      Tensor x = randn({1, 2, 3, 3}, DType::f64, &gen);
+      Tensor y = sn.forward(x);
+      const double sigma = u.dot(W * v);
+      EXPECT_NEAR(sn.sigma().item(), sigma, 1e-14) << iters << " iterations, forward " << step;
+      EXPECT_LT((to_eigen(conv->get("weight_u")) - u).norm(), 1e-14);
+      EXPECT_LT((to_eigen(conv->get("weight_v")) - v).norm(), 1e-14);
+      EXPECT_TRUE(allclose(y, conv2d(x, w / sigma, conv->get("bias")), 1e-12, 1e-14));
+    }
+  }
+}
+
 TEST(NnSpectralNorm, NamesBuffersAndEvalFreezesU) {
   Generator gen(21);
   auto seq = std::make_shared<Sequential>(std::vector<ModulePtr>{std::make_shared<SpectralNorm>(
