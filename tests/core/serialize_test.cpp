@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/atomic_file.h"
 #include "tests/testing.h"
 
 namespace nabla {
@@ -167,7 +168,7 @@ const std::string kGood = R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8
 
 TEST_F(Safetensors, HostileFilesAreRejected) {
   const std::string data8(8, '\0');
-  EXPECT_REJECTED(raw(0, "", ""), "truncated");
+  EXPECT_REJECTED(raw(0, "", ""), "not valid JSON", "at byte 8");  // an empty header
   {  // three bytes: shorter than the length field
     const std::string p = path("short");
     std::ofstream(p) << "abc";
