@@ -253,6 +253,17 @@ Safetensors Reader::read() {
 
 }  // namespace
 
+const Tensor* Safetensors::find(const std::string& name) const {
+  for (const auto& [n, t] : tensors)
+    if (n == name) return &t;
+  return nullptr;
+}
+
+const Tensor& Safetensors::at(const std::string& name) const {
+  if (const Tensor* t = find(name)) return *t;
+  throw std::out_of_range("Safetensors::at: no tensor named '" + name + "'");
+}
+
 const char* safetensors_dtype(DType t) {
   for (const auto& [dtype, name] : kDtypeNames)
     if (dtype == t) return name;

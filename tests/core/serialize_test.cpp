@@ -109,6 +109,21 @@ TEST_F(Safetensors, NoncontiguousInputsAreWrittenRowMajor) {
   EXPECT_EQ(to_vector<double>(out.tensors[2].second), (std::vector<double>{1, 4, 7, 10}));
 }
 
+TEST_F(Safetensors, LookupByName) {
+  save_safetensors(path("n.safetensors"), {{"net.0.weight", ones({2})}, {"net.0.bias", zeros({1})}});
+  const auto st = load_safetensors(path("n.safetensors"));
+  ASSERT_NE(st.find("net.0.bias"), nullptr);
+  EXPECT_EQ(st.find("net.0.bias")->shape(), (Shape{1}));
+  EXPECT_EQ(st.find("net.1.bias"), nullptr);
+  EXPECT_EQ(to_vector<float>(st.at("net.0.weight")), (std::vector<float>{1, 1}));
+  try {
+    st.at("missing");
+    FAIL() << "no throw";
+  } catch (const std::out_of_range& e) {
+    EXPECT_NE(std::string(e.what()).find("'missing'"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(Safetensors, MetadataRoundTrip) {
   const std::map<std::string, std::string> meta = {{"format", "pt"}, {"step", "1200"}, {"note", "a \"q\"\n"}};
   save_safetensors(path("m.safetensors"), {{"w", ones({2})}}, meta);
@@ -148,6 +163,25 @@ TEST_F(Safetensors, WriteIsAtomic) {
   }
   fs::permissions(dir_, fs::perms::owner_all);
   EXPECT_EQ(to_vector<float>(load_safetensors(p).tensors[0].second), (std::vector<float>(4, 0.f)));
+}
+
+TEST_F(Safetensors, AtomicFileReplacesOnlyOnCommit) {
+  const std::string p = path("f.bin");
+  std::ofstream(p) << "old";
+  auto contents = [&] {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  AtomicFile f(p);
+  EXPECT_EQ(f.temp_path(), p + ".tmp." + std::to_string(::getpid()));
+  f.write("new ");
+  f.write(std::string_view("contents"));
+  EXPECT_EQ(contents(), "old");  // readers see the old file until the rename
+  f.commit();
+  EXPECT_EQ(contents(), "new contents");
+  EXPECT_FALSE(fs::exists(f.temp_path()));
+  EXPECT_THROW(f.write("more"), std::logic_error);
+  EXPECT_THROW(f.commit(), std::logic_error);
 }
 
 TEST_F(Safetensors, AtomicFileRemovesTempOnAbandon) {
