@@ -2,6 +2,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "models/io/metrics_log.h"
 #include "tests/models/io_testing.h"
 
@@ -30,6 +32,28 @@ TEST_F(MetricsTest, WritesOneFlushedLinePerCall) {
   EXPECT_LE(m.records[0].wall_time, now() + 1);
   EXPECT_TRUE(std::isnan(m.records[1].values.at("loss")));  // written as null
   EXPECT_THROW(log.log(3, {{"step", 1}}), std::invalid_argument);
+}
+
+TEST_F(MetricsTest, LinesAreJsonObjects) {
+  const std::string p = path("metrics.jsonl");
+  {
+    MetricsLog log(p);
+    log.log(7, {{"loss_d", 0.5}, {"loss_g", INFINITY}});
+    log.log(8, {});
+  }
+  const std::string text = testing::read_file(p);
+  ASSERT_EQ(text.back(), '\n');
+  const size_t nl = text.find('\n');
+  const auto first = nlohmann::json::parse(text.substr(0, nl));
+  const auto second = nlohmann::json::parse(text.substr(nl + 1));
+  EXPECT_EQ(first.size(), 4u) << first;
+  EXPECT_EQ(first["step"], 7);
+  EXPECT_TRUE(first["wall_time"].is_number_float());
+  EXPECT_EQ(first["loss_d"], 0.5);
+  EXPECT_TRUE(first["loss_g"].is_null());  // JSON has no infinity
+  EXPECT_EQ(second.size(), 2u) << second;
+  EXPECT_EQ(second["step"], 8);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
 }
 
 TEST_F(MetricsTest, AppendsAcrossReopen) {
