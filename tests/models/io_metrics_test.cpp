@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "models/io/metrics_log.h"
