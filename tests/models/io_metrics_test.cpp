@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "models/io/metrics_log.h"
@@ -78,6 +79,29 @@ TEST_F(MetricsTest, PartialLastLineIsSkippedWithAWarning) {
   EXPECT_TRUE(again.warning.empty()) << again.warning;
   ASSERT_EQ(again.records.size(), 2u);
   EXPECT_EQ(again.records[1].step, 3);
+}
+
+TEST_F(MetricsTest, TruncateForAResumedRun) {
+  const std::string p = path("metrics.jsonl");
+  {
+    MetricsLog log(p);
+    for (int step = 10; step <= 50; step += 10) log.log(step, {{"loss", step * 0.1}});
+  }
+  std::ofstream(p, std::ios::app) << R"({"step": 60, "wall)";  // a crash mid-line
+  truncate_metrics(p, 30);
+  MetricsLog(p).log(40, {{"loss", -1}});
+  const Metrics m = read_metrics(p);
+  EXPECT_TRUE(m.warning.empty()) << m.warning;
+  ASSERT_EQ(m.records.size(), 4u);
+  EXPECT_EQ(m.records[2].step, 30);
+  EXPECT_EQ(m.records[2].values.at("loss"), 3.0);
+  EXPECT_EQ(m.records[3].step, 40);
+  EXPECT_EQ(m.records[3].values.at("loss"), -1);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);  // no temp left behind
+  EXPECT_NO_THROW(truncate_metrics(path("missing.jsonl"), 0));
+  EXPECT_FALSE(std::filesystem::exists(path("missing.jsonl")));
+  testing::write_file(p, "{\"step\": 1, \"wall_time\": 1}\nnot json\n");
+  EXPECT_THROW(truncate_metrics(p, 5), std::runtime_error);
 }
 
 TEST_F(MetricsTest, MalformedMiddleLineThrows) {
