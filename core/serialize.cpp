@@ -159,14 +159,17 @@ Entry Reader::parse_entry(const std::string& name, const json& v) const {
     fail(what + "data_offsets must be two non-negative integers");
   e.begin = (*offsets)[0].get<uint64_t>();
   e.end = (*offsets)[1].get<uint64_t>();
-  if (e.begin > e.end) fail(what + "data_offsets " + offsets->dump() + " end before they begin");
+  const uint64_t data_start = 8 + header_len_;
+  if (e.begin > e.end)
+    fail_at(what + "data_offsets " + offsets->dump() + " end before they begin", data_start + e.end);
   if (e.end > buffer_size_)
     fail_at(what + "data_offsets " + offsets->dump() + " run past the end of the data buffer (" +
                 std::to_string(buffer_size_) + " bytes)",
-            8 + header_len_ + e.end);
+            data_start + e.end);
   if (e.end - e.begin != bytes)
-    fail(what + "data_offsets " + offsets->dump() + " hold " + std::to_string(e.end - e.begin) + " bytes but " +
-         nabla::name(e.dtype) + str(e.shape) + " needs " + std::to_string(bytes));
+    fail_at(what + "data_offsets " + offsets->dump() + " hold " + std::to_string(e.end - e.begin) + " bytes but " +
+                nabla::name(e.dtype) + str(e.shape) + " needs " + std::to_string(bytes),
+            data_start + e.begin);
   return e;
 }
 
@@ -249,6 +252,17 @@ Safetensors Reader::read() {
 }
 
 }  // namespace
+
+const Tensor* Safetensors::find(const std::string& name) const {
+  for (const auto& [n, t] : tensors)
+    if (n == name) return &t;
+  return nullptr;
+}
+
+const Tensor& Safetensors::at(const std::string& name) const {
+  if (const Tensor* t = find(name)) return *t;
+  throw std::out_of_range("Safetensors::at: no tensor named '" + name + "'");
+}
 
 const char* safetensors_dtype(DType t) {
   for (const auto& [dtype, name] : kDtypeNames)

@@ -19,6 +19,11 @@ using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 struct Safetensors {
   NamedTensors tensors;  // in data-buffer order (the order they were saved in)
   std::map<std::string, std::string> metadata;
+
+  // The tensor called `name`, or nullptr.
+  const Tensor* find(const std::string& name) const;
+  // The tensor called `name`; throws std::out_of_range naming it otherwise.
+  const Tensor& at(const std::string& name) const;
 };
 
 // Writes atomically (core/atomic_file.h). Any device, dtype and strides;

@@ -7,11 +7,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+
+#include "core/atomic_file.h"
 
 namespace nabla::io {
 
@@ -86,14 +89,18 @@ MetricsRecord parse_record(const std::string& line) {
   return r;
 }
 
-}  // namespace
-
-Metrics read_metrics(const std::string& path) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  return buffer.str();
+}
+
+}  // namespace
+
+Metrics read_metrics(const std::string& path) {
+  const std::string text = read_text(path);
   Metrics out;
   size_t begin = 0, line_no = 0;
   while (begin < text.size()) {
@@ -113,6 +120,26 @@ Metrics read_metrics(const std::string& path) {
     begin = nl + 1;
   }
   return out;
+}
+
+void truncate_metrics(const std::string& path, int64_t step) {
+  if (!std::filesystem::exists(path)) return;
+  const std::string text = read_text(path);
+  std::string kept;
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t nl = text.find('\n', begin);
+    if (nl == std::string::npos) break;  // a partial last line
+    const std::string line = text.substr(begin, nl - begin);
+    begin = nl + 1;
+    if (line.empty()) continue;
+    try {
+      if (parse_record(line).step <= step) kept += line + "\n";
+    } catch (const std::exception& e) {
+      throw std::runtime_error(path + ": line at byte " + std::to_string(begin - line.size() - 1) +
+                               " is malformed (" + e.what() + ")");
+    }
+  }
+  write_file_atomic(path, kept);
 }
 
 }  // namespace nabla::io

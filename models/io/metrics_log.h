@@ -45,4 +45,10 @@ struct Metrics {
 // last line is skipped with a warning (returned and printed to stderr).
 Metrics read_metrics(const std::string& path);
 
+// For a resumed run: rewrites `path` atomically keeping only the lines with
+// step <= `step` (and dropping a partial last line), so the log does not hold
+// two histories. Call it before opening a MetricsLog on the file (an open log
+// would keep appending to the replaced file). A missing file is left missing.
+void truncate_metrics(const std::string& path, int64_t step);
+
 }  // namespace nabla::io

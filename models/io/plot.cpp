@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 #include "models/io/png.h"
@@ -163,6 +164,28 @@ Canvas render_plot(const std::vector<Series>& series, const std::string& title, 
   }
   draw_legend(c, series, f);
   return c;
+}
+
+std::vector<Series> series_from_metrics(const Metrics& metrics, const std::vector<std::string>& names) {
+  std::vector<std::string> keys = names;
+  if (keys.empty()) {
+    std::set<std::string> all;
+    for (const MetricsRecord& r : metrics.records)
+      for (const auto& [name, unused] : r.values) all.insert(name);
+    keys.assign(all.begin(), all.end());
+  }
+  std::vector<Series> out;
+  for (const std::string& key : keys) {
+    Series s{key, {}, {}};
+    for (const MetricsRecord& r : metrics.records) {
+      const auto it = r.values.find(key);
+      if (it == r.values.end()) continue;
+      s.xs.push_back(static_cast<double>(r.step));
+      s.ys.push_back(it->second);
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 void plot_lines(const std::string& path, const std::vector<Series>& series, const std::string& title,

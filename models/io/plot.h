@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/io/canvas.h"
+#include "models/io/metrics_log.h"
 
 namespace nabla::io {
 
@@ -30,6 +31,11 @@ struct PlotFrame {
 Rgb series_color(size_t i);
 PlotFrame plot_frame(const std::vector<Series>& series, const std::string& title, const PlotOptions& options = {});
 Canvas render_plot(const std::vector<Series>& series, const std::string& title, const PlotOptions& options = {});
+// One series per metric name (x: step), in the order given; empty `names`
+// means every name in the log, sorted. Records lacking a name are left out of
+// its series (a metric logged every 1000 steps is still a line); a null value
+// (NaN) leaves a gap.
+std::vector<Series> series_from_metrics(const Metrics& metrics, const std::vector<std::string>& names = {});
 // render_plot written as a PNG, atomically.
 void plot_lines(const std::string& path, const std::vector<Series>& series, const std::string& title,
                 const PlotOptions& options = {});

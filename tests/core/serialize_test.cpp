@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/atomic_file.h"
 #include "tests/testing.h"
 
 namespace nabla {
@@ -108,6 +109,21 @@ TEST_F(Safetensors, NoncontiguousInputsAreWrittenRowMajor) {
   EXPECT_EQ(to_vector<double>(out.tensors[2].second), (std::vector<double>{1, 4, 7, 10}));
 }
 
+TEST_F(Safetensors, LookupByName) {
+  save_safetensors(path("n.safetensors"), {{"net.0.weight", ones({2})}, {"net.0.bias", zeros({1})}});
+  const auto st = load_safetensors(path("n.safetensors"));
+  ASSERT_NE(st.find("net.0.bias"), nullptr);
+  EXPECT_EQ(st.find("net.0.bias")->shape(), (Shape{1}));
+  EXPECT_EQ(st.find("net.1.bias"), nullptr);
+  EXPECT_EQ(to_vector<float>(st.at("net.0.weight")), (std::vector<float>{1, 1}));
+  try {
+    st.at("missing");
+    FAIL() << "no throw";
+  } catch (const std::out_of_range& e) {
+    EXPECT_NE(std::string(e.what()).find("'missing'"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(Safetensors, MetadataRoundTrip) {
   const std::map<std::string, std::string> meta = {{"format", "pt"}, {"step", "1200"}, {"note", "a \"q\"\n"}};
   save_safetensors(path("m.safetensors"), {{"w", ones({2})}}, meta);
@@ -149,6 +165,25 @@ TEST_F(Safetensors, WriteIsAtomic) {
   EXPECT_EQ(to_vector<float>(load_safetensors(p).tensors[0].second), (std::vector<float>(4, 0.f)));
 }
 
+TEST_F(Safetensors, AtomicFileReplacesOnlyOnCommit) {
+  const std::string p = path("f.bin");
+  std::ofstream(p) << "old";
+  auto contents = [&] {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  AtomicFile f(p);
+  EXPECT_EQ(f.temp_path(), p + ".tmp." + std::to_string(::getpid()));
+  f.write("new ");
+  f.write(std::string_view("contents"));
+  EXPECT_EQ(contents(), "old");  // readers see the old file until the rename
+  f.commit();
+  EXPECT_EQ(contents(), "new contents");
+  EXPECT_FALSE(fs::exists(f.temp_path()));
+  EXPECT_THROW(f.write("more"), std::logic_error);
+  EXPECT_THROW(f.commit(), std::logic_error);
+}
+
 TEST_F(Safetensors, AtomicFileRemovesTempOnAbandon) {
   const std::string p = path("f.bin");
   std::ofstream(p) << "old";
@@ -167,7 +202,7 @@ const std::string kGood = R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8
 
 TEST_F(Safetensors, HostileFilesAreRejected) {
   const std::string data8(8, '\0');
-  EXPECT_REJECTED(raw(0, "", ""), "truncated");
+  EXPECT_REJECTED(raw(0, "", ""), "not valid JSON", "at byte 8");  // an empty header
   {  // three bytes: shorter than the length field
     const std::string p = path("short");
     std::ofstream(p) << "abc";
@@ -181,14 +216,22 @@ TEST_F(Safetensors, HostileFilesAreRejected) {
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", "1234"), "unknown dtype 'F16'");
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", data8), "not a non-negative");
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}})", data8), "not a non-negative");
-  EXPECT_REJECTED(raw(R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", data8), "tensor 'x'",
-                  "hold 8 bytes", "needs 12");
+  {  // shape and dtype disagree with the byte count
+    const std::string h = R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})";
+    EXPECT_REJECTED(raw(h, data8), "tensor 'x'", "hold 8 bytes", "f32[3] needs 12",
+                    ("at byte " + std::to_string(8 + h.size())).c_str());
+    const std::string h64 = R"({"x":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}})";
+    EXPECT_REJECTED(raw(h64, data8), "f64[2] needs 16");
+  }
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})", data8),
                   "overflows");
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"U8","shape":[18446744073709551615],"data_offsets":[0,8]}})", data8),
                   "overflows");
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", data8), "past the end");
-  EXPECT_REJECTED(raw(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", data8), "end before");
+  {
+    const std::string h = R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})";
+    EXPECT_REJECTED(raw(h, data8), "end before", ("at byte " + std::to_string(8 + h.size())).c_str());
+  }
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0]}})", data8), "data_offsets must");
   EXPECT_REJECTED(raw(R"({"x":{"dtype":"F32","shape":[2]}})", data8), "data_offsets must");
   EXPECT_REJECTED(raw(R"({"x":{"shape":[2],"data_offsets":[0,8]}})", data8), "dtype");
@@ -217,6 +260,66 @@ TEST_F(Safetensors, OverlapsGapsAndDuplicatesAreRejected) {
   const std::string dup =
       R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})";
   EXPECT_REJECTED(raw(dup, data16), "duplicate tensor name 'a'");
+}
+
+TEST_F(Safetensors, HeaderLengthAboveTheCapIsRejectedBeforeReading) {
+  // A sparse file long enough to hold a 100 MiB + 1 header: the cap, not the
+  // file size, must stop the reader before it allocates the header.
+  const uint64_t n = (uint64_t{100} << 20) + 1;
+  const std::string p = raw(n, "", "");
+  fs::resize_file(p, 8 + n);
+  EXPECT_REJECTED(p, "header length 104857601", "exceeds", "at byte 0");
+}
+
+TEST_F(Safetensors, EveryTruncationOfAGoodFileIsRejected) {
+  const std::string good = path("good.safetensors");
+  save_safetensors(good, {{"a", tensor<float>({1, 2, 3}, {3})}, {"b", tensor<int64_t>({4, 5}, {2})}}, {{"k", "v"}});
+  std::ifstream in(good, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const std::string p = path("cut.safetensors");
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    SCOPED_TRACE("truncated to " + std::to_string(n) + " bytes");
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes.substr(0, n);
+    EXPECT_REJECTED(p, n < 8 ? "truncated" : "past the end");
+  }
+}
+
+// Every single-byte corruption either loads or throws std::runtime_error
+// naming the file: never a crash, another exception type or a huge allocation.
+TEST_F(Safetensors, CorruptedBytesNeverCrash) {
+  const std::string good = path("good.safetensors");
+  save_safetensors(good, {{"w", tensor<float>({1, 2}, {2})}, {"m", tensor<bool>({true, false}, {2})}});
+  std::ifstream in(good, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  const std::string p = path("bad.safetensors");
+  int rejected = 0;
+  for (size_t i = 0; i < bytes.size(); ++i)
+    for (unsigned char v : {0x00, 0x22, 0x39, 0x7d, 0xff}) {
+      std::string b = bytes;
+      if (static_cast<unsigned char>(b[i]) == v) continue;
+      b[i] = static_cast<char>(v);
+      std::ofstream(p, std::ios::binary | std::ios::trunc) << b;
+      try {
+        load_safetensors(p);
+      } catch (const std::runtime_error& e) {
+        ++rejected;
+        EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+      }
+    }
+  EXPECT_GT(rejected, 200);
+}
+
+TEST_F(Safetensors, DataOrderNeedNotFollowHeaderOrder) {
+  // JSON objects are unordered: "a" may own the second range.
+  const std::string p = raw(R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]},)"
+                            R"("b":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}})",
+                            "bbaa");
+  const auto out = load_safetensors(p);
+  ASSERT_EQ(out.tensors.size(), 2u);
+  EXPECT_EQ(out.tensors[0].first, "b");  // buffer order
+  EXPECT_EQ(to_vector<uint8_t>(out.tensors[0].second), (std::vector<uint8_t>{'b', 'b'}));
+  EXPECT_EQ(out.tensors[1].first, "a");
+  EXPECT_EQ(to_vector<uint8_t>(out.tensors[1].second), (std::vector<uint8_t>{'a', 'a'}));
 }
 
 TEST_F(Safetensors, EmptyTensorsNeedNoBytes) {

@@ -1,5 +1,8 @@
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "models/io/metrics_log.h"
 #include "tests/models/io_testing.h"
@@ -16,7 +19,8 @@ TEST_F(MetricsTest, WritesOneFlushedLinePerCall) {
   const double t0 = now();
   MetricsLog log(p);
   log.log(1, {{"loss", 2.5}, {"acc", 0.25}});
-  EXPECT_EQ(std::count(testing::read_file(p).begin(), testing::read_file(p).end(), '\n'), 1);  // flushed already
+  const std::string first = testing::read_file(p);
+  EXPECT_EQ(std::count(first.begin(), first.end(), '\n'), 1);  // written already, not buffered
   log.log(2, {{"loss", NAN}});
   const Metrics m = read_metrics(p);
   EXPECT_TRUE(m.warning.empty());
@@ -28,6 +32,28 @@ TEST_F(MetricsTest, WritesOneFlushedLinePerCall) {
   EXPECT_LE(m.records[0].wall_time, now() + 1);
   EXPECT_TRUE(std::isnan(m.records[1].values.at("loss")));  // written as null
   EXPECT_THROW(log.log(3, {{"step", 1}}), std::invalid_argument);
+}
+
+TEST_F(MetricsTest, LinesAreJsonObjects) {
+  const std::string p = path("metrics.jsonl");
+  {
+    MetricsLog log(p);
+    log.log(7, {{"loss_d", 0.5}, {"loss_g", INFINITY}});
+    log.log(8, {});
+  }
+  const std::string text = testing::read_file(p);
+  ASSERT_EQ(text.back(), '\n');
+  const size_t nl = text.find('\n');
+  const auto first = nlohmann::json::parse(text.substr(0, nl));
+  const auto second = nlohmann::json::parse(text.substr(nl + 1));
+  EXPECT_EQ(first.size(), 4u) << first;
+  EXPECT_EQ(first["step"], 7);
+  EXPECT_TRUE(first["wall_time"].is_number_float());
+  EXPECT_EQ(first["loss_d"], 0.5);
+  EXPECT_TRUE(first["loss_g"].is_null());  // JSON has no infinity
+  EXPECT_EQ(second.size(), 2u) << second;
+  EXPECT_EQ(second["step"], 8);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2);
 }
 
 TEST_F(MetricsTest, AppendsAcrossReopen) {
@@ -53,6 +79,29 @@ TEST_F(MetricsTest, PartialLastLineIsSkippedWithAWarning) {
   EXPECT_TRUE(again.warning.empty()) << again.warning;
   ASSERT_EQ(again.records.size(), 2u);
   EXPECT_EQ(again.records[1].step, 3);
+}
+
+TEST_F(MetricsTest, TruncateForAResumedRun) {
+  const std::string p = path("metrics.jsonl");
+  {
+    MetricsLog log(p);
+    for (int step = 10; step <= 50; step += 10) log.log(step, {{"loss", step * 0.1}});
+  }
+  std::ofstream(p, std::ios::app) << R"({"step": 60, "wall)";  // a crash mid-line
+  truncate_metrics(p, 30);
+  MetricsLog(p).log(40, {{"loss", -1}});
+  const Metrics m = read_metrics(p);
+  EXPECT_TRUE(m.warning.empty()) << m.warning;
+  ASSERT_EQ(m.records.size(), 4u);
+  EXPECT_EQ(m.records[2].step, 30);
+  EXPECT_EQ(m.records[2].values.at("loss"), 3.0);
+  EXPECT_EQ(m.records[3].step, 40);
+  EXPECT_EQ(m.records[3].values.at("loss"), -1);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);  // no temp left behind
+  EXPECT_NO_THROW(truncate_metrics(path("missing.jsonl"), 0));
+  EXPECT_FALSE(std::filesystem::exists(path("missing.jsonl")));
+  testing::write_file(p, "{\"step\": 1, \"wall_time\": 1}\nnot json\n");
+  EXPECT_THROW(truncate_metrics(p, 5), std::runtime_error);
 }
 
 TEST_F(MetricsTest, MalformedMiddleLineThrows) {

@@ -1,7 +1,9 @@
 #include <png.h>
 
 #include <cmath>
+#include <filesystem>
 
+#include "core/factory.h"
 #include "models/io/font.h"
 #include "models/io/plot.h"
 #include "tests/models/io_testing.h"
@@ -26,15 +28,48 @@ int count_colour(const Canvas& canvas, Rgb c) {
   return n;
 }
 
-TEST_F(PlotTest, WritesPngOfRequestedSize) {
+TEST_F(PlotTest, WritesThePngOfTheRenderedCanvas) {
   const std::string p = path("loss.png");
-  plot_lines(p, {{"train", {0, 1, 2, 3}, {2.0, 1.2, 0.8, 0.7}}}, "Loss", {640, 360});
+  const std::vector<Series> s = {{"train", {0, 1, 2, 3}, {2.0, 1.2, 0.8, 0.7}}};
+  plot_lines(p, s, "Loss", {640, 360});
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   ASSERT_TRUE(png_image_begin_read_from_file(&image, p.c_str())) << image.message;
   EXPECT_EQ(image.width, 640u);
   EXPECT_EQ(image.height, 360u);
-  png_image_free(&image);
+  image.format = PNG_FORMAT_RGB;
+  std::vector<uint8_t> pixels(PNG_IMAGE_SIZE(image));
+  ASSERT_TRUE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr)) << image.message;
+  EXPECT_EQ(pixels, to_vector<uint8_t>(render_plot(s, "Loss", {640, 360}).to_tensor()));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);  // no temp left behind
+}
+
+TEST_F(PlotTest, LossCurvesFromAMetricsLog) {
+  const std::string p = path("metrics.jsonl");
+  {
+    MetricsLog log(p);
+    for (int step = 1; step <= 4; ++step) {
+      std::map<std::string, double> v = {{"loss_d", 1.0 / step}, {"loss_g", step}};
+      if (step % 2 == 0) v["fid"] = 100.0 / step;
+      log.log(step, v);
+    }
+  }
+  const std::vector<Series> all = series_from_metrics(read_metrics(p));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].name, "fid");  // sorted
+  EXPECT_EQ(all[0].xs, (std::vector<double>{2, 4}));  // only the records that have it
+  EXPECT_EQ(all[0].ys, (std::vector<double>{50, 25}));
+  EXPECT_EQ(all[2].name, "loss_g");
+  EXPECT_EQ(all[2].xs, (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_EQ(all[2].ys, (std::vector<double>{1, 2, 3, 4}));
+  const std::vector<Series> two = series_from_metrics(read_metrics(p), {"loss_g", "loss_d"});
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].name, "loss_g");
+  EXPECT_EQ(two[1].ys, (std::vector<double>{1, 0.5, 1.0 / 3, 0.25}));
+  const Canvas c = render_plot(two, "GAN losses");
+  const PlotFrame f = plot_frame(two, "GAN losses");
+  EXPECT_TRUE(colour_near(c, f.px(2.5), f.py(2.5), series_color(0)));
+  EXPECT_TRUE(colour_near(c, f.px(1.5), f.py(0.75), series_color(1)));
 }
 
 TEST_F(PlotTest, StraightLinePassesThroughMappedPoints) {
