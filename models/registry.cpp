@@ -40,4 +40,12 @@ const ModelEntry& find_model(const std::string& name) {
   throw std::invalid_argument("unknown model \"" + name + "\"; known models: " + known);
 }
 
+train::RunResult train_model(const train::TrainConfig& config, std::ostream& out) {
+  auto lookup = [](const std::string& name) {
+    const ModelEntry& m = find_model(name);
+    return train::ModelSpec{m.defaults, m.make};
+  };
+  return train::run_training(config, lookup, out);
+}
+
 }  // namespace nabla

@@ -21,4 +21,7 @@ const ModelEntry& find_model(const std::string& name);
 // The model `nabla train` and tools/run use when none is named.
 inline constexpr const char* kDefaultModel = "dcgan";
 
+// train::run_training over this registry.
+train::RunResult train_model(const train::TrainConfig& config, std::ostream& out);
+
 }  // namespace nabla

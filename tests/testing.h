@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -15,6 +16,17 @@
 #include "kernels/view.h"
 
 namespace nabla::testing {
+
+// Same dtype, shape and bytes (NaNs with the same bits count as equal).
+inline ::testing::AssertionResult bitwise_equal(const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype() || a.shape() != b.shape())
+    return ::testing::AssertionFailure() << describe(a) << " vs " << describe(b);
+  const Tensor ca = contiguous(a), cb = contiguous(b);
+  const size_t bytes = static_cast<size_t>(ca.numel()) * itemsize(ca.dtype());
+  if (std::memcmp(ca.data_ptr(), cb.data_ptr(), bytes) != 0)
+    return ::testing::AssertionFailure() << "the bytes of " << describe(a) << " differ";
+  return ::testing::AssertionSuccess();
+}
 
 // Max |a - b| <= atol + rtol |b| elementwise, with the first mismatch in the message.
 inline ::testing::AssertionResult allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5,

@@ -18,10 +18,9 @@ struct TrainArgs {
 
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
-  args->config.model = kDefaultModel;
   train::TrainConfig& c = args->config;
   CLI::App* cmd = app.add_subcommand("train", "train a model (see `nabla models`) and write a run folder");
-  cmd->add_option("model", c.model, "model name")->capture_default_str();
+  cmd->add_option("model", c.model, std::string("model name (default: ") + kDefaultModel + ")");
   cmd->add_option("--data", c.data, "MNIST-format folder (default: Debian's Fashion-MNIST)");
   cmd->add_option("--steps", c.steps, "optimisation steps (default: the model's)");
   cmd->add_option("--epochs", c.epochs, "passes over the data, when --steps is not given");
@@ -38,8 +37,8 @@ void add_train_command(CLI::App& app) {
     train::TrainConfig config = args->config;
     config.device = choose_device(args->device);
     config.progress = true;
-    const ModelEntry& entry = find_model(config.model);
-    train::run_training(config, entry.make, entry.defaults, std::cout);
+    if (config.model.empty() && config.resume.empty()) config.model = kDefaultModel;
+    train_model(config, std::cout);
   });
 }
 

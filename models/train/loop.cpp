@@ -30,24 +30,6 @@ std::string run_of_checkpoint(const std::string& path) {
   return std::filesystem::absolute(path).parent_path().parent_path().string();
 }
 
-// One series per loss, the latest record winning where a resumed run
-// repeated steps.
-std::vector<io::Series> loss_series(const std::string& metrics_path) {
-  std::map<std::string, std::map<int64_t, double>> by_name;
-  for (const io::MetricsRecord& r : io::read_metrics(metrics_path).records)
-    for (const auto& [name, v] : r.values) by_name[name][r.step] = v;
-  std::vector<io::Series> series;
-  for (const auto& [name, points] : by_name) {
-    io::Series s{name, {}, {}};
-    for (const auto& [step, v] : points) {
-      s.xs.push_back(static_cast<double>(step));
-      s.ys.push_back(v);
-    }
-    series.push_back(std::move(s));
-  }
-  return series;
-}
-
 }  // namespace
 
 TrainConfig resolve(TrainConfig c, const TrainDefaults& d) {
@@ -70,19 +52,22 @@ void write_sample_grid(const std::string& path, const Tensor& images) {
   io::write_png(path, io::image_grid(images, 8, 2, -1, 1));
 }
 
-RunResult run_training(const TrainConfig& requested, const TrainerFactory& make, const TrainDefaults& defaults,
-                       std::ostream& out) {
+RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, std::ostream& out) {
   std::optional<Checkpoint> resumed;
   TrainConfig config = requested;
   if (!requested.resume.empty()) {
     resumed = load_checkpoint(requested.resume);
     config = resumed->config;
+    if (!requested.model.empty() && requested.model != config.model)
+      throw std::invalid_argument("train: " + requested.resume + " is a checkpoint of " + config.model + ", not " +
+                                  requested.model);
     if (requested.steps > 0) config.steps = requested.steps;
     config.out = requested.out.empty() ? run_of_checkpoint(requested.resume) : requested.out;
     config.progress = requested.progress;
   }
-  config = resolve(config, defaults);
-  std::unique_ptr<Trainer> trainer = make(config);
+  const ModelSpec spec = lookup(config.model);
+  config = resolve(config, spec.defaults);
+  std::unique_ptr<Trainer> trainer = spec.make(config);
   int64_t step = 0;
   if (resumed) {
     trainer->load(resumed->state);
@@ -97,6 +82,8 @@ RunResult run_training(const TrainConfig& requested, const TrainerFactory& make,
 
   io::RunDir run(config.model, config.out);
   run.write_config(config.to_json());
+  // A resumed run repeats the steps after its checkpoint: their old lines go.
+  if (resumed && std::filesystem::exists(run.metrics_path())) io::truncate_metrics(run.metrics_path(), step);
   io::MetricsLog metrics(run.metrics_path());
   io::EventWriter events(run.path());
   out << (resumed ? "resuming " : "training ") << config.model << " at step " << step << " of " << config.steps
@@ -131,7 +118,7 @@ RunResult run_training(const TrainConfig& requested, const TrainerFactory& make,
   if (progress) progress->finish();
   result.steps = step;
   result.loss_plot = run.plots_dir() + "/loss.png";
-  io::plot_lines(result.loss_plot, loss_series(run.metrics_path()), config.model + " losses");
+  io::plot_lines(result.loss_plot, io::series_from_metrics(io::read_metrics(run.metrics_path())), config.model + " losses");
   write_sample_grid(run.file("samples.png"), last_images);
   out << "run folder:  " << run.path() << "\nsamples:     " << result.samples << "\ncheckpoint:  "
       << result.checkpoint << "\nloss plot:   " << result.loss_plot << "\n";

@@ -15,6 +15,13 @@ namespace nabla::train {
 
 using TrainerFactory = std::function<std::unique_ptr<Trainer>(const TrainConfig&)>;
 
+// How to build a model by name, with its defaults.
+struct ModelSpec {
+  TrainDefaults defaults;
+  TrainerFactory make;
+};
+using ModelLookup = std::function<ModelSpec(const std::string& name)>;
+
 struct RunResult {
   std::string run_dir;
   std::string checkpoint;  // the last one written
@@ -30,10 +37,9 @@ TrainConfig resolve(TrainConfig config, const TrainDefaults& defaults);
 
 // Trains config.model from step 0, or from config.resume: then the
 // checkpoint's config is used (its run folder too, unless config.out is set)
-// with config.steps, when non-zero, as the new total. Progress and the paths
-// written go to `out`.
-RunResult run_training(const TrainConfig& config, const TrainerFactory& make, const TrainDefaults& defaults,
-                       std::ostream& out);
+// with config.steps, when non-zero, as the new total; config.model, when set,
+// must name the checkpoint's model. Progress and the paths written go to `out`.
+RunResult run_training(const TrainConfig& config, const ModelLookup& lookup, std::ostream& out);
 
 // The fixed noise stream of a run's sample grids (the same z at every grid).
 Generator sample_generator(uint64_t seed);

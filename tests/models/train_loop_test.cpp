@@ -1,0 +1,121 @@
+// The shared training loop: the run folder it leaves, resuming bit for bit,
+// and its errors.
+#include <filesystem>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "models/data/mnist.h"
+#include "models/io/metrics_log.h"
+#include "models/registry.h"
+#include "models/train/checkpoint.h"
+#include "models/train/loop.h"
+#include "tests/models/data_testing.h"
+#include "tests/models/train_testing.h"
+#include "tests/testing.h"
+
+namespace nabla::train {
+namespace {
+
+using data::testing::TempDir;
+using testing::small_config;
+
+RunResult run(const TrainConfig& c) {
+  std::ostringstream out;
+  return train_model(c, out);
+}
+
+// Every tensor of two checkpoints equal bit for bit, in the same order.
+void expect_same_state(const Checkpoint& a, const Checkpoint& b) {
+  ASSERT_EQ(a.state.tensors.size(), b.state.tensors.size());
+  for (size_t i = 0; i < a.state.tensors.size(); ++i) {
+    const auto& [name_a, ta] = a.state.tensors[i];
+    const auto& [name_b, tb] = b.state.tensors[i];
+    ASSERT_EQ(name_a, name_b);
+    ASSERT_EQ(ta.shape(), tb.shape()) << name_a;
+    EXPECT_TRUE(nabla::testing::bitwise_equal(ta, tb)) << name_a;
+  }
+  EXPECT_EQ(a.state.values, b.state.values);
+}
+
+TEST(TrainLoop, LeavesARunFolder) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  TrainConfig c = small_config("mlpgan", dir.str(), 4);
+  c.sample_every = 2;
+  const RunResult r = run(c);
+  EXPECT_EQ(r.steps, 4);
+  namespace fs = std::filesystem;
+  for (const char* f : {"config.json", "metrics.jsonl", "samples.png", "plots/loss.png", "samples/samples-000002.png",
+                        "samples/samples-000004.png", "checkpoints/step-00000004.safetensors"})
+    EXPECT_TRUE(fs::exists(dir.file(f))) << f;
+  const io::Metrics m = io::read_metrics(dir.file("metrics.jsonl"));
+  ASSERT_EQ(m.records.size(), 4u);
+  EXPECT_EQ(m.records.back().step, 4);
+  EXPECT_TRUE(m.records.back().values.count("loss_d") && m.records.back().values.count("loss_g"));
+  int events = 0;
+  for (const auto& e : fs::directory_iterator(dir.str()))
+    events += e.path().filename().string().rfind("events.out.tfevents.", 0) == 0;
+  EXPECT_EQ(events, 1);
+  const Checkpoint ck = load_checkpoint(r.checkpoint);
+  EXPECT_EQ(ck.step, 4);
+  EXPECT_EQ(ck.config.model, "mlpgan");
+  EXPECT_EQ(ck.config.batch, 16);
+}
+
+// The promise: a run stopped at a checkpoint and resumed ends with
+// the same numbers as a run never stopped.
+void check_resume_is_bitwise(const std::string& model, int64_t steps, int64_t stop_at) {
+  TempDir straight_dir, resumed_dir;
+  const RunResult straight = run(small_config(model, straight_dir.str(), steps));
+  TrainConfig first = small_config(model, resumed_dir.str(), stop_at);
+  const RunResult stopped = run(first);
+  TrainConfig rest;
+  rest.resume = stopped.checkpoint;
+  rest.steps = steps;
+  rest.progress = false;
+  const RunResult resumed = run(rest);
+  EXPECT_EQ(resumed.run_dir, std::filesystem::absolute(resumed_dir.str()).string());
+  expect_same_state(load_checkpoint(straight.checkpoint), load_checkpoint(resumed.checkpoint));
+  EXPECT_EQ(straight.losses, resumed.losses);
+  const io::Metrics m = io::read_metrics(resumed_dir.file("metrics.jsonl"));
+  ASSERT_EQ(m.records.size(), static_cast<size_t>(steps));
+  for (int64_t i = 0; i < steps; ++i) EXPECT_EQ(m.records[i].step, i + 1);
+}
+
+TEST(TrainLoop, ResumedMlpGanMatchesAnUninterruptedRunBitwise) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  check_resume_is_bitwise("mlpgan", 6, 3);
+}
+
+TEST(TrainLoop, ResumedDcganMatchesAnUninterruptedRunBitwise) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  check_resume_is_bitwise("dcgan", 3, 1);
+}
+
+TEST(TrainLoop, ClearErrors) {
+  TempDir dir;
+  EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");
+  TrainConfig c = small_config("mlpgan", dir.str(), 2);
+  c.batch = -1;
+  EXPECT_THROW_MESSAGE(run(c), std::invalid_argument, "--batch");
+  c = small_config("mlpgan", dir.str(), 2);
+  c.data = dir.file("missing");
+  EXPECT_THROW_MESSAGE(run(c), std::runtime_error, "missing");
+  TrainConfig bad_resume;
+  bad_resume.resume = dir.file("nothing.safetensors");
+  EXPECT_THROW_MESSAGE(run(bad_resume), std::runtime_error, "nothing.safetensors");
+}
+
+TEST(TrainLoop, ResumingPastTheEndSaysSo) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  const RunResult r = run(small_config("mlpgan", dir.str(), 2));
+  TrainConfig again;
+  again.resume = r.checkpoint;
+  again.progress = false;
+  EXPECT_THROW_MESSAGE(run(again), std::invalid_argument, "at step 2, nothing to do");
+}
+
+}  // namespace
+}  // namespace nabla::train
