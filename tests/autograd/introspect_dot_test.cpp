@@ -6,6 +6,8 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
+#include <tuple>
 
 #include "autograd/elementwise.h"
 #include "autograd/engine.h"
@@ -29,7 +31,8 @@ struct Dot {
 Dot parse(const std::string& dot) {
   Dot d;
   std::vector<std::tuple<std::string, std::string, std::string>> raw;
-  const std::regex node(R"(^  (\w+) \[label="((?:[^"\\]|\\.)*)\")"), edge(R"(^  (\w+) -> (\w+)(?: \[label="(\d+)"\])?;$)");
+  const std::regex node(R"re(^  (\w+) \[label="((?:[^"\\]|\\.)*)")re");
+  const std::regex edge(R"re(^  (\w+) -> (\w+)(?: \[label="(\d+)"\])?;$)re");
   std::istringstream in(dot);
   for (std::string line; std::getline(in, line);) {
     std::smatch m;
