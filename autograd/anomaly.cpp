@@ -12,6 +12,7 @@ namespace nabla {
 namespace {
 
 thread_local bool anomaly_mode = false;
+thread_local const Node* backward_of = nullptr;  // the node whose vjp is running
 constexpr size_t kMaxChain = 6;  // ops kept in a node's origin
 
 // x - x is 0 for every finite x and NaN for NaN and +-Inf, so the sum is NaN
@@ -29,6 +30,15 @@ std::string made_by(const Node& node) {
 
 bool anomaly_enabled() { return anomaly_mode; }
 void set_anomaly_enabled(bool on) { anomaly_mode = on; }
+
+AnomalyBackwardScope::AnomalyBackwardScope(const Node& node) : active_(anomaly_mode) {
+  if (!active_) return;
+  previous_ = backward_of;
+  backward_of = &node;
+}
+AnomalyBackwardScope::~AnomalyBackwardScope() {
+  if (active_) backward_of = previous_;
+}
 
 std::string anomaly_origin(const std::string& op, const std::vector<Tensor>& inputs) {
   std::string chain;
@@ -53,6 +63,10 @@ std::string anomaly_origin(const std::string& op, const std::vector<Tensor>& inp
 
 void check_forward(const Node& node, const Tensor& out) {
   if (all_finite(out)) return;
+  if (backward_of)
+    throw std::runtime_error("anomaly: op '" + node.op + "' produced NaN/Inf in its output " + describe(out) +
+                             " while computing the gradient of '" + backward_of->op + "' (backward)" +
+                             made_by(*backward_of));
   throw std::runtime_error("anomaly: op '" + node.op + "' produced NaN/Inf in its output " + describe(out) +
                            " (forward)" + made_by(node));
 }

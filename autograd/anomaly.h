@@ -27,6 +27,20 @@ class AnomalyGuard {
   bool previous_;
 };
 
+// While a node's vjp runs in anomaly mode, an op recorded by the vjp
+// (create_graph) whose output is NaN/Inf is reported as that node's backward.
+class AnomalyBackwardScope {
+ public:
+  explicit AnomalyBackwardScope(const Node& node);
+  ~AnomalyBackwardScope();
+  AnomalyBackwardScope(const AnomalyBackwardScope&) = delete;
+  AnomalyBackwardScope& operator=(const AnomalyBackwardScope&) = delete;
+
+ private:
+  bool active_;
+  const Node* previous_ = nullptr;
+};
+
 // Used by record() and Node::apply when anomaly mode is on.
 // "leaf f32[3] -> mul -> log": the op and the chain of its first input.
 std::string anomaly_origin(const std::string& op, const std::vector<Tensor>& inputs);

@@ -99,7 +99,7 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<std::shared_ptr
     Tensor g = std::move(buffer[node.get()]);
     buffer.erase(node.get());
     const bool wanted = g.defined() && (!targets || useful.count(node.get()));
-    if (wanted) g = node->run_hooks(g, /*store_retained=*/!targets);
+    if (wanted && node->has_hooks()) g = node->run_hooks(g, /*store_retained=*/!targets);
     std::vector<Tensor> grads(node->next.size());
     if (targets && targets->count(node.get())) captured[node.get()] = g;
     NodeTrace trace(*node, wanted);  // times the work below when tracing

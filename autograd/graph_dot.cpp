@@ -17,7 +17,14 @@ std::string escape(const std::string& s) {
   return out;
 }
 
-std::string output_of(const Node& n) { return std::string(name(n.out_dtype)) + str(n.out_shape); }
+// A node's output shape is what its consumers recorded for that input (or,
+// for a root or a leaf, the tensor's own shape).
+using Shapes = std::unordered_map<const Node*, Shape>;
+
+std::string output_of(const Node& n, const Shapes& shapes) {
+  auto it = shapes.find(&n);
+  return std::string(name(n.out_dtype)) + (it != shapes.end() ? str(it->second) : "");
+}
 
 std::string saved_of(const Node& n) {
   if (n.released) return "\\nsaved: freed by backward";
@@ -34,14 +41,14 @@ std::string hooks_of(const Node& n) {
   return s;
 }
 
-std::string attributes(const Node& n, const DotOptions& opt) {
+std::string attributes(const Node& n, const Shapes& shapes, const DotOptions& opt) {
   if (n.is_accumulator()) {
     auto it = opt.names.find(n.leaf.get());
     const std::string label = it != opt.names.end() ? escape(it->second) : "leaf";
-    return "label=\"" + label + "\\n" + output_of(n) + hooks_of(n) +
+    return "label=\"" + label + "\\n" + output_of(n, shapes) + hooks_of(n) +
            "\", shape=ellipse, style=filled, fillcolor=lightblue";
   }
-  return "label=\"" + escape(n.op) + "\\n" + output_of(n) + (opt.show_saved ? saved_of(n) : "") + hooks_of(n) +
+  return "label=\"" + escape(n.op) + "\\n" + output_of(n, shapes) + (opt.show_saved ? saved_of(n) : "") + hooks_of(n) +
          "\"";
 }
 
@@ -49,6 +56,7 @@ std::string attributes(const Node& n, const DotOptions& opt) {
 
 std::string graph_dot(const std::vector<Tensor>& roots, const DotOptions& options) {
   std::unordered_map<const Node*, std::string> ids;
+  Shapes shapes;
   std::vector<std::shared_ptr<Node>> order, stack;  // keeps made-on-demand accumulators alive
   auto visit = [&](const std::shared_ptr<Node>& n) {
     if (n && ids.emplace(n.get(), "n" + std::to_string(ids.size())).second) {
@@ -61,16 +69,21 @@ std::string graph_dot(const std::vector<Tensor>& roots, const DotOptions& option
     auto node = gradient_edge(roots[i]);
     if (!node) continue;
     visit(node);
+    shapes[node.get()] = roots[i].shape();
     out += "  out" + std::to_string(i) + " [label=\"output " + std::to_string(i) + "\", shape=plaintext];\n";
     out += "  " + ids[node.get()] + " -> out" + std::to_string(i) + ";\n";
   }
   while (!stack.empty()) {
     auto n = stack.back();
     stack.pop_back();
-    for (const auto& child : n->next) visit(child);
+    if (n->is_accumulator()) shapes[n.get()] = n->leaf->shape;
+    for (size_t i = 0; i < n->next.size(); ++i) {
+      visit(n->next[i]);
+      if (n->next[i]) shapes.emplace(n->next[i].get(), n->input_shapes[i]);
+    }
   }
   for (const auto& n : order) {
-    out += "  " + ids[n.get()] + " [" + attributes(*n, options) + "];\n";
+    out += "  " + ids[n.get()] + " [" + attributes(*n, shapes, options) + "];\n";
     for (size_t i = 0; i < n->next.size(); ++i) {
       if (!n->next[i]) continue;
       out += "  " + ids[n->next[i].get()] + " -> " + ids[n.get()];

@@ -38,6 +38,7 @@ std::vector<Tensor> Node::apply(const Tensor& grad) {
   auto self = shared_from_this();
   for (const SavedTensor& s : saved) ctx.saved.push_back(s.unpack(self));
   for (const auto& n : next) ctx.needs.push_back(n != nullptr);
+  AnomalyBackwardScope anomaly(*this);  // names this node if the vjp's own ops go NaN
   std::vector<Tensor> grads = vjp(ctx);
   if (grads.size() != next.size())
     throw std::logic_error("vjp of '" + op + "' returned " + std::to_string(grads.size()) +
@@ -83,7 +84,6 @@ std::shared_ptr<Node> gradient_edge(const Tensor& t) {
   auto acc = std::make_shared<Node>();
   acc->op = "AccumulateGrad";
   acc->leaf = t.impl_ptr();
-  acc->out_shape = t.shape();
   acc->out_dtype = t.dtype();
   acc->hooks = t.impl().leaf_hooks;
   t.impl().grad_accumulator = acc;

@@ -57,15 +57,16 @@ struct Node : std::enable_shared_from_this<Node> {
   VjpFn vjp;
   std::shared_ptr<TensorImpl> leaf;  // set only on a leaf's AccumulateGrad node
   bool released = false;
-  // Introspection (autograd/introspect.h): the output's shape and dtype, where
-  // the node was made (anomaly mode only), hooks, and retain_grad's tensor.
-  Shape out_shape;
+  // Introspection: the output's dtype (for graph_dot; its shape is the
+  // consumers' input_shapes), the chain of ops that led here (anomaly mode
+  // only), hooks and retain_grad's tensor (autograd/hooks.h).
   DType out_dtype = DType::f32;
   std::string origin;
   std::shared_ptr<HookList> hooks;
   std::weak_ptr<TensorImpl> retains_grad;
 
   bool is_accumulator() const { return leaf != nullptr; }
+  bool has_hooks() const { return hooks || !retains_grad.expired(); }
   // Runs the vjp on grad, checking the saved tensors and each gradient's shape.
   std::vector<Tensor> apply(const Tensor& grad);
   // Drops the saved tensors and the vjp (after backward without retain_graph).

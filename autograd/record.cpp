@@ -33,7 +33,6 @@ Tensor record(const char* op, Tensor out, const std::vector<Tensor>& inputs,
   }
   for (const Tensor& s : save) node->saved.emplace_back(s, s.defined() && s.is_same(original));
   node->vjp = std::move(vjp);
-  node->out_shape = out.shape();
   node->out_dtype = out.dtype();
   if (anomaly_enabled()) {
     node->origin = anomaly_origin(op, inputs);

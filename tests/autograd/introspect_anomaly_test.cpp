@@ -44,6 +44,17 @@ TEST(IntrospectAnomaly, SqrtAtZeroInfGradientCaughtInBackward) {
   EXPECT_FALSE(x.grad().defined());
 }
 
+TEST(IntrospectAnomaly, CreateGraphBlamesTheNodeWhoseVjpWentNonFinite) {
+  // With create_graph the vjp's own ops (g * 0.5 / y) are recorded and checked
+  // in forward; the error still names sqrt's backward, not just 'div'.
+  Tensor x = tensor<double>({0.0, 4.0}).requires_grad_();
+  AnomalyGuard anomaly;
+  Tensor y = sum(sqrt(x));
+  const std::string msg = error_of([&] { grad({y}, {x}, {}, {.create_graph = true}); });
+  EXPECT_TRUE(has(msg, "while computing the gradient of 'sqrt' (backward)")) << msg;
+  EXPECT_TRUE(has(msg, "'sqrt' was made by leaf f64[2] -> sqrt")) << msg;
+}
+
 TEST(IntrospectAnomaly, BackwardCheckNamesDivWhenForwardWasUnchecked) {
   Tensor a = tensor<double>({1.0, 2.0}).requires_grad_();
   Tensor y = sum(a / tensor<double>({1.0, 0.0}));  // Inf, but anomaly mode was off

@@ -11,6 +11,7 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/engine.h"
+#include "autograd/hooks.h"
 #include "autograd/reduce.h"
 #include "tests/testing.h"
 
@@ -80,6 +81,16 @@ TEST(IntrospectDot, SharedSubgraphAppearsOnceAndConstantsAreLeftOut) {
   EXPECT_EQ(d.label.size(), 6u);  // leaf, exp, mul, add, output 0, output 1 (c has no graph)
   EXPECT_EQ(d.edges.count({"exp", "mul", "0"}), 1u);
   EXPECT_EQ(d.edges.count({"exp", "add", "0"}), 1u);
+}
+
+TEST(IntrospectDot, ShowsHooksAndRetainGrad) {
+  Tensor x = tensor<double>({1.0, 2.0}).requires_grad_();
+  Tensor y = exp(x);
+  retain_grad(y);
+  HookHandle h = register_hook(x, [](const Tensor& g) { return g; });
+  const std::string dot = graph_dot({sum(y)});
+  EXPECT_NE(dot.find(R"(label="exp\nf64[2]\nsaved: f64[2]\nretain_grad")"), std::string::npos) << dot;
+  EXPECT_NE(dot.find(R"(label="leaf\nf64[2]\nhooks: 1")"), std::string::npos) << dot;
 }
 
 TEST(IntrospectDot, AcceptedByGraphviz) {

@@ -40,6 +40,8 @@ TEST(IntrospectTrace, OneEntryPerNodeInTopologicalOrderWithGradientBytes) {
   EXPECT_EQ(entries[at["mul"]].grad_bytes, 2 * 3 * 8u);  // one gradient per input
   EXPECT_EQ(entries[at["exp"]].grad_bytes, 3 * 8u);
   EXPECT_EQ(entries[at["AccumulateGrad"]].grad_bytes, 0u);
+  EXPECT_EQ(entries[at["mul"]].allocated_bytes, 2 * 3 * 8u);  // g * x and g * exp(x)
+  EXPECT_EQ(entries[at["exp"]].allocated_bytes, 3 * 8u);      // g * exp(x)
   EXPECT_EQ(entries[at["AccumulateGrad"]].allocated_bytes, 3 * 8u);  // the clone into .grad
   for (const TraceEntry& e : entries) EXPECT_GE(e.seconds, 0.0);
 }
