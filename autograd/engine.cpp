@@ -102,7 +102,7 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<std::shared_ptr
     if (wanted && node->has_hooks()) g = node->run_hooks(g, /*store_retained=*/!targets);
     std::vector<Tensor> grads(node->next.size());
     if (targets && targets->count(node.get())) captured[node.get()] = g;
-    NodeTrace trace(*node, wanted);  // times the work below when tracing
+    NodeTrace trace(*node, g, wanted);  // times the work below when tracing
     if (node->is_accumulator()) {
       if (!targets && g.defined()) {
         Tensor leaf(node->leaf);

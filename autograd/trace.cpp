@@ -24,9 +24,10 @@ void begin_backward_trace() {
   if (tracing) entries.clear();
 }
 
-NodeTrace::NodeTrace(const Node& node, bool runs) {
+NodeTrace::NodeTrace(const Node& node, const Tensor& grad, bool runs) {
   if (!tracing || !runs) return;
   node_ = &node;
+  shape_ = grad.shape();
   allocated_before_ = allocated_bytes_total();
   start_ = std::chrono::steady_clock::now();
 }
@@ -34,7 +35,7 @@ NodeTrace::NodeTrace(const Node& node, bool runs) {
 void NodeTrace::finish(const std::vector<Tensor>& grads) {
   if (!node_) return;
   const auto elapsed = std::chrono::steady_clock::now() - start_;
-  TraceEntry e{node_->op, std::chrono::duration<double>(elapsed).count(), 0,
+  TraceEntry e{node_->op, std::move(shape_), std::chrono::duration<double>(elapsed).count(), 0,
                allocated_bytes_total() - allocated_before_};
   for (const Tensor& g : grads)
     if (g.defined()) e.grad_bytes += static_cast<uint64_t>(g.numel()) * itemsize(g.dtype());
@@ -51,17 +52,17 @@ std::string format_trace(const std::vector<TraceEntry>& trace) {
   for (const TraceEntry& e : rows) total += e.seconds, grad_total += e.grad_bytes, alloc_total += e.allocated_bytes;
   char line[160];
   std::string out;
-  auto row = [&](const std::string& op, double s, uint64_t grad, uint64_t alloc) {
-    std::snprintf(line, sizeof line, "%-20s %12.1f %6.1f%% %14llu %14llu\n", op.c_str(), s * 1e6,
+  auto row = [&](const std::string& op, const std::string& shape, double s, uint64_t grad, uint64_t alloc) {
+    std::snprintf(line, sizeof line, "%-16s %-14s %12.1f %6.1f%% %12llu %12llu\n", op.c_str(), shape.c_str(), s * 1e6,
                   total > 0 ? 100 * s / total : 0.0, static_cast<unsigned long long>(grad),
                   static_cast<unsigned long long>(alloc));
     out += line;
   };
-  std::snprintf(line, sizeof line, "%-20s %12s %7s %14s %14s\n", "op", "time (us)", "share", "grad bytes",
-                "allocated");
+  std::snprintf(line, sizeof line, "%-16s %-14s %12s %7s %12s %12s\n", "op", "output", "time (us)", "share",
+                "grad bytes", "allocated");
   out += line;
-  for (const TraceEntry& e : rows) row(e.op, e.seconds, e.grad_bytes, e.allocated_bytes);
-  row("total", total, grad_total, alloc_total);
+  for (const TraceEntry& e : rows) row(e.op, str(e.shape), e.seconds, e.grad_bytes, e.allocated_bytes);
+  row("total", "", total, grad_total, alloc_total);
   return out;
 }
 

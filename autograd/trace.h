@@ -17,6 +17,7 @@ struct Node;
 
 struct TraceEntry {
   std::string op;
+  Shape shape;  // of the node's output (the gradient it received)
   double seconds = 0;
   uint64_t grad_bytes = 0;       // sum of numel * itemsize over the gradients returned
   uint64_t allocated_bytes = 0;  // allocated_bytes_total() after minus before
@@ -44,15 +45,16 @@ std::string format_trace(const std::vector<TraceEntry>& trace);
 // Used by the engine. begin_backward_trace() starts a new trace when tracing;
 // a NodeTrace (active only when tracing and `runs`) times the node's work
 // from its construction to finish(), which records it with the bytes of the
-// gradients the node returned.
+// gradients the node returned. `grad` is the gradient the node received.
 void begin_backward_trace();
 class NodeTrace {
  public:
-  NodeTrace(const Node& node, bool runs);
+  NodeTrace(const Node& node, const Tensor& grad, bool runs);
   void finish(const std::vector<Tensor>& grads);
 
  private:
   const Node* node_ = nullptr;  // null when inactive
+  Shape shape_;
   std::chrono::steady_clock::time_point start_;
   uint64_t allocated_before_ = 0;
 };

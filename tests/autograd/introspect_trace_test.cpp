@@ -44,6 +44,8 @@ TEST(IntrospectTrace, OneEntryPerNodeInTopologicalOrderWithGradientBytes) {
   EXPECT_EQ(entries[at["exp"]].allocated_bytes, 3 * 8u);      // g * exp(x)
   EXPECT_EQ(entries[at["AccumulateGrad"]].allocated_bytes, 3 * 8u);  // the clone into .grad
   for (const TraceEntry& e : entries) EXPECT_GE(e.seconds, 0.0);
+  EXPECT_EQ(entries[at["sum"]].shape, Shape{});
+  EXPECT_EQ(entries[at["mul"]].shape, Shape{3});
 }
 
 TEST(IntrospectTrace, NothingRecordedOutsideTheGuard) {
@@ -71,7 +73,7 @@ TEST(IntrospectTrace, GradTracesOnlyNodesLeadingToInputs) {
 }
 
 TEST(IntrospectTrace, FormatSortsByTime) {
-  std::vector<TraceEntry> entries = {{"fast", 1e-6, 8, 8}, {"slow", 3e-6, 16, 0}, {"mid", 2e-6, 0, 32}};
+  std::vector<TraceEntry> entries = {{"fast", {2}, 1e-6, 8, 8}, {"slow", {2}, 3e-6, 16, 0}, {"mid", {}, 2e-6, 0, 32}};
   const std::string table = format_trace(entries);
   std::istringstream in(table);
   std::string header, op;
