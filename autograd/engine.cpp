@@ -105,9 +105,9 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<std::shared_ptr
     NodeTrace trace(*node, g, wanted);  // times the work below when tracing
     if (node->is_accumulator()) {
       if (!targets && g.defined()) {
-        Tensor leaf(node->leaf);
-        Tensor add_to = opt.create_graph ? g : prim::clone(g);  // never alias another tensor's grad
-        leaf.set_grad(leaf.grad().defined() ? add(leaf.grad(), add_to) : add_to);
+        Tensor leaf(node->leaf), old = leaf.grad();
+        // A fresh .grad never aliases another tensor's gradient.
+        leaf.set_grad(old.defined() ? add(old, g) : opt.create_graph ? g : prim::clone(g));
       }
     } else if (wanted) {
       grads = node->apply(g);

@@ -48,6 +48,17 @@ TEST(IntrospectTrace, OneEntryPerNodeInTopologicalOrderWithGradientBytes) {
   EXPECT_EQ(entries[at["mul"]].shape, Shape{3});
 }
 
+TEST(IntrospectTrace, AccumulatingIntoGradAllocatesOnlyTheSum) {
+  Tensor x = tensor<double>({1.0, 2.0, 3.0, 4.0}).requires_grad_();
+  backward(sum(x * 2.0));
+  TraceGuard trace;
+  backward(sum(x * 3.0));
+  const auto entries = last_backward_trace();
+  ASSERT_EQ(entries.back().op, "AccumulateGrad");
+  EXPECT_EQ(entries.back().allocated_bytes, 4 * 8u);  // grad + g, no clone of g first
+  EXPECT_TRUE(testing::allclose(x.grad(), tensor<double>({5.0, 5.0, 5.0, 5.0})));
+}
+
 TEST(IntrospectTrace, NothingRecordedOutsideTheGuard) {
   Tensor x = tensor<float>({1.0f, 2.0f}).requires_grad_();
   {
