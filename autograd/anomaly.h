@@ -3,6 +3,8 @@
 // right after the forward, and every gradient a vjp returns right after the
 // backward; the error names the op. Each node also remembers the chain of
 // ops that led to it, so an error deep in backward says where the op came from.
+// The mode is per thread. Only recorded ops are checked (an op none of whose
+// inputs requires grad is not).
 #include <string>
 #include <vector>
 

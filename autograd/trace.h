@@ -3,7 +3,10 @@
 // it executes, the op, the wall time of its vjp (or of a leaf's
 // accumulation), the bytes of the gradients it returned and the bytes CPU
 // storage allocated meanwhile. last_backward_trace() is the most recent
-// backward()/grad() run under trace, in execution order (a topological order).
+// backward()/grad() run under trace, in execution order (a topological order);
+// nodes that receive no gradient do not run and are not listed. The mode is
+// per thread; the allocation count is the process's CPU storage, so other
+// threads allocating meanwhile would be counted too.
 #include <chrono>
 #include <cstdint>
 #include <string>
