@@ -12,6 +12,7 @@
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
+#include "autograd/trace.h"
 #include "core/copy.h"
 #include "core/factory.h"
 
@@ -81,6 +82,7 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<std::shared_ptr
                                                const std::vector<Tensor>& root_grads,
                                                const BackwardOptions& opt, const NodeSet* targets) {
   GradModeGuard mode(opt.create_graph);
+  begin_backward_trace();
   const bool keep = opt.retain_graph || opt.create_graph;
   auto deps = count_dependencies(roots);
   const NodeSet useful = targets ? leading_to(roots, *targets) : NodeSet{};
@@ -96,18 +98,22 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<std::shared_ptr
     ready.pop_back();
     Tensor g = std::move(buffer[node.get()]);
     buffer.erase(node.get());
+    const bool wanted = g.defined() && (!targets || useful.count(node.get()));
+    if (wanted && node->has_hooks()) g = node->run_hooks(g, /*store_retained=*/!targets);
     std::vector<Tensor> grads(node->next.size());
     if (targets && targets->count(node.get())) captured[node.get()] = g;
+    NodeTrace trace(*node, g, wanted);  // times the work below when tracing
     if (node->is_accumulator()) {
       if (!targets && g.defined()) {
-        Tensor leaf(node->leaf);
-        Tensor add_to = opt.create_graph ? g : prim::clone(g);  // never alias another tensor's grad
-        leaf.set_grad(leaf.grad().defined() ? add(leaf.grad(), add_to) : add_to);
+        Tensor leaf(node->leaf), old = leaf.grad();
+        // A fresh .grad never aliases another tensor's gradient.
+        leaf.set_grad(old.defined() ? add(old, g) : opt.create_graph ? g : prim::clone(g));
       }
-    } else if (g.defined() && (!targets || useful.count(node.get()))) {
+    } else if (wanted) {
       grads = node->apply(g);
       if (!keep) node->release();
     }
+    trace.finish(grads);
     for (size_t i = 0; i < node->next.size(); ++i) {
       Node* child = node->next[i].get();
       if (!child) continue;

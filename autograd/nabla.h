@@ -1,5 +1,6 @@
 #pragma once
 // Everything a user of nabla's tensors and autograd needs, in one include.
+#include "autograd/anomaly.h"
 #include "autograd/conv.h"
 #include "autograd/dropout.h"
 #include "autograd/elementwise.h"
@@ -7,6 +8,8 @@
 #include "autograd/functional.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
+#include "autograd/graph_dot.h"
+#include "autograd/hooks.h"
 #include "autograd/index.h"
 #include "autograd/inplace.h"
 #include "autograd/linalg.h"
@@ -16,6 +19,7 @@
 #include "autograd/reduce.h"
 #include "autograd/scan.h"
 #include "autograd/softmax.h"
+#include "autograd/trace.h"
 #include "autograd/views.h"
 #include "core/factory.h"
 #include "core/random.h"

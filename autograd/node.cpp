@@ -2,6 +2,11 @@
 
 #include <stdexcept>
 
+#include "autograd/anomaly.h"
+#include "autograd/elementwise.h"
+#include "autograd/grad_mode.h"
+#include "core/copy.h"
+
 namespace nabla {
 
 namespace {
@@ -33,6 +38,7 @@ std::vector<Tensor> Node::apply(const Tensor& grad) {
   auto self = shared_from_this();
   for (const SavedTensor& s : saved) ctx.saved.push_back(s.unpack(self));
   for (const auto& n : next) ctx.needs.push_back(n != nullptr);
+  AnomalyBackwardScope anomaly(*this);  // names this node if the vjp's own ops go NaN
   std::vector<Tensor> grads = vjp(ctx);
   if (grads.size() != next.size())
     throw std::logic_error("vjp of '" + op + "' returned " + std::to_string(grads.size()) +
@@ -43,7 +49,26 @@ std::vector<Tensor> Node::apply(const Tensor& grad) {
       throw std::logic_error("vjp of '" + op + "' returned a gradient " + describe(grads[i]) +
                              " for input " + std::to_string(i) + " of shape " + str(input_shapes[i]));
   }
+  if (anomaly_enabled()) check_gradients(*this, grads);
   return grads;
+}
+
+Tensor Node::run_hooks(Tensor grad, bool store_retained) {
+  if (hooks)
+    for (const auto& entry : std::vector(hooks->hooks)) {  // a copy: a hook may remove itself
+      Tensor r = entry.second(grad);
+      if (!r.defined()) continue;
+      if (r.shape() != grad.shape())
+        throw std::invalid_argument("a hook on the gradient of '" + op + "' returned " + describe(r) +
+                                    " for a gradient " + describe(grad));
+      grad = r;
+    }
+  if (auto t = retains_grad.lock(); t && store_retained) {
+    Tensor tensor(t);
+    Tensor g = grad_enabled() ? grad : prim::clone(grad);  // as for a leaf: never alias
+    tensor.set_grad(tensor.grad().defined() ? add(tensor.grad(), g) : g);
+  }
+  return grad;
 }
 
 void Node::release() {
@@ -59,7 +84,8 @@ std::shared_ptr<Node> gradient_edge(const Tensor& t) {
   auto acc = std::make_shared<Node>();
   acc->op = "AccumulateGrad";
   acc->leaf = t.impl_ptr();
-  acc->input_shapes = {};
+  acc->out_dtype = t.dtype();
+  acc->hooks = t.impl().leaf_hooks;
   t.impl().grad_accumulator = acc;
   return acc;
 }

@@ -1,5 +1,6 @@
 #include "autograd/record.h"
 
+#include "autograd/anomaly.h"
 #include "autograd/grad_mode.h"
 
 namespace nabla {
@@ -32,6 +33,11 @@ Tensor record(const char* op, Tensor out, const std::vector<Tensor>& inputs,
   }
   for (const Tensor& s : save) node->saved.emplace_back(s, s.defined() && s.is_same(original));
   node->vjp = std::move(vjp);
+  node->out_dtype = out.dtype();
+  if (anomaly_enabled()) {
+    node->origin = anomaly_origin(op, inputs);
+    check_forward(*node, out);
+  }
   out.impl().grad_fn = std::move(node);
   return out;
 }

@@ -11,7 +11,10 @@ namespace nabla {
 
 namespace {
 constexpr size_t kAlignment = 64;  // a cache line; also what AVX-512 loads like
-}
+std::atomic<uint64_t> cpu_allocated{0};
+}  // namespace
+
+uint64_t allocated_bytes_total() { return cpu_allocated.load(std::memory_order_relaxed); }
 
 Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device) {
   if (device.is_cuda()) {
@@ -26,6 +29,7 @@ Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device
   data_ = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
   if (!data_)
     throw std::bad_alloc();
+  cpu_allocated.fetch_add(nbytes, std::memory_order_relaxed);
 }
 
 Storage::~Storage() {

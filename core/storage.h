@@ -30,4 +30,8 @@ class Storage {
   std::atomic<uint64_t> version_{0};
 };
 
+// Bytes ever allocated by CPU storages in this process (never decreases): the
+// difference across a piece of code is what it allocated. For autograd's trace.
+uint64_t allocated_bytes_total();
+
 }  // namespace nabla

@@ -20,7 +20,8 @@
 
 namespace nabla {
 
-struct Node;  // autograd/node.h: a recorded op
+struct Node;      // autograd/node.h: a recorded op
+struct HookList;  // autograd/node.h: hooks on the gradient flowing into a tensor
 class Tensor;
 
 // Autograd installs how a node names its op, so that printing a tensor can
@@ -40,6 +41,7 @@ struct TensorImpl {
   std::shared_ptr<TensorImpl> grad;
   std::shared_ptr<Node> grad_fn;
   std::weak_ptr<Node> grad_accumulator;  // a leaf's AccumulateGrad node, made on demand
+  std::shared_ptr<HookList> leaf_hooks;   // a leaf's gradient hooks, shared with that node
 };
 
 class Tensor {
