@@ -12,6 +12,7 @@ namespace nabla::tools {
 void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_models_command(CLI::App& app);
+void add_graph_command(CLI::App& app);
 
 // --device: "cpu", "cuda" or "cuda:N"; empty picks the default. Throws when
 // the device cannot run nabla's ops.

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   nabla::tools::add_train_command(app);
   nabla::tools::add_sample_command(app);
   nabla::tools::add_models_command(app);
+  nabla::tools::add_graph_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

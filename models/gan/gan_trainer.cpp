@@ -49,21 +49,43 @@ data::Loader& GanTrainer::loader() {
 
 int64_t GanTrainer::batches_per_epoch() { return loader().batches_per_epoch(); }
 
-std::map<std::string, double> GanTrainer::step() {
-  const Tensor real = to(loader().next().images, config_.device);
+std::pair<Tensor, Tensor> GanTrainer::real_and_fake() {
+  Tensor real = to(loader().next().images, config_.device);
   const Tensor z = randn({real.size(0), z_dim_}, config_.device, &noise_);
-  const Tensor fake = (*g_)(z);
+  return {real, (*g_)(z)};
+}
 
+Tensor GanTrainer::loss_d(const Tensor& real, const Tensor& fake) {
+  return bce_to((*d_)(real), 1) + bce_to((*d_)(detach(fake)), 0);
+}
+
+// Non-saturating: G maximises log D(G(z)) instead of minimising log(1 - D(G(z))).
+Tensor GanTrainer::loss_g(const Tensor& fake) { return bce_to((*d_)(fake), 1); }
+
+std::map<std::string, double> GanTrainer::step() {
+  const auto [real, fake] = real_and_fake();
   opt_d_->zero_grad();
-  const Tensor loss_d = bce_to((*d_)(real), 1) + bce_to((*d_)(detach(fake)), 0);
-  backward(loss_d);
+  const Tensor ld = loss_d(real, fake);
+  backward(ld);
   opt_d_->step();
 
   opt_g_->zero_grad();
-  const Tensor loss_g = bce_to((*d_)(fake), 1);  // non-saturating: -log D(G(z))
-  backward(loss_g);
+  const Tensor lg = loss_g(fake);
+  backward(lg);
   opt_g_->step();
-  return {{"loss_d", loss_d.item()}, {"loss_g", loss_g.item()}};
+  return {{"loss_d", ld.item()}, {"loss_g", lg.item()}};
+}
+
+std::map<std::string, Tensor> GanTrainer::losses() {
+  const auto [real, fake] = real_and_fake();
+  return {{"loss_d", loss_d(real, fake)}, {"loss_g", loss_g(fake)}};
+}
+
+NamedTensors GanTrainer::named_parameters() const {
+  NamedTensors out;
+  for (const auto& [name, p] : g_->named_parameters()) out.emplace_back("G." + name, p);
+  for (const auto& [name, p] : d_->named_parameters()) out.emplace_back("D." + name, p);
+  return out;
 }
 
 Tensor GanTrainer::sample(int64_t n, Generator& gen) {

@@ -34,6 +34,8 @@ class GanTrainer : public train::Trainer {
   std::map<std::string, double> step() override;
   int64_t batches_per_epoch() override;
   Tensor sample(int64_t n, Generator& gen) override;
+  std::map<std::string, Tensor> losses() override;
+  NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
   void load(const train::TrainerState& state) override;
 
@@ -42,6 +44,10 @@ class GanTrainer : public train::Trainer {
 
  private:
   data::Loader& loader();
+  // A real batch on the device and a fake one G makes from fresh z.
+  std::pair<Tensor, Tensor> real_and_fake();
+  Tensor loss_d(const Tensor& real, const Tensor& fake);
+  Tensor loss_g(const Tensor& fake);
 
   train::TrainConfig config_;
   int64_t z_dim_;

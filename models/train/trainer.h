@@ -32,6 +32,11 @@ class Trainer {
   // n images [n, C, H, W] in [-1, 1] from the model in eval mode, drawing
   // its randomness from gen; trains nothing and changes no state.
   virtual Tensor sample(int64_t n, Generator& gen) = 0;
+  // The losses of one step, computed (their graphs kept) but not applied:
+  // what `nabla graph` draws and traces.
+  virtual std::map<std::string, Tensor> losses() = 0;
+  // Every trained parameter with its checkpoint name ("G.0.weight").
+  virtual NamedTensors named_parameters() const = 0;
   virtual TrainerState state() const = 0;
   // Restores a state() of a trainer built with the same config.
   virtual void load(const TrainerState& state) = 0;
