@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int status = app.exit(e);  // prints the message (or the help, status 0)
+    return status == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     std::cerr << "nabla: " << e.what() << "\n";
     return 1;

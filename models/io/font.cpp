@@ -27,7 +27,6 @@ constexpr Glyph kGlyphs[] = {
     {'.', {0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x0c}},  // ..... ..... ..... ..... ..... .##.. .##..
     {'-', {0x00, 0x00, 0x00, 0x1f, 0x00, 0x00, 0x00}},  // ..... ..... ..... ##### ..... ..... .....
     {'+', {0x00, 0x04, 0x04, 0x1f, 0x04, 0x04, 0x00}},  // ..... ..#.. ..#.. ##### ..#.. ..#.. .....
-    {'e', {0x00, 0x00, 0x0e, 0x11, 0x1f, 0x10, 0x0e}},  // ..... ..... .###. #...# ##### #.... .###.
     {':', {0x00, 0x0c, 0x0c, 0x00, 0x0c, 0x0c, 0x00}},  // ..... .##.. .##.. ..... .##.. .##.. .....
     {'_', {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1f}},  // ..... ..... ..... ..... ..... ..... #####
     {'/', {0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x00}},  // ..... ....# ...#. ..#.. .#... #.... .....
@@ -69,7 +68,7 @@ constexpr Glyph kGlyphs[] = {
 }  // namespace
 
 const uint8_t* glyph(char c) {
-  if (c != 'e') c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   for (const Glyph& g : kGlyphs)
     if (g.c == c) return g.rows;
   return glyph('?');

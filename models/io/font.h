@@ -1,7 +1,7 @@
 #pragma once
-// A tiny built-in 5x7 bitmap font for plot labels: digits, '.', '-', '+', 'e',
-// A-Z (lower case drawn as upper case, except 'e') and some punctuation;
-// anything else draws as '?'.
+// A tiny built-in 5x7 bitmap font for plot labels: digits, '.', '-', '+',
+// A-Z (lower case drawn as upper case, so tick labels read "1E-3") and some
+// punctuation; anything else draws as '?'.
 #include <cstdint>
 
 namespace nabla::io {

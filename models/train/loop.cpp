@@ -73,7 +73,10 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     trainer->load(resumed->state);
     step = resumed->step;
   }
-  if (config.steps == 0) config.steps = config.epochs * trainer->batches_per_epoch();
+  // Loads the data now, so that a missing dataset stops the run before it
+  // makes a run folder.
+  const int64_t batches_per_epoch = trainer->batches_per_epoch();
+  if (config.steps == 0) config.steps = config.epochs * batches_per_epoch;
   const int64_t sample_every = config.sample_every > 0 ? config.sample_every : std::max<int64_t>(1, config.steps / 10);
   const int64_t checkpoint_every = config.checkpoint_every > 0 ? config.checkpoint_every : sample_every;
   if (step >= config.steps)

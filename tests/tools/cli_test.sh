@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The `nabla` command end to end: listing, errors, a tiny training run,
+# resuming it, sampling from its checkpoint, the graph.
+# Usage: cli_test.sh <path to nabla>
+set -uo pipefail
+nabla=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# expect <status> <text in output> -- command...
+expect() {
+  local status=$1 text=$2
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  [ "$rc" -eq "$status" ] || fail "$* exited $rc, expected $status: $out"
+  grep -qF -- "$text" <<<"$out" || fail "$* did not print '$text': $out"
+}
+
+expect 0 "dcgan" -- "$nabla" models
+expect 0 "mlpgan" -- "$nabla" models
+expect 1 'unknown model "nosuch"' -- "$nabla" train nosuch
+expect 1 "no such CUDA device" -- "$nabla" train mlpgan --device cuda:7
+expect 1 "expected \"cpu\", \"cuda\" or \"cuda:N\"" -- "$nabla" train mlpgan --device tpu
+expect 2 "--batch" -- "$nabla" train mlpgan --batch many
+expect 1 "--lr must be positive" -- "$nabla" train mlpgan --lr -1 --out "$work/bad"
+expect 1 "none.safetensors" -- "$nabla" sample "$work/none.safetensors"
+expect 0 "digraph autograd" -- "$nabla" graph mlpgan --batch 4
+expect 1 'no loss "x"' -- "$nabla" graph mlpgan --loss x
+
+if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  expect 0 "run folder:  $work/run" -- "$nabla" train mlpgan --steps 4 --batch 8 --out "$work/run"
+  for f in config.json metrics.jsonl samples.png plots/loss.png checkpoints/step-00000004.safetensors; do
+    [ -s "$work/run/$f" ] || fail "train left no $f"
+  done
+  expect 0 "resuming mlpgan at step 4 of 6" -- "$nabla" train --resume "$work/run/checkpoints/step-00000004.safetensors" --steps 6
+  [ -s "$work/run/checkpoints/step-00000006.safetensors" ] || fail "resume wrote no step-6 checkpoint"
+  expect 1 "is a checkpoint of mlpgan, not dcgan" -- "$nabla" train dcgan --resume "$work/run/checkpoints/step-00000006.safetensors"
+  expect 0 "16 samples of mlpgan at step 6" -- "$nabla" sample "$work/run/checkpoints/step-00000006.safetensors" --n 16 --out "$work/s.png"
+  [ "$(head -c 8 "$work/s.png" | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ] || fail "sample wrote no PNG"
+  expect 1 "missing $work/nowhere/train-images-idx3-ubyte" -- "$nabla" train mlpgan --steps 2 --data "$work/nowhere" --out "$work/run2"
+  [ ! -e "$work/run2" ] || fail "a run with no data left a run folder"
+else
+  echo "Fashion-MNIST absent: the training part is skipped"
+fi
+
+[ "$failures" -eq 0 ] && echo "all CLI checks passed"
+exit $((failures > 0))
