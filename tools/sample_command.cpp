@@ -1,6 +1,7 @@
 // nabla sample <checkpoint> [--n] [--seed] [--out]
 #include <iostream>
 
+#include "models/io/png.h"
 #include "models/registry.h"
 #include "models/train/checkpoint.h"
 #include "tools/commands.h"
@@ -23,7 +24,7 @@ void run_sample(const SampleArgs& a) {
   std::unique_ptr<train::Trainer> trainer = entry.make(c.config);
   trainer->load(c.state);
   Generator gen(a.seed);
-  train::write_sample_grid(a.out, trainer->sample(a.n, gen));
+  io::write_png(a.out, trainer->picture(a.n, gen));
   std::cout << a.n << " samples of " << c.config.model << " at step " << c.step << " -> " << a.out << "\n";
 }
 

@@ -12,6 +12,7 @@ namespace {
 struct TrainArgs {
   train::TrainConfig config;
   std::string device;
+  std::vector<std::string> settings;
 };
 
 }  // namespace
@@ -32,10 +33,12 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--resume", c.resume, "checkpoint to continue from; --steps is then the new total");
   cmd->add_option("--log-every", c.log_every, "steps between metrics lines")->capture_default_str();
   cmd->add_option("--sample-every", c.sample_every, "steps between sample grids (default: 10 per run)");
+  cmd->add_option("--set", args->settings, "model option name=value (repeatable; see the README's model table)");
   cmd->add_option("--checkpoint-every", c.checkpoint_every, "steps between checkpoints (default: with samples)");
   cmd->callback([args] {
     train::TrainConfig config = args->config;
     config.device = choose_device(args->device);
+    for (const std::string& s : args->settings) train::set_option(config, s);
     config.progress = true;
     if (config.model.empty() && config.resume.empty()) config.model = kDefaultModel;
     train_model(config, std::cout);

@@ -20,6 +20,7 @@ Tensor bce_to(const Tensor& logits, double target) {
 
 GanTrainer::GanTrainer(const train::TrainConfig& config, GanNets nets, GanOptions options)
     : config_(config), z_dim_(nets.z_dim), noise_(config.seed ^ kNoiseStream) {
+  config.check_options({});
   Generator init(config.seed ^ kInitStream);
   g_ = nets.generator(z_dim_, &init);
   d_ = nets.discriminator(&init);

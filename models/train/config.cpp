@@ -13,7 +13,8 @@ nlohmann::json TrainConfig::to_json() const {
           {"seed", seed},
           {"log_every", log_every},
           {"sample_every", sample_every},
-          {"checkpoint_every", checkpoint_every}};
+          {"checkpoint_every", checkpoint_every},
+          {"options", options}};
 }
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
@@ -29,7 +30,31 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
   c.log_every = j.value("log_every", int64_t{10});
   c.sample_every = j.value("sample_every", int64_t{0});
   c.checkpoint_every = j.value("checkpoint_every", int64_t{0});
+  c.options = j.value("options", nlohmann::json::object());
   return c;
+}
+
+void TrainConfig::check_options(const std::vector<std::string>& known) const {
+  for (const auto& [name, value] : options.items()) {
+    bool found = false;
+    std::string list;
+    for (const std::string& k : known) {
+      found = found || k == name;
+      list += (list.empty() ? "" : ", ") + k;
+    }
+    if (!found)
+      throw std::invalid_argument(model + ": unknown option \"" + name + "\"" +
+                                  (known.empty() ? "; it takes none" : "; its options: " + list));
+  }
+}
+
+void set_option(TrainConfig& config, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw std::invalid_argument("--set expects name=value, got \"" + assignment + "\"");
+  const std::string name = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  config.options[name] = value.is_discarded() || value.is_object() || value.is_array() ? nlohmann::json(text) : value;
 }
 
 }  // namespace nabla::train

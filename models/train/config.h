@@ -2,7 +2,9 @@
 // What `nabla train` was asked to do. Zero means "the model's default" for
 // steps, batch and lr; the resolved values are what config.json records.
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +27,16 @@ struct TrainConfig {
   int64_t sample_every = 0;      // sample grids; 0: ten per run
   int64_t checkpoint_every = 0;  // 0: with every sample grid
   bool progress = true;          // the progress line on stdout
+  // Model-specific settings (`nabla train gan --set loss=minimax`): names and
+  // values as the model documents them; recorded in config.json and checkpoints.
+  nlohmann::json options = nlohmann::json::object();
+
+  // options[name] converted to T, or fallback when absent; a value of the
+  // wrong kind throws std::invalid_argument naming the option.
+  template <class T>
+  T option(const std::string& name, const T& fallback) const;
+  // Throws std::invalid_argument when options holds a name not in `known`.
+  void check_options(const std::vector<std::string>& known) const;
 
   nlohmann::json to_json() const;
   static TrainConfig from_json(const nlohmann::json& j);
@@ -36,5 +48,19 @@ struct TrainDefaults {
   int64_t batch = 64;
   double lr = 2e-4;
 };
+
+template <class T>
+T TrainConfig::option(const std::string& name, const T& fallback) const {
+  if (!options.contains(name)) return fallback;
+  try {
+    return options.at(name).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw std::invalid_argument(model + ": option " + name + "=" + options.at(name).dump() + " has the wrong type");
+  }
+}
+
+// "key=value" of --set: the value parsed as JSON when it is JSON (numbers,
+// true/false), else kept as a string.
+void set_option(TrainConfig& config, const std::string& assignment);
 
 }  // namespace nabla::train

@@ -18,7 +18,7 @@ namespace nabla::train {
 namespace {
 
 constexpr uint64_t kSampleStream = 0x3000;
-constexpr int64_t kGridSize = 64;
+constexpr int64_t kPictureSamples = 64;
 
 void require_positive(const char* option, double value) {
   if (!(value > 0)) throw std::invalid_argument("train: --" + std::string(option) + " must be positive, got " +
@@ -48,10 +48,6 @@ TrainConfig resolve(TrainConfig c, const TrainDefaults& d) {
 
 Generator sample_generator(uint64_t seed) { return Generator(seed ^ kSampleStream); }
 
-void write_sample_grid(const std::string& path, const Tensor& images) {
-  io::write_png(path, io::image_grid(images, 8, 2, -1, 1));
-}
-
 RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, std::ostream& out) {
   std::optional<Checkpoint> resumed;
   TrainConfig config = requested;
@@ -64,6 +60,8 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     if (requested.steps > 0) config.steps = requested.steps;
     config.out = requested.out.empty() ? run_of_checkpoint(requested.resume) : requested.out;
     config.progress = requested.progress;
+    if (!requested.options.empty())
+      throw std::invalid_argument("train: --set cannot change a resumed run's options (they come from the checkpoint)");
   }
   const ModelSpec spec = lookup(config.model);
   config = resolve(config, spec.defaults);
@@ -95,7 +93,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   RunResult result;
   result.run_dir = run.path();
   std::optional<io::ProgressBar> progress;
-  Tensor last_images;
+  Tensor last_picture;
   if (config.progress) progress.emplace(config.steps, out);
   while (step < config.steps) {
     result.losses = trainer->step();
@@ -107,10 +105,10 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     if (progress) progress->update(step, result.losses);
     if (step % sample_every == 0 || step == config.steps) {
       Generator fixed = sample_generator(config.seed);
-      last_images = trainer->sample(kGridSize, fixed);
+      last_picture = trainer->picture(kPictureSamples, fixed);
       result.samples = run.sample_path("samples", step);
-      write_sample_grid(result.samples, last_images);
-      events.add_image("samples", io::image_grid(last_images, 8, 2, -1, 1), step);
+      io::write_png(result.samples, last_picture);
+      events.add_image("samples", last_picture, step);
       events.flush();
     }
     if (step % checkpoint_every == 0 || step == config.steps) {
@@ -122,7 +120,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   result.steps = step;
   result.loss_plot = run.plots_dir() + "/loss.png";
   io::plot_lines(result.loss_plot, io::series_from_metrics(io::read_metrics(run.metrics_path())), config.model + " losses");
-  write_sample_grid(run.file("samples.png"), last_images);
+  io::write_png(run.file("samples.png"), last_picture);
   out << "run folder:  " << run.path() << "\nsamples:     " << result.samples << "\ncheckpoint:  "
       << result.checkpoint << "\nloss plot:   " << result.loss_plot << "\n";
   return result;

@@ -44,7 +44,4 @@ RunResult run_training(const TrainConfig& config, const ModelLookup& lookup, std
 // The fixed noise stream of a run's sample grids (the same z at every grid).
 Generator sample_generator(uint64_t seed);
 
-// images [N, C, H, W] in [-1, 1] written as a grid PNG of 8 per row.
-void write_sample_grid(const std::string& path, const Tensor& images);
-
 }  // namespace nabla::train

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/random.h"
+#include "core/tensor.h"
 #include "core/serialize.h"
 
 namespace nabla::train {
@@ -29,9 +30,14 @@ class Trainer {
   virtual std::map<std::string, double> step() = 0;
   // Batches in one pass over the training data.
   virtual int64_t batches_per_epoch() = 0;
-  // n images [n, C, H, W] in [-1, 1] from the model in eval mode, drawing
-  // its randomness from gen; trains nothing and changes no state.
+  // n samples from the model in eval mode, drawing its randomness from gen:
+  // images [n, C, H, W] in [-1, 1] (or points [n, D] for 2-D models); trains
+  // nothing and changes no state.
   virtual Tensor sample(int64_t n, Generator& gen) = 0;
+  // A picture (u8 [H, W] or [H, W, 3]) of n samples drawn with gen: by
+  // default a grid of 8 per row; 2-D models draw a scatter plot instead.
+  // The run writes picture(64, fixed stream) every sample_every steps.
+  virtual Tensor picture(int64_t n, Generator& gen);
   // The losses of one step, computed (their graphs kept) but not applied:
   // what `nabla graph` draws and traces.
   virtual std::map<std::string, Tensor> losses() = 0;

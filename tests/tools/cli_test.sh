@@ -28,6 +28,8 @@ expect 1 "expected \"cpu\", \"cuda\" or \"cuda:N\"" -- "$nabla" train mlpgan --d
 expect 2 "--batch" -- "$nabla" train mlpgan --batch many
 expect 1 "--lr must be positive" -- "$nabla" train mlpgan --lr -1 --out "$work/bad"
 expect 1 "none.safetensors" -- "$nabla" sample "$work/none.safetensors"
+expect 1 'mlpgan: unknown option "foo"; it takes none' -- "$nabla" train mlpgan --set foo=1 --out "$work/bad"
+expect 1 "--set expects name=value" -- "$nabla" train mlpgan --set foo --out "$work/bad"
 expect 0 "digraph autograd" -- "$nabla" graph mlpgan --batch 4
 expect 1 'no loss "x"' -- "$nabla" graph mlpgan --loss x
 
