@@ -14,14 +14,4 @@ void add_models_command(CLI::App& app) {
   });
 }
 
-Device choose_device(const std::string& requested) {
-  const int gpus = cuda_device_count();
-  if (requested.empty()) return gpus > 0 ? Device::cuda() : Device::cpu();
-  Device d = Device::parse(requested);
-  if (d.is_cuda() && d.index >= gpus)
-    throw std::invalid_argument("--device " + requested + ": no such CUDA device (this machine has " +
-                                std::to_string(gpus) + ")");
-  return d;
-}
-
 }  // namespace nabla::tools

@@ -17,6 +17,16 @@ struct TrainArgs {
 
 }  // namespace
 
+Device choose_device(const std::string& requested) {
+  const int gpus = cuda_device_count();
+  if (requested.empty()) return gpus > 0 ? Device::cuda() : Device::cpu();
+  Device d = Device::parse(requested);
+  if (d.is_cuda() && d.index >= gpus)
+    throw std::invalid_argument("--device " + requested + ": no such CUDA device (this machine has " +
+                                std::to_string(gpus) + ")");
+  return d;
+}
+
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   train::TrainConfig& c = args->config;
