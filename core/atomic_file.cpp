@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -27,7 +28,9 @@ void fsync_directory_of(const std::string& path) {
 }  // namespace
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-  temp_ = path_ + ".tmp." + std::to_string(::getpid());
+  // Unique per writer, so two threads writing one path do not share a temp.
+  static std::atomic<uint64_t> writers{0};
+  temp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(writers++);
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw std::runtime_error(path_ + ": cannot create " + temp_ + ": " + errno_text());
 }

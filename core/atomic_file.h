@@ -1,5 +1,5 @@
 #pragma once
-// Atomic file writes: bytes go to "<path>.tmp.<pid>" in the same directory,
+// Atomic file writes: bytes go to "<path>.tmp.<pid>.<n>" in the same directory,
 // which is fsync'ed and renamed over `path` on commit(). A reader sees the old
 // file or the new one, never a torn one; the temporary is removed on failure.
 #include <cstddef>

@@ -43,7 +43,12 @@ std::FILE* create_unique(std::string& path) {
   const std::string base = path;
   for (int n = 1;; ++n) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0) return ::fdopen(fd, "wb");
+    if (fd >= 0) {
+      if (std::FILE* f = ::fdopen(fd, "wb")) return f;
+      const int err = errno;
+      ::close(fd);
+      throw std::runtime_error(path + ": cannot open a stream: " + std::strerror(err));
+    }
     if (errno != EEXIST || n > 1000) throw std::runtime_error(path + ": cannot create: " + std::strerror(errno));
     path = base + "." + std::to_string(n);
   }

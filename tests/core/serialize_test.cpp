@@ -173,7 +173,10 @@ TEST_F(Safetensors, AtomicFileReplacesOnlyOnCommit) {
     return std::string((std::istreambuf_iterator<char>(in)), {});
   };
   AtomicFile f(p);
-  EXPECT_EQ(f.temp_path(), p + ".tmp." + std::to_string(::getpid()));
+  const std::string prefix = p + ".tmp." + std::to_string(::getpid()) + ".";
+  EXPECT_EQ(f.temp_path().rfind(prefix, 0), 0u) << f.temp_path();
+  AtomicFile g(p);
+  EXPECT_NE(g.temp_path(), f.temp_path());
   f.write("new ");
   f.write(std::string_view("contents"));
   EXPECT_EQ(contents(), "old");  // readers see the old file until the rename
