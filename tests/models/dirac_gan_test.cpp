@@ -118,6 +118,15 @@ TEST(DiracGan, WganWithClippingDoesNotConverge) {
   EXPECT_GT(run("wgan", "alternating", 500).tail_min, 0.5);
 }
 
+TEST(DiracGan, WganClipsPsi) {
+  train::TrainConfig c = config("wgan", "simultaneous");
+  c.options["clip"] = 0.5;
+  DiracGanTrainer t(c);
+  double highest = 0;
+  for (int k = 0; k < 100; ++k) highest = std::max(highest, std::abs(t.step().at("psi")));
+  EXPECT_EQ(highest, 0.5);
+}
+
 // Mescheder et al.'s section 3.2: the penalty pulls |psi| to 1, not 0.
 TEST(DiracGan, WganGpDoesNotConverge) {
   EXPECT_GT(run("wgan-gp", "simultaneous", 500).tail_min, 0.5);
@@ -169,6 +178,7 @@ TEST(DiracGan, ResumedRunMatchesAnUninterruptedRunBitwise) {
   auto small = [](const std::string& out, int64_t steps) {
     train::TrainConfig c = train::testing::small_config("dirac-gan", out, steps);
     c.lr = 0.1;
+    c.sample_every = 4;  // pictures at steps 4 and 8 (and 3, the stop), checkpoints with them
     c.options = {{"loss", "r1"}, {"update", "alternating"}};
     return c;
   };
