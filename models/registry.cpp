@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
 
@@ -21,6 +22,9 @@ std::vector<ModelEntry> make_registry() {
       {"mlpgan", "MLP GAN (Goodfellow et al. 2014): 2 hidden layers of 256 in G and D, non-saturating loss",
        {3000, 64, 2e-4},
        gan({gan::kMlpZDim, gan::mlp_generator, gan::mlp_discriminator})},
+      {"dirac-gan", "Dirac-GAN (Mescheder et al. 2018): the 2-parameter game theta, psi; --set loss=gan|ns|wgan|wgan-gp|noise|r1 update=simultaneous|alternating",
+       {500, 1, 0.1},
+       [](const train::TrainConfig& c) { return std::make_unique<gan::DiracGanTrainer>(c); }},
   };
 }
 

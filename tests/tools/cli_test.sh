@@ -33,6 +33,11 @@ expect 1 "--set expects name=value" -- "$nabla" train mlpgan --set foo --out "$w
 expect 0 "digraph autograd" -- "$nabla" graph mlpgan --batch 4
 expect 1 'no loss "x"' -- "$nabla" graph mlpgan --loss x
 
+# dirac-gan needs no data.
+expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"
+[ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
+expect 1 "loss=lsgan is not one of gan, ns, wgan, wgan-gp, noise, r1" -- "$nabla" train dirac-gan --set loss=lsgan --out "$work/bad"
+
 if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "run folder:  $work/run" -- "$nabla" train mlpgan --steps 4 --batch 8 --out "$work/run"
   for f in config.json metrics.jsonl samples.png plots/loss.png checkpoints/step-00000004.safetensors; do
