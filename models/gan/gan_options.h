@@ -23,7 +23,8 @@ struct GanOptions {
   double gp = 0;                          // option gp: the gradient penalty's lambda; 0: off
   double r1 = 0, r2 = 0;                  // options r1, r2: the penalties' gamma (gamma / 2 E||grad D||^2); 0: off
   double noise = 0;                       // option noise: instance noise std sigma0 at step 0; 0: off
-  int64_t noise_steps = 0;                // option noise_steps: steps to anneal it to 0; 0: the whole run
+  int64_t noise_steps = 0;                // option noise_steps: steps to anneal it to 0; 0: the run's --steps
+                                          // (so resuming with a larger --steps stretches the schedule)
   std::string data = "fashion";           // option data=fashion|ring8|grid25
 };
 

@@ -62,8 +62,10 @@ ModeStats mode_stats(const Tensor& points, const Tensor& centres, double std, do
   const int64_t n = static_cast<int64_t>(p.size() / 2);
   std::vector<int64_t> count(c.size() / 2, 0);
   int64_t good = 0;
+  double total_distance = 0;
   for (int64_t i = 0; i < n; ++i) {
     const Nearest m = nearest(p[2 * i], p[2 * i + 1], c);
+    total_distance += m.distance;
     if (m.distance <= 3 * std) {
       ++good;
       ++count[static_cast<size_t>(m.index)];
@@ -71,8 +73,9 @@ ModeStats mode_stats(const Tensor& points, const Tensor& centres, double std, do
   }
   ModeStats s;
   s.modes = static_cast<int64_t>(count.size());
-  for (int64_t k : count) s.modes_covered += n > 0 && static_cast<double>(k) >= min_share * static_cast<double>(n);
+  for (int64_t k : count) s.modes_covered += k > 0 && static_cast<double>(k) >= min_share * static_cast<double>(n);
   s.high_quality = n > 0 ? static_cast<double>(good) / static_cast<double>(n) : 0;
+  s.mean_distance = n > 0 ? total_distance / static_cast<double>(n) : 0;
   return s;
 }
 

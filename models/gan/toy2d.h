@@ -29,12 +29,13 @@ ToySet make_toy_set(const std::string& name, int64_t n, uint64_t seed, const std
 
 // A generated point belongs to its nearest centre when it lies within 3 std
 // of it (a "high-quality" sample, VEEGAN, Srivastava et al. 2017); a mode is
-// covered when at least min_share of the points belong to it (PacGAN, Lin et
+// covered when at least one and at least min_share of the points belong to it (PacGAN, Lin et
 // al. 2018, sec. 5.1, counts a mode with 20 of 2500 samples: 0.8%).
 struct ModeStats {
   int64_t modes_covered = 0;
   int64_t modes = 0;
   double high_quality = 0;  // share of points within 3 std of some centre
+  double mean_distance = 0; // mean distance of a point to its nearest centre
 };
 inline constexpr double kCoveredShare = 20.0 / 2500.0;
 ModeStats mode_stats(const Tensor& points, const Tensor& centres, double std, double min_share = kCoveredShare);
