@@ -115,7 +115,7 @@ void check_learns_ring(const std::string& model, train::TrainConfig c, int64_t s
             << " s)\n";
 }
 
-TEST(GanLearnsRing, Gan) { check_learns_ring("gan", ring_config("gan", 64, 1e-3), 1500, 0.5, 0, 0); }
+TEST(GanLearnsRing, Gan) { check_learns_ring("gan", ring_config("gan", 64, 1e-3), 500, 0.5, 0, 0); }
 TEST(GanLearnsRing, MinimaxGan) {
   train::TrainConfig c = ring_config("gan", 64, 1e-3);
   c.options["loss"] = "minimax";
