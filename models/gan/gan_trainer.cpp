@@ -1,85 +1,165 @@
 #include "models/gan/gan_trainer.h"
 
+#include <algorithm>
+
 #include "autograd/nabla.h"
 #include "models/data/mnist.h"
+#include "models/gan/penalties.h"
 #include "models/train/state.h"
 
 namespace nabla::gan {
 
 namespace {
 
-// Streams of one seed kept apart: parameters, z, the data order.
+// Streams of one seed kept apart: parameters, z, the 2-D data, the metrics' samples.
 constexpr uint64_t kInitStream = 0x1000;
 constexpr uint64_t kNoiseStream = 0x2000;
+constexpr uint64_t kToyDataStream = 0x3000;
+constexpr uint64_t kEvalStream = 0x4000;
 
-Tensor bce_to(const Tensor& logits, double target) {
-  return binary_cross_entropy_with_logits(logits, full_like(logits, target));
+constexpr int64_t kToyPoints = 65536;    // the 2-D training set
+constexpr int64_t kEvalPoints = 2500;    // PacGAN's sample count for the mode metrics
+constexpr int64_t kScatterPoints = 1000;
+
+std::unique_ptr<nn::Optimizer> make_optimizer(const GanOptions& o, std::vector<Tensor> params, double lr) {
+  if (o.optimizer == Optim::rmsprop) return std::make_unique<nn::RMSprop>(std::move(params), lr);
+  nn::AdamOptions adam;
+  adam.beta1 = o.beta1;
+  adam.beta2 = o.beta2;
+  return std::make_unique<nn::Adam>(std::move(params), lr, adam);
 }
 
 }  // namespace
 
-GanTrainer::GanTrainer(const train::TrainConfig& config, GanNets nets, GanOptions options)
-    : config_(config), z_dim_(nets.z_dim), noise_(config.seed ^ kNoiseStream) {
-  config.check_options({});
+GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
+    : config_(config), noise_(config.seed ^ kNoiseStream) {
+  if (model.configurable) {
+    options_ = resolve_gan_options(config, model.defaults);
+  } else {
+    config.check_options({});
+    options_ = model.defaults;
+  }
+  if (is_toy_set(options_.data)) {
+    if (!model.toy) throw std::invalid_argument(config.model + ": has no nets for data=" + options_.data);
+    toy_ = make_toy_set(options_.data, kToyPoints, config.seed ^ kToyDataStream, config.model);
+  }
+  const GanNets& nets = toy_ ? *model.toy : model.image;
+  z_dim_ = nets.z_dim;
   Generator init(config.seed ^ kInitStream);
   g_ = nets.generator(z_dim_, &init);
   d_ = nets.discriminator(&init);
   g_->to(config.device);
   d_->to(config.device);
-  nn::AdamOptions adam;
-  adam.beta1 = options.beta1;
-  adam.beta2 = options.beta2;
-  opt_g_ = std::make_unique<nn::Adam>(g_->parameters(), config.lr, adam);
-  opt_d_ = std::make_unique<nn::Adam>(d_->parameters(), config.lr, adam);
+  opt_g_ = make_optimizer(options_, g_->parameters(), config.lr);
+  opt_d_ = make_optimizer(options_, d_->parameters(), config.lr);
 }
 
-data::Loader& GanTrainer::loader() {
-  if (!loader_) {
-    data::Dataset train = config_.data.empty() ? data::load_fashion_mnist(data::Split::train)
-                                               : data::load_fashion_mnist(data::Split::train, config_.data);
-    data::LoaderOptions o;
+void GanTrainer::make_loader() {
+  if (toy_) {
+    data::TensorLoaderOptions o;
     o.batch_size = config_.batch;
     o.drop_last = true;
     o.seed = config_.seed;
-    o.range = data::PixelRange::symmetric;
-    loader_.emplace(train, o);
-    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+    toy_loader_.emplace(std::vector<Tensor>{toy_->points}, o);
+    if (pending_loader_state_) toy_loader_->restore(*pending_loader_state_);
+    return;
   }
-  return *loader_;
+  data::Dataset train = config_.data.empty() ? data::load_fashion_mnist(data::Split::train)
+                                             : data::load_fashion_mnist(data::Split::train, config_.data);
+  data::LoaderOptions o;
+  o.batch_size = config_.batch;
+  o.drop_last = true;
+  o.seed = config_.seed;
+  o.range = data::PixelRange::symmetric;
+  loader_.emplace(train, o);
+  if (pending_loader_state_) loader_->restore(*pending_loader_state_);
 }
 
-int64_t GanTrainer::batches_per_epoch() { return loader().batches_per_epoch(); }
-
-std::pair<Tensor, Tensor> GanTrainer::real_and_fake() {
-  Tensor real = to(loader().next().images, config_.device);
-  const Tensor z = randn({real.size(0), z_dim_}, config_.device, &noise_);
-  return {real, (*g_)(z)};
+int64_t GanTrainer::batches_per_epoch() {
+  if (!loader_ && !toy_loader_) make_loader();
+  const int64_t batches = toy_loader_ ? toy_loader_->batches_per_epoch() : loader_->batches_per_epoch();
+  return std::max<int64_t>(1, batches / options_.n_critic);
 }
 
-Tensor GanTrainer::loss_d(const Tensor& real, const Tensor& fake) {
-  return bce_to((*d_)(real), 1) + bce_to((*d_)(detach(fake)), 0);
+Tensor GanTrainer::next_real() {
+  if (!loader_ && !toy_loader_) make_loader();
+  return to(toy_loader_ ? toy_loader_->next().tensors[0] : loader_->next().images, config_.device);
 }
 
-// Non-saturating: G maximises log D(G(z)) instead of minimising log(1 - D(G(z))).
-Tensor GanTrainer::loss_g(const Tensor& fake) { return bce_to((*d_)(fake), 1); }
+Tensor GanTrainer::make_fake(int64_t n) { return (*g_)(randn({n, z_dim_}, config_.device, &noise_)); }
+
+double GanTrainer::noise_std() const {
+  return instance_noise_std(options_.noise, steps_done_, options_.noise_steps > 0 ? options_.noise_steps : config_.steps);
+}
+
+Tensor GanTrainer::noisy(const Tensor& x, double sigma) {
+  return sigma > 0 ? x + sigma * randn_like(x, &noise_) : x;
+}
+
+// An input that a penalty differentiates D with respect to.
+static Tensor penalised(const Tensor& x, bool on) {
+  if (!on) return x;
+  Tensor leaf = detach(x);
+  leaf.requires_grad_(true);
+  return leaf;
+}
+
+Tensor GanTrainer::critic_loss(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics) {
+  const double sigma = noise_std();
+  const Tensor x_real = penalised(noisy(real, sigma), options_.r1 > 0);
+  const Tensor x_fake = penalised(noisy(detach(fake), sigma), options_.r2 > 0);
+  const Tensor d_real = (*d_)(x_real), d_fake = (*d_)(x_fake);
+  Tensor loss = d_loss(options_.loss, d_real, d_fake);
+  auto add = [&](const char* name, const Tensor& penalty) {
+    loss = loss + penalty;
+    if (metrics) (*metrics)[name] = penalty.item();
+  };
+  if (options_.gp > 0) add("gp", gradient_penalty(*d_, x_real, x_fake, noise_, options_.gp));
+  if (options_.r1 > 0) add("r1", gradient_norm_penalty(d_real, x_real, options_.r1));
+  if (options_.r2 > 0) add("r2", gradient_norm_penalty(d_fake, x_fake, options_.r2));
+  return loss;
+}
+
+Tensor GanTrainer::generator_loss(const Tensor& fake) {
+  return g_loss(options_.loss, (*d_)(noisy(fake, noise_std())));
+}
 
 std::map<std::string, double> GanTrainer::step() {
-  const auto [real, fake] = real_and_fake();
-  opt_d_->zero_grad();
-  const Tensor ld = loss_d(real, fake);
-  backward(ld);
-  opt_d_->step();
-
+  std::map<std::string, double> metrics;
+  Tensor fake;
+  for (int64_t i = 0; i < options_.n_critic; ++i) {
+    const Tensor real = next_real();
+    {
+      // Only the last critic step's fake batch trains G: the others need no graph.
+      GradModeGuard keep_graph(grad_enabled() && i == options_.n_critic - 1);
+      fake = make_fake(real.size(0));
+    }
+    opt_d_->zero_grad();
+    const Tensor ld = critic_loss(real, fake, &metrics);
+    backward(ld);
+    opt_d_->step();
+    if (options_.clip > 0) nn::clip_weights_(d_->parameters(), options_.clip);
+    metrics["loss_d"] = ld.item();
+  }
   opt_g_->zero_grad();
-  const Tensor lg = loss_g(fake);
+  const Tensor lg = generator_loss(fake);
   backward(lg);
   opt_g_->step();
-  return {{"loss_d", ld.item()}, {"loss_g", lg.item()}};
+  metrics["loss_g"] = lg.item();
+  ++steps_done_;
+  if (toy_ && steps_done_ % config_.log_every == 0) {
+    Generator eval(config_.seed ^ kEvalStream);
+    const ModeStats s = mode_stats(sample(kEvalPoints, eval), toy_->centres, toy_->std);
+    metrics["modes"] = static_cast<double>(s.modes_covered);
+    metrics["high_quality"] = s.high_quality;
+  }
+  return metrics;
 }
 
 std::map<std::string, Tensor> GanTrainer::losses() {
-  const auto [real, fake] = real_and_fake();
-  return {{"loss_d", loss_d(real, fake)}, {"loss_g", loss_g(fake)}};
+  const Tensor real = next_real();
+  const Tensor fake = make_fake(real.size(0));
+  return {{"loss_d", critic_loss(real, fake, nullptr)}, {"loss_g", generator_loss(fake)}};
 }
 
 NamedTensors GanTrainer::named_parameters() const {
@@ -92,9 +172,14 @@ NamedTensors GanTrainer::named_parameters() const {
 Tensor GanTrainer::sample(int64_t n, Generator& gen) {
   NoGradGuard no_grad;
   g_->eval();
-  Tensor images = to((*g_)(randn({n, z_dim_}, config_.device, &gen)), Device::cpu());
+  Tensor out = to((*g_)(randn({n, z_dim_}, config_.device, &gen)), Device::cpu());
   g_->train();
-  return images;
+  return out;
+}
+
+Tensor GanTrainer::picture(int64_t n, Generator& gen) {
+  if (!toy_) return Trainer::picture(n, gen);
+  return scatter_plot(sample(std::max(n, kScatterPoints), gen), *toy_).to_tensor();
 }
 
 train::TrainerState GanTrainer::state() const {
@@ -104,7 +189,9 @@ train::TrainerState GanTrainer::state() const {
   train::put_optimizer(s, "opt_G", *opt_g_);
   train::put_optimizer(s, "opt_D", *opt_d_);
   train::put_generator(s, "noise", noise_);
+  s.values["gan_steps"] = steps_done_;
   if (loader_) train::put_loader(s, "loader", loader_->state());
+  else if (toy_loader_) train::put_loader(s, "loader", toy_loader_->state());
   else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
   return s;
 }
@@ -115,9 +202,11 @@ void GanTrainer::load(const train::TrainerState& s) {
   train::get_optimizer(s, "opt_G", *opt_g_);
   train::get_optimizer(s, "opt_D", *opt_d_);
   train::get_generator(s, "noise", noise_);
+  steps_done_ = s.values.value("gan_steps", int64_t{0});
   if (s.values.contains("loader")) {
     pending_loader_state_ = train::get_loader(s, "loader");
     if (loader_) loader_->restore(*pending_loader_state_);
+    if (toy_loader_) toy_loader_->restore(*pending_loader_state_);
   }
 }
 

@@ -1,14 +1,19 @@
 #pragma once
-// GAN training (Goodfellow et al. 2014) with the non-saturating generator
-// loss: D minimises BCE(D(x), 1) + BCE(D(G(z)), 0), then G minimises
-// BCE(D(G(z)), 1), both with Adam. One step = one D update and one G update
-// on the same batch of z (the fake batch is reused, as in PyTorch's DCGAN
-// example).
+// One GAN trainer for every variant (gan_options.h): per step, n_critic
+// updates of D (each on a fresh real batch and fresh z; D's loss, its
+// penalties, weight clipping after the update), then one update of G on the
+// last critic step's fake batch (the batch is reused, as in PyTorch's DCGAN
+// example). Instance noise, when on, is added to both of D's inputs in both
+// players' losses. Data: Fashion-MNIST images, or a 2-D Gaussian mixture
+// (toy2d.h), for which the run draws scatter plots and every log step
+// reports "modes" (covered) and "high_quality" over 2500 samples.
 #include <functional>
 #include <memory>
 #include <optional>
 
 #include "models/data/loader.h"
+#include "models/gan/gan_options.h"
+#include "models/gan/toy2d.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/trainer.h"
@@ -16,24 +21,31 @@
 namespace nabla::gan {
 
 struct GanNets {
+  using Discriminator = std::function<nn::ModulePtr(Generator*)>;
   int64_t z_dim;
   std::function<nn::ModulePtr(int64_t z_dim, Generator*)> generator;
-  std::function<nn::ModulePtr(Generator*)> discriminator;
+  Discriminator discriminator;
 };
 
-struct GanOptions {
-  double beta1 = 0.5, beta2 = 0.999;  // Adam's, as in DCGAN
+// A model name's nets and defaults.
+struct GanModel {
+  GanNets image;                // for Fashion-MNIST
+  std::optional<GanNets> toy;   // for data=ring8|grid25; none: images only
+  GanOptions defaults;
+  bool configurable = true;     // false: the model takes no --set options
 };
 
 class GanTrainer : public train::Trainer {
  public:
   // Builds the networks from config.seed; the data is loaded on the first
   // step (sampling from a checkpoint needs none).
-  GanTrainer(const train::TrainConfig& config, GanNets nets, GanOptions options = {});
+  GanTrainer(const train::TrainConfig& config, const GanModel& model);
 
   std::map<std::string, double> step() override;
   int64_t batches_per_epoch() override;
   Tensor sample(int64_t n, Generator& gen) override;
+  // 2-D data: a scatter plot of max(n, 1000) points over the mode centres.
+  Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
@@ -41,20 +53,31 @@ class GanTrainer : public train::Trainer {
 
   nn::Module& generator() { return *g_; }
   nn::Module& discriminator() { return *d_; }
+  const GanOptions& options() const { return options_; }
+  bool is_toy() const { return toy_.has_value(); }
+  // The 2-D set (is_toy() only).
+  const ToySet& toy_set() const { return *toy_; }
 
  private:
-  data::Loader& loader();
-  // A real batch on the device and a fake one G makes from fresh z.
-  std::pair<Tensor, Tensor> real_and_fake();
-  Tensor loss_d(const Tensor& real, const Tensor& fake);
-  Tensor loss_g(const Tensor& fake);
+  void make_loader();
+  Tensor next_real();
+  Tensor make_fake(int64_t n);
+  Tensor noisy(const Tensor& x, double sigma);
+  // D's loss with its penalties; adds the penalties' values to `metrics`.
+  Tensor critic_loss(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics);
+  Tensor generator_loss(const Tensor& fake);
+  double noise_std() const;
 
   train::TrainConfig config_;
+  GanOptions options_;
   int64_t z_dim_;
   nn::ModulePtr g_, d_;
-  std::unique_ptr<nn::Adam> opt_g_, opt_d_;
-  Generator noise_;  // the z stream
+  std::unique_ptr<nn::Optimizer> opt_g_, opt_d_;
+  Generator noise_;  // z, instance noise, interpolation weights
+  int64_t steps_done_ = 0;
+  std::optional<ToySet> toy_;
   std::optional<data::Loader> loader_;
+  std::optional<data::TensorLoader> toy_loader_;
   std::optional<data::LoaderState> pending_loader_state_;  // loaded before the loader exists
 };
 

@@ -45,15 +45,57 @@ ModulePtr dcgan28_generator(int64_t z_dim, Generator* gen) {
   return g;
 }
 
-ModulePtr dcgan28_discriminator(Generator* gen) {
-  auto d = make_shared<nn::Sequential>(std::vector<ModulePtr>{
+namespace {
+
+enum class DNorm { batch, none, spectral };
+
+// DCGAN-28's D with batch norm after the second conv, none, or spectral norm
+// on every layer (then the power iteration's u, v are drawn after the weights).
+ModulePtr dcgan28_d(DNorm norm, Generator* gen) {
+  auto wrap = [&](ModulePtr m) -> ModulePtr {
+    return norm == DNorm::spectral ? make_shared<nn::SpectralNorm>(m, "weight", 1, 1e-12, -1, gen) : m;
+  };
+  std::vector<ModulePtr> layers{
       make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
       make_shared<nn::LeakyReLU>(0.2),
-      make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
-      make_shared<nn::BatchNorm2d>(128), make_shared<nn::LeakyReLU>(0.2), make_shared<nn::Flatten>(),
-      linear(128 * 7 * 7, 1, gen)});
+      make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen)};
+  if (norm == DNorm::batch) layers.push_back(make_shared<nn::BatchNorm2d>(128));
+  for (ModulePtr m : {ModulePtr(make_shared<nn::LeakyReLU>(0.2)), ModulePtr(make_shared<nn::Flatten>()),
+                      linear(128 * 7 * 7, 1, gen)})
+    layers.push_back(m);
+  auto d = make_shared<nn::Sequential>(layers);
   nn::dcgan_init(*d, gen);
-  return d;
+  if (norm != DNorm::spectral) return d;
+  std::vector<ModulePtr> wrapped;
+  for (const auto& [name, m] : d->children()) {
+    const bool affine = dynamic_cast<nn::Linear*>(m.get()) || dynamic_cast<nn::Conv2d*>(m.get());
+    wrapped.push_back(affine ? wrap(m) : m);
+  }
+  return make_shared<nn::Sequential>(wrapped);
 }
+
+ModulePtr toy_d(bool spectral, Generator* gen) {
+  auto wrap = [&](ModulePtr m) -> ModulePtr {
+    return spectral ? make_shared<nn::SpectralNorm>(m, "weight", 1, 1e-12, -1, gen) : m;
+  };
+  return make_shared<nn::Sequential>(std::vector<ModulePtr>{
+      wrap(linear(2, 128, gen)), make_shared<nn::ReLU>(), wrap(linear(128, 128, gen)), make_shared<nn::ReLU>(),
+      wrap(linear(128, 1, gen))});
+}
+
+}  // namespace
+
+ModulePtr dcgan28_discriminator(Generator* gen) { return dcgan28_d(DNorm::batch, gen); }
+ModulePtr dcgan28_critic(Generator* gen) { return dcgan28_d(DNorm::none, gen); }
+ModulePtr sn_dcgan28_discriminator(Generator* gen) { return dcgan28_d(DNorm::spectral, gen); }
+
+ModulePtr toy_generator(int64_t z_dim, Generator* gen) {
+  return make_shared<nn::Sequential>(std::vector<ModulePtr>{linear(z_dim, 128, gen), make_shared<nn::ReLU>(),
+                                                            linear(128, 128, gen), make_shared<nn::ReLU>(),
+                                                            linear(128, 2, gen)});
+}
+
+ModulePtr toy_discriminator(Generator* gen) { return toy_d(false, gen); }
+ModulePtr sn_toy_discriminator(Generator* gen) { return toy_d(true, gen); }
 
 }  // namespace nabla::gan

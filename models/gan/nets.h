@@ -24,5 +24,20 @@ nn::ModulePtr mlp_discriminator(Generator* gen = nullptr);
 // DCGAN's N(0, 0.02) initialisation.
 nn::ModulePtr dcgan28_generator(int64_t z_dim = kDcganZDim, Generator* gen = nullptr);
 nn::ModulePtr dcgan28_discriminator(Generator* gen = nullptr);
+// DCGAN-28's D without batch norm: the WGAN-GP critic (Gulrajani et al.
+// 2017, sec. 4: batch norm breaks the per-sample gradient penalty).
+nn::ModulePtr dcgan28_critic(Generator* gen = nullptr);
+// DCGAN-28's D without batch norm, every Conv2d and Linear wrapped in
+// nn::SpectralNorm (one power iteration per step, Miyato et al. 2018).
+nn::ModulePtr sn_dcgan28_discriminator(Generator* gen = nullptr);
+
+// 2-D nets of the mode-collapse experiments (Metz et al. 2017, "Unrolled
+// GANs", appendix A): G z256 -> 128 -> 128 -> 2 (ReLU, linear output);
+// D 2 -> 128 -> 128 -> 1 (ReLU). PyTorch's default layer initialisation.
+inline constexpr int64_t kToyZDim = 256;
+nn::ModulePtr toy_generator(int64_t z_dim = kToyZDim, Generator* gen = nullptr);
+nn::ModulePtr toy_discriminator(Generator* gen = nullptr);
+// The same D with every Linear wrapped in nn::SpectralNorm.
+nn::ModulePtr sn_toy_discriminator(Generator* gen = nullptr);
 
 }  // namespace nabla::gan

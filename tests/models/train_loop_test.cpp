@@ -65,10 +65,15 @@ TEST(TrainLoop, LeavesARunFolder) {
 
 // The promise: a run stopped at a checkpoint and resumed ends with
 // the same numbers as a run never stopped.
-void check_resume_is_bitwise(const std::string& model, int64_t steps, int64_t stop_at) {
+void check_resume_is_bitwise(const std::string& model, int64_t steps, int64_t stop_at,
+                             const nlohmann::json& options = nlohmann::json::object()) {
+  SCOPED_TRACE(model + " " + options.dump());
   TempDir straight_dir, resumed_dir;
-  const RunResult straight = run(small_config(model, straight_dir.str(), steps));
+  TrainConfig straight_config = small_config(model, straight_dir.str(), steps);
+  straight_config.options = options;
+  const RunResult straight = run(straight_config);
   TrainConfig first = small_config(model, resumed_dir.str(), stop_at);
+  first.options = options;
   const RunResult stopped = run(first);
   TrainConfig rest;
   rest.resume = stopped.checkpoint;
@@ -91,6 +96,15 @@ TEST(TrainLoop, ResumedMlpGanMatchesAnUninterruptedRunBitwise) {
 TEST(TrainLoop, ResumedDcganMatchesAnUninterruptedRunBitwise) {
   SKIP_WITHOUT_FASHION_MNIST();
   check_resume_is_bitwise("dcgan", 3, 1);
+}
+
+// The 2-D GAN variants: WGAN-GP's double backward, WGAN's RMSprop and
+// clipping, SN-GAN's power-iteration buffers, instance noise and R1 on the
+// annealing schedule.
+TEST(TrainLoop, ResumedRing8GanVariantsMatchAnUninterruptedRunBitwise) {
+  check_resume_is_bitwise("wgan-gp", 4, 2, {{"data", "ring8"}});
+  check_resume_is_bitwise("wgan", 4, 2, {{"data", "ring8"}});
+  check_resume_is_bitwise("sngan", 4, 2, {{"data", "ring8"}, {"noise", 0.1}, {"noise_steps", 10}, {"r1", 1.0}});
 }
 
 TEST(TrainLoop, ClearErrors) {

@@ -32,6 +32,13 @@ expect 1 'mlpgan: unknown option "foo"; it takes none' -- "$nabla" train mlpgan 
 expect 1 "--set expects name=value" -- "$nabla" train mlpgan --set foo --out "$work/bad"
 expect 0 "digraph autograd" -- "$nabla" graph mlpgan --batch 4
 expect 1 'no loss "x"' -- "$nabla" graph mlpgan --loss x
+expect 0 "wgan-gp" -- "$nabla" models
+expect 1 'gan: unknown loss "hinge"' -- "$nabla" train gan --set loss=hinge --out "$work/bad"
+# A 2-D GAN needs no dataset: train, resume, and a scatter plot from its checkpoint.
+expect 0 "high_quality" -- "$nabla" train wgan-gp --set data=ring8 --steps 2 --batch 16 --log-every 1 --out "$work/ring"
+expect 0 "resuming wgan-gp at step 2 of 3" -- "$nabla" train --resume "$work/ring/checkpoints/step-00000002.safetensors" --steps 3
+expect 0 "samples of wgan-gp at step 3" -- "$nabla" sample "$work/ring/checkpoints/step-00000003.safetensors" --out "$work/ring.png"
+[ -s "$work/ring.png" ] || fail "sample wrote no scatter plot"
 
 # dirac-gan needs no data.
 expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"

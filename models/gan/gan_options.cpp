@@ -1,0 +1,40 @@
+#include "models/gan/gan_options.h"
+
+#include <stdexcept>
+
+#include "models/gan/toy2d.h"
+
+namespace nabla::gan {
+
+namespace {
+
+void require(bool ok, const train::TrainConfig& c, const std::string& what) {
+  if (!ok) throw std::invalid_argument(c.model + ": option " + what);
+}
+
+}  // namespace
+
+std::vector<std::string> gan_option_names() {
+  return {"data", "loss", "n_critic", "clip", "gp", "r1", "r2", "noise", "noise_steps"};
+}
+
+GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
+  c.check_options(gan_option_names());
+  o.data = c.option<std::string>("data", o.data);
+  require(o.data == "fashion" || is_toy_set(o.data), c, "data must be fashion, ring8 or grid25, got " + o.data);
+  o.loss = parse_loss(c.option<std::string>("loss", loss_name(o.loss)), c.model);
+  o.n_critic = c.option<int64_t>("n_critic", o.n_critic);
+  require(o.n_critic >= 1, c, "n_critic must be >= 1");
+  o.clip = c.option<double>("clip", o.clip);
+  o.gp = c.option<double>("gp", o.gp);
+  o.r1 = c.option<double>("r1", o.r1);
+  o.r2 = c.option<double>("r2", o.r2);
+  o.noise = c.option<double>("noise", o.noise);
+  o.noise_steps = c.option<int64_t>("noise_steps", o.noise_steps);
+  for (const auto& [name, v] : {std::pair<const char*, double>{"clip", o.clip}, {"gp", o.gp}, {"r1", o.r1},
+                                {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)}})
+    require(v >= 0, c, std::string(name) + " must be >= 0");
+  return o;
+}
+
+}  // namespace nabla::gan

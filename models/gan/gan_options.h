@@ -1,0 +1,38 @@
+#pragma once
+// What distinguishes the GAN variants: the objective, the critic's
+// regularisers, the number of critic steps, the optimizer, and the data.
+// A model name gives its paper's values as defaults; `--set name=value`
+// overrides them (gan_option_names lists the names).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/gan/losses.h"
+#include "models/train/config.h"
+
+namespace nabla::gan {
+
+enum class Optim { adam, rmsprop };
+
+struct GanOptions {
+  Loss loss = Loss::non_saturating;       // option loss=minimax|ns|ls|wasserstein
+  Optim optimizer = Optim::adam;          // for G and D, both at the run's lr
+  double beta1 = 0.5, beta2 = 0.999;      // Adam's (DCGAN's)
+  int64_t n_critic = 1;                   // option n_critic: D updates per G update
+  double clip = 0;                        // option clip: D's weights clamped to [-clip, clip] after each update; 0: off
+  double gp = 0;                          // option gp: the gradient penalty's lambda; 0: off
+  double r1 = 0, r2 = 0;                  // options r1, r2: the penalties' gamma (gamma / 2 E||grad D||^2); 0: off
+  double noise = 0;                       // option noise: instance noise std sigma0 at step 0; 0: off
+  int64_t noise_steps = 0;                // option noise_steps: steps to anneal it to 0; 0: the run's --steps
+                                          // (so resuming with a larger --steps stretches the schedule)
+  std::string data = "fashion";           // option data=fashion|ring8|grid25
+};
+
+// The option names of a configurable GAN model.
+std::vector<std::string> gan_option_names();
+// `defaults` overridden by config.options, which may hold only
+// gan_option_names(); out-of-range values throw std::invalid_argument naming
+// the model and the option.
+GanOptions resolve_gan_options(const train::TrainConfig& config, GanOptions defaults);
+
+}  // namespace nabla::gan
