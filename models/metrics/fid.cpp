@@ -54,7 +54,7 @@ Gaussian fit_gaussian(const Tensor& features, const FidOptions& options) {
   if (n <= d && options.regularise == 0)
     throw std::invalid_argument("fid: " + std::to_string(n) + " samples of " + std::to_string(d) +
                                 " features give a singular covariance; need more samples than feature dims "
-                                "(N > D), or set FidOptions::regularise (e.g. 1e-6) to add to its diagonal");
+                                "(N > D), or a regularise epsilon added to its diagonal (FidOptions::regularise, `nabla eval --regularise 1e-6`)");
   NoGradGuard no_grad;
   const Tensor x = to(to(features, Device::cpu()), DType::f64);
   Gaussian g;
