@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "autograd/nabla.h"
+#include "models/io/canvas.h"
 #include "models/train/checkpoint.h"
 #include "models/train/state.h"
 
@@ -33,6 +34,30 @@ ModulePtr conv3(int64_t in, int64_t out, Generator* gen) {
 
 // u8 pixels p -> p / 127.5 - 1, as the loader's symmetric range.
 Tensor symmetric_pixels(const Tensor& u8) { return to(u8, DType::f32) / 127.5 - 1.0; }
+
+// Cells of a labelled grid: the 28x28 image drawn 2x, the class name under it.
+constexpr int kCell = 70, kPerRow = 8;
+
+// images u8 [n, 1, 28, 28], labels and predicted i64 [n] -> u8 [H, W, 3].
+Tensor labelled_grid(const Tensor& images, const Tensor& labels, const Tensor& predicted) {
+  const int n = static_cast<int>(images.size(0));
+  const int rows = (n + kPerRow - 1) / kPerRow;
+  io::Canvas canvas(kPerRow * kCell, rows * kCell);
+  const auto pixels = to_vector<double>(images);
+  const auto truth = to_vector<int64_t>(labels), guess = to_vector<int64_t>(predicted);
+  for (int i = 0; i < n; ++i) {
+    const int x0 = (i % kPerRow) * kCell, y0 = (i / kPerRow) * kCell;
+    for (int y = 0; y < 56; ++y)
+      for (int x = 0; x < 56; ++x) {
+        const auto p = static_cast<uint8_t>(pixels[i * 784 + (y / 2) * 28 + x / 2]);
+        canvas.set(x0 + 7 + x, y0 + 2 + y, {p, p, p});
+      }
+    const std::string name = data::fashion_mnist_classes()[guess[i]];
+    const io::Rgb colour = guess[i] == truth[i] ? io::Rgb{0, 140, 0} : io::Rgb{210, 0, 0};
+    canvas.text(x0 + (kCell - io::Canvas::text_width(name)) / 2, y0 + 60, name, colour);
+  }
+  return canvas.to_tensor();
+}
 
 }  // namespace
 
@@ -108,6 +133,14 @@ Tensor ClassifierTrainer::sample(int64_t n, Generator& gen) {
   const data::Dataset& test = test_set();
   const Tensor index = randint(0, test.size(), {n}, DType::i64, &gen);
   return symmetric_pixels(index_select(test.images, 0, index));
+}
+
+Tensor ClassifierTrainer::picture(int64_t n, Generator& gen) {
+  const data::Dataset& test = test_set();
+  const Tensor index = randint(0, test.size(), {n}, DType::i64, &gen);
+  const Tensor images = index_select(test.images, 0, index);
+  const Tensor predicted = argmax(FeatureNet(net_, config_.device)(symmetric_pixels(images)).probs, {1});
+  return labelled_grid(images, index_select(test.labels, 0, index), predicted);
 }
 
 NamedTensors ClassifierTrainer::named_parameters() const {

@@ -32,7 +32,8 @@ ClassifierNet classifier_net(Generator* gen);
 // Trains ClassifierNet with cross entropy and Adam (default betas) on the
 // Fashion-MNIST train split. step() returns "loss"; scores() the test-split
 // accuracy "test_accuracy" (all 10000 images, or --set eval_n=N: the first N).
-// Its picture is a grid of test images.
+// Its picture is a grid of test images, each with its predicted class under
+// it (green when right, red when wrong).
 class ClassifierTrainer : public train::Trainer {
  public:
   explicit ClassifierTrainer(const train::TrainConfig& config);
@@ -41,6 +42,8 @@ class ClassifierTrainer : public train::Trainer {
   int64_t batches_per_epoch() override;
   // n test images drawn with gen, in [-1, 1].
   Tensor sample(int64_t n, Generator& gen) override;
+  // The test images sample(n, gen) draws, labelled with the predictions.
+  Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, double> scores() override;
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;

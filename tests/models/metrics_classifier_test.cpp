@@ -67,6 +67,12 @@ TEST(Classifier, DeterministicFromItsSeed) {
   const NamedTensors pa = a.named_parameters(), pb = b.named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
   for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(testing::bitwise_equal(pa[i].second, pb[i].second)) << pa[i].first;
+  // The picture: 2 rows of 8 labelled 70-pixel cells, the same for the same stream.
+  Generator g1(5), g2(5);
+  const Tensor picture = a.picture(16, g1);
+  EXPECT_EQ(picture.shape(), (Shape{140, 560, 3}));
+  EXPECT_EQ(picture.dtype(), DType::u8);
+  EXPECT_TRUE(testing::bitwise_equal(picture, b.picture(16, g2)));
 }
 
 TEST(Classifier, ResumesBitwiseAndLoadsAsAFeatureNet) {
