@@ -5,6 +5,7 @@
 #include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
+#include "models/metrics/classifier.h"
 
 namespace nabla {
 
@@ -74,6 +75,9 @@ std::vector<ModelEntry> make_registry() {
       {"dirac-gan", "Dirac-GAN (Mescheder et al. 2018): the 2-parameter game theta, psi; --set loss=gan|ns|wgan|wgan-gp|noise|r1 update=simultaneous|alternating",
        {500, 1, 0.1},
        [](const train::TrainConfig& c) { return std::make_unique<gan::DiracGanTrainer>(c); }},
+      {"classifier", "Fashion-MNIST CNN classifier (2 conv + 2 linear, Adam, cross entropy): the feature network of FID and IS; --set eval_n=10000 test images scored",
+       {2000, 128, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<metrics::ClassifierTrainer>(c); }},
   };
 }
 

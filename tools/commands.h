@@ -13,6 +13,7 @@ void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_graph_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 // --device: "cpu", "cuda" or "cuda:N"; empty picks the default. Throws when
 // the device cannot run nabla's ops.

@@ -1,4 +1,4 @@
-// The `nabla` command: train, sample, models, graph. Each subcommand parses
+// The `nabla` command: train, sample, eval, models, graph. Each subcommand parses
 // its options here and calls the models layer; errors print one line and
 // exit with status 1 (2 for bad usage).
 #include <exception>
@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   nabla::tools::add_sample_command(app);
   nabla::tools::add_models_command(app);
   nabla::tools::add_graph_command(app);
+  nabla::tools::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

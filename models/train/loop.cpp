@@ -98,12 +98,16 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   while (step < config.steps) {
     result.losses = trainer->step();
     ++step;
-    if (step % config.log_every == 0 || step == config.steps) {
-      metrics.log(step, result.losses);
-      for (const auto& [name, v] : result.losses) events.add_scalar(name, v, step);
+    const bool sample_now = step % sample_every == 0 || step == config.steps;
+    std::map<std::string, double> logged = result.losses;
+    if (sample_now)
+      for (const auto& [name, v] : trainer->scores()) logged[name] = result.scores[name] = v;
+    if (step % config.log_every == 0 || step == config.steps || logged.size() > result.losses.size()) {
+      metrics.log(step, logged);
+      for (const auto& [name, v] : logged) events.add_scalar(name, v, step);
     }
     if (progress) progress->update(step, result.losses);
-    if (step % sample_every == 0 || step == config.steps) {
+    if (sample_now) {
       Generator fixed = sample_generator(config.seed);
       last_picture = trainer->picture(kPictureSamples, fixed);
       result.samples = run.sample_path("samples", step);

@@ -29,6 +29,7 @@ struct RunResult {
   std::string loss_plot;
   int64_t steps = 0;       // the step the run ended at
   std::map<std::string, double> losses;  // of the last step
+  std::map<std::string, double> scores;  // the last Trainer::scores() logged
 };
 
 // Fills what config leaves at zero from defaults (steps from epochs when

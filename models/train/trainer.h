@@ -38,6 +38,10 @@ class Trainer {
   // default a grid of 8 per row; 2-D models draw a scatter plot instead.
   // The run writes picture(64, fixed stream) every sample_every steps.
   virtual Tensor picture(int64_t n, Generator& gen);
+  // Evaluation scores ("test_accuracy", "fid") of the model as it stands,
+  // computed at every sample grid and logged with the losses; changes no
+  // state (a resumed run logs the same values). None by default.
+  virtual std::map<std::string, double> scores() { return {}; }
   // The losses of one step, computed (their graphs kept) but not applied:
   // what `nabla graph` draws and traces.
   virtual std::map<std::string, Tensor> losses() = 0;

@@ -22,6 +22,7 @@ expect() {
 
 expect 0 "dcgan" -- "$nabla" models
 expect 0 "mlpgan" -- "$nabla" models
+expect 0 "classifier" -- "$nabla" models
 expect 1 'unknown model "nosuch"' -- "$nabla" train nosuch
 expect 1 "no such CUDA device" -- "$nabla" train mlpgan --device cuda:7
 expect 1 "expected \"cpu\", \"cuda\" or \"cuda:N\"" -- "$nabla" train mlpgan --device tpu
@@ -57,6 +58,14 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   [ "$(head -c 8 "$work/s.png" | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ] || fail "sample wrote no PNG"
   expect 1 "missing $work/nowhere/train-images-idx3-ubyte" -- "$nabla" train mlpgan --steps 2 --data "$work/nowhere" --out "$work/run2"
   [ ! -e "$work/run2" ] || fail "a run with no data left a run folder"
+  expect 0 "run folder:  $work/clf" -- "$nabla" train classifier --steps 3 --batch 16 --set eval_n=32 --out "$work/clf"
+  grep -qF '"test_accuracy"' "$work/clf/metrics.jsonl" || fail "classifier logged no test_accuracy"
+  clf="$work/clf/checkpoints/step-00000003.safetensors"
+  expect 0 "mlpgan at step 6, 200 samples: fid" -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --n 200 --batch 100
+  expect 1 "need more samples than feature dims" -- "$nabla" eval "$clf" --classifier "$clf" --n 100
+  expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
+  expect 1 'unknown metric "gs"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,gs --n 100
+  expect 1 "not of the classifier" -- "$nabla" eval "$clf" --classifier "$work/run/checkpoints/step-00000006.safetensors"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi
