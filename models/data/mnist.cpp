@@ -48,7 +48,8 @@ std::string find_file(const std::string& root, const std::string& stem) {
 }
 }  // namespace
 
-Dataset load_fashion_mnist(Split split, const std::string& root) {
+Dataset load_fashion_mnist(Split split, const std::string& folder) {
+  const std::string root = folder.empty() ? kFashionMnistRoot : folder;
   const std::string prefix = split == Split::train ? "train" : "t10k";
   const std::string images = find_file(root, prefix + "-images-idx3-ubyte");
   const std::string labels = find_file(root, prefix + "-labels-idx1-ubyte");

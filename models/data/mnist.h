@@ -22,8 +22,8 @@ const char* name(Split split);
 // Debian's dataset-fashion-mnist package installs the files here.
 inline constexpr const char* kFashionMnistRoot = "/usr/share/datasets/fashion-mnist";
 
-// The train (60000) or test (10000) split of the MNIST-format folder `root`;
-// "<name>.gz" is tried before "<name>". A missing file throws naming it and
+// The train (60000) or test (10000) split of the MNIST-format folder `root`
+// (empty: kFashionMnistRoot); "<name>.gz" is tried before "<name>". A missing file throws naming it and
 // how to install Fashion-MNIST; a bad file throws as read_idx does; images
 // that are not [N, rows, cols], labels that are not [N], or counts that
 // differ throw naming both files.

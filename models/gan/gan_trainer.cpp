@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "autograd/nabla.h"
-#include "models/data/mnist.h"
 #include "models/gan/penalties.h"
+#include "models/train/data.h"
 #include "models/train/state.h"
 
 namespace nabla::gan {
@@ -64,14 +64,7 @@ void GanTrainer::make_loader() {
     if (pending_loader_state_) toy_loader_->restore(*pending_loader_state_);
     return;
   }
-  data::Dataset train = config_.data.empty() ? data::load_fashion_mnist(data::Split::train)
-                                             : data::load_fashion_mnist(data::Split::train, config_.data);
-  data::LoaderOptions o;
-  o.batch_size = config_.batch;
-  o.drop_last = true;
-  o.seed = config_.seed;
-  o.range = data::PixelRange::symmetric;
-  loader_.emplace(train, o);
+  loader_.emplace(train::training_loader(config_));
   if (pending_loader_state_) loader_->restore(*pending_loader_state_);
 }
 

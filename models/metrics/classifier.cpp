@@ -5,6 +5,7 @@
 #include "autograd/nabla.h"
 #include "models/io/canvas.h"
 #include "models/train/checkpoint.h"
+#include "models/train/data.h"
 #include "models/train/state.h"
 
 namespace nabla::metrics {
@@ -86,14 +87,7 @@ ClassifierTrainer::ClassifierTrainer(const train::TrainConfig& config)
 
 data::Loader& ClassifierTrainer::loader() {
   if (!loader_) {
-    data::Dataset train = config_.data.empty() ? data::load_fashion_mnist(data::Split::train)
-                                               : data::load_fashion_mnist(data::Split::train, config_.data);
-    data::LoaderOptions o;
-    o.batch_size = config_.batch;
-    o.drop_last = true;
-    o.seed = config_.seed;
-    o.range = data::PixelRange::symmetric;
-    loader_.emplace(train, o);
+    loader_.emplace(train::training_loader(config_));
     if (pending_loader_state_) loader_->restore(*pending_loader_state_);
   }
   return *loader_;
@@ -101,8 +95,7 @@ data::Loader& ClassifierTrainer::loader() {
 
 const data::Dataset& ClassifierTrainer::test_set() {
   if (!test_)
-    test_ = config_.data.empty() ? data::load_fashion_mnist(data::Split::test)
-                                 : data::load_fashion_mnist(data::Split::test, config_.data);
+    test_ = data::load_fashion_mnist(data::Split::test, config_.data);
   return *test_;
 }
 

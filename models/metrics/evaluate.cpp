@@ -29,8 +29,7 @@ std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet
   const Features samples = sample_features(trainer, net, options.n, gen, options.batch);
   std::map<std::string, double> out;
   if (wants("fid")) {
-    const data::Dataset test = options.data.empty() ? data::load_fashion_mnist(data::Split::test)
-                                                    : data::load_fashion_mnist(data::Split::test, options.data);
+    const data::Dataset test = data::load_fashion_mnist(data::Split::test, options.data);
     const int64_t m = std::min(options.n, test.size());
     const Tensor images = to(slice(test.images, 0, 0, m), DType::f32) / 127.5 - 1.0;
     out["fid"] = fid(samples.features, net(images, options.batch).features, {.regularise = options.regularise});

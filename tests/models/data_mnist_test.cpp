@@ -8,6 +8,7 @@
 #include "models/data/loader.h"
 #include "models/data/mnist.h"
 #include "tests/models/data_testing.h"
+#include "tests/testing.h"
 
 namespace nabla::data {
 namespace {
@@ -89,6 +90,16 @@ void check_real_split(Split split, int64_t n) {
 
 TEST(DataMnist, RealFashionMnistTest) { check_real_split(Split::test, 10000); }
 TEST(DataMnist, RealFashionMnistTrain) { check_real_split(Split::train, 60000); }
+
+// An empty folder (a run's default --data) means Debian's Fashion-MNIST.
+TEST(DataMnist, EmptyRootIsTheDefaultFolder) {
+  if (!real_files_present(Split::test)) GTEST_SKIP() << why_skipped();
+  const Dataset by_default = load_fashion_mnist(Split::test, "");
+  const Dataset named = load_fashion_mnist(Split::test, kFashionMnistRoot);
+  ASSERT_EQ(by_default.size(), 10000);
+  EXPECT_TRUE(nabla::testing::bitwise_equal(by_default.images, named.images));
+  EXPECT_TRUE(nabla::testing::bitwise_equal(by_default.labels, named.labels));
+}
 
 // The loader a DCGAN run uses (batch 64, [-1, 1]) over the real training set,
 // interrupted and resumed.
