@@ -101,23 +101,23 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> m) {
   children_.emplace_back(name, std::move(m));
 }
 
-Tensor Module::find(const std::string& name) const {
+const Tensor* Module::lookup(const std::string& name) const {
   for (const auto& [n, t] : params_)
-    if (n == name) return t;
+    if (n == name) return &t;
   for (const auto& b : buffers_)
-    if (b.name == name) return b.tensor;
+    if (b.name == name) return &b.tensor;
   for (const auto& [n, t] : attributes_)
-    if (n == name) return t;
-  return {};
+    if (n == name) return &t;
+  return nullptr;
+}
+
+Tensor Module::find(const std::string& name) const {
+  const Tensor* t = lookup(name);
+  return t ? *t : Tensor();
 }
 
 const Tensor& Module::get(const std::string& name) const {
-  for (const auto& [n, t] : params_)
-    if (n == name) return t;
-  for (const auto& b : buffers_)
-    if (b.name == name) return b.tensor;
-  for (const auto& [n, t] : attributes_)
-    if (n == name) return t;
+  if (const Tensor* t = lookup(name)) return *t;
   throw std::invalid_argument(type_name() + ": no tensor named \"" + name + "\"");
 }
 

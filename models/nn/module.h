@@ -98,6 +98,8 @@ class Module {
     bool persistent;
   };
   void add_child(const std::string& name, std::shared_ptr<Module> m);
+  // This module's own parameter, buffer or attribute called name, or null.
+  const Tensor* lookup(const std::string& name) const;
   void check_new_name(const std::string& name) const;
   void collect_params(const std::string& prefix, NamedTensors& out) const;
   void collect_buffers(const std::string& prefix, bool persistent_only, NamedTensors& out) const;
