@@ -28,7 +28,12 @@ const Case kTranspose[] = {
     {{2, 2, 2, 3}, {2, 2, 4, 4}, {.stride = {2, 2}, .padding = {1, 1}}},             // DCGAN's k4 s2 p1
 };
 
-Tensor rand64(const Shape& s) { return randn(s, DType::f64).requires_grad_(); }
+// Seeded draws, a fresh seed per call: every run of this program sees the
+// same numbers (the shared default generator would depend on other suites).
+Tensor rand64(const Shape& s) {
+  static uint64_t next_seed = 1000;
+  return testing::random(s, next_seed++, {.requires_grad = true});
+}
 
 // The op on (x, w, b), with x and w read through non-contiguous views when
 // `strided`: x is stored [N, C, W, H] and w [kW, kH, ., .].
