@@ -6,6 +6,7 @@
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
 #include "models/metrics/classifier.h"
+#include "models/metrics/jacobian.h"
 
 namespace nabla {
 
@@ -102,7 +103,13 @@ train::RunResult train_model(const train::TrainConfig& config, std::ostream& out
     const ModelEntry& m = find_model(name);
     return train::ModelSpec{m.defaults, m.make};
   };
-  return train::run_training(config, lookup, out);
+  train::RunResult result = train::run_training(config, lookup, out);
+  // Runs that logged the Jacobian spectrum (gan option jac_n) also get its plot.
+  const std::string spectrum = result.run_dir + "/plots/jacobian.png";
+  if (metrics::plot_jacobian_spectrum(io::read_metrics(result.run_dir + "/metrics.jsonl"), spectrum,
+                                      "log condition number and log singular values of dG/dz"))
+    out << "jacobian:    " << spectrum << "\n";
+  return result;
 }
 
 }  // namespace nabla

@@ -15,7 +15,8 @@ void require(bool ok, const train::TrainConfig& c, const std::string& what) {
 }  // namespace
 
 std::vector<std::string> gan_option_names() {
-  return {"data", "loss", "n_critic", "clip", "gp", "r1", "r2", "noise", "noise_steps"};
+  return {"data", "loss", "n_critic", "clip", "gp", "r1", "r2", "noise", "noise_steps", "jc", "jc_eps", "jc_min", "jc_max",
+          "tangent", "tangent_dirs", "jac_n", "lens", "lens_steps"};
 }
 
 GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
@@ -31,8 +32,22 @@ GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
   o.r2 = c.option<double>("r2", o.r2);
   o.noise = c.option<double>("noise", o.noise);
   o.noise_steps = c.option<int64_t>("noise_steps", o.noise_steps);
+  o.jc = c.option<double>("jc", o.jc);
+  o.jc_eps = c.option<double>("jc_eps", o.jc_eps);
+  o.jc_min = c.option<double>("jc_min", o.jc_min);
+  o.jc_max = c.option<double>("jc_max", o.jc_max);
+  require(o.jc_eps > 0, c, "jc_eps must be > 0");
+  require(o.jc_min <= o.jc_max, c, "jc_min must be <= jc_max");
+  o.tangent = c.option<double>("tangent", o.tangent);
+  o.tangent_dirs = c.option<int64_t>("tangent_dirs", o.tangent_dirs);
+  require(o.tangent_dirs >= 1, c, "tangent_dirs must be >= 1");
+  o.jac_n = c.option<int64_t>("jac_n", o.jac_n);
+  o.lens = c.option<int64_t>("lens", o.lens ? 1 : 0) != 0;
+  o.lens_steps = c.option<int64_t>("lens_steps", o.lens_steps);
   for (const auto& [name, v] : {std::pair<const char*, double>{"clip", o.clip}, {"gp", o.gp}, {"r1", o.r1},
-                                {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)}})
+                                {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)},
+                                {"jc", o.jc}, {"jc_min", o.jc_min}, {"tangent", o.tangent},
+                                {"jac_n", static_cast<double>(o.jac_n)}, {"lens_steps", static_cast<double>(o.lens_steps)}})
     require(v >= 0, c, std::string(name) + " must be >= 0");
   return o;
 }

@@ -26,6 +26,17 @@ struct GanOptions {
   int64_t noise_steps = 0;                // option noise_steps: steps to anneal it to 0; 0: the run's --steps
                                           // (so resuming with a larger --steps stretches the schedule)
   std::string data = "fashion";           // option data=fashion|ring8|grid25
+  // Regularisers of G's Jacobian (jacobian_penalties.h), all off by default.
+  double jc = 0;                          // option jc: weight of Jacobian clamping (Odena et al. 2018 use 1); 0: off
+  double jc_eps = 1, jc_min = 1, jc_max = 20;  // options jc_eps, jc_min, jc_max: ||delta||, lambda_min, lambda_max
+  double tangent = 0;                     // option tangent: weight of the tangent orthonormality penalty; 0: off
+  int64_t tangent_dirs = 4;               // option tangent_dirs: random directions per sample
+  int64_t jac_n = 0;                      // option jac_n: latent samples of the Jacobian spectrum logged with
+                                          // every sample grid (metrics/jacobian.h); 0: off
+  // Tempered GAN (Sajjadi et al. 2018): a lens on the real data before D.
+  bool lens = false;                      // option lens=0|1
+  int64_t lens_steps = 0;                 // option lens_steps: K, lambda(t) = 1 - sin(t pi / 2K) reaches 0 at K;
+                                          // 0: half the run's --steps
 };
 
 // The option names of a configurable GAN model.

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "autograd/nabla.h"
+#include "models/gan/jacobian_penalties.h"
+#include "models/gan/lens.h"
 #include "models/gan/penalties.h"
 #include "models/train/data.h"
 #include "models/train/state.h"
@@ -16,6 +18,8 @@ constexpr uint64_t kInitStream = 0x1000;
 constexpr uint64_t kNoiseStream = 0x2000;
 constexpr uint64_t kToyDataStream = 0x3000;
 constexpr uint64_t kEvalStream = 0x4000;
+constexpr uint64_t kLensInitStream = 0x5000;
+constexpr uint64_t kJacobianStream = 0x6000;
 
 constexpr int64_t kToyPoints = 65536;    // the 2-D training set
 constexpr int64_t kEvalPoints = 2500;    // PacGAN's sample count for the mode metrics
@@ -52,6 +56,12 @@ GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
   d_->to(config.device);
   opt_g_ = make_optimizer(options_, g_->parameters(), config.lr);
   opt_d_ = make_optimizer(options_, d_->parameters(), config.lr);
+  if (options_.lens) {
+    Generator lens_init(config.seed ^ kLensInitStream);
+    lens_ = toy_ ? toy_lens(&lens_init) : image_lens(&lens_init);
+    lens_->to(config.device);
+    opt_lens_ = make_optimizer(options_, lens_->parameters(), config.lr);
+  }
 }
 
 void GanTrainer::make_loader() {
@@ -79,7 +89,47 @@ Tensor GanTrainer::next_real() {
   return to(toy_loader_ ? toy_loader_->next().tensors[0] : loader_->next().images, config_.device);
 }
 
-Tensor GanTrainer::make_fake(int64_t n) { return (*g_)(randn({n, z_dim_}, config_.device, &noise_)); }
+Tensor GanTrainer::make_fake(int64_t n, Tensor* z) {
+  const Tensor latent = randn({n, z_dim_}, config_.device, &noise_);
+  if (z) *z = latent;
+  return (*g_)(latent);
+}
+
+Tensor GanTrainer::generate(const Tensor& z) {
+  g_->eval();
+  Tensor out = (*g_)(z);
+  g_->train();
+  return out;
+}
+
+Tensor GanTrainer::lensed(const Tensor& real) {
+  if (!lens_) return real;
+  NoGradGuard no_grad;
+  return (*lens_)(real);
+}
+
+void GanTrainer::lens_step(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics) {
+  const int64_t k = options_.lens_steps > 0 ? options_.lens_steps : std::max<int64_t>(1, config_.steps / 2);
+  const double lambda = lens_lambda(steps_done_, k);
+  opt_lens_->zero_grad();
+  const Tensor x = (*lens_)(real);
+  const Tensor diff = reshape(x - real, {real.size(0), -1});
+  Tensor loss = mean(sum(square(diff), {1}));  // ||x - L(x)||^2, no sqrt: its gradient at L = identity is 0/0
+  if (lambda > 0) {
+    Tensor d_fake;
+    {
+      NoGradGuard no_grad;
+      d_fake = (*d_)(noisy(detach(fake), noise_std()));
+    }
+    // Sajjadi et al. eq. 4: the lens maximises D's loss on its output.
+    loss = loss - lambda * d_loss(options_.loss, (*d_)(noisy(x, noise_std())), d_fake);
+  }
+  backward(loss);
+  opt_lens_->step();
+  (*metrics)["lens_lambda"] = lambda;
+  NoGradGuard no_grad;
+  (*metrics)["lens_dist"] = mean(per_sample_norm(diff)).item();
+}
 
 double GanTrainer::noise_std() const {
   return instance_noise_std(options_.noise, steps_done_, options_.noise_steps > 0 ? options_.noise_steps : config_.steps);
@@ -113,29 +163,42 @@ Tensor GanTrainer::critic_loss(const Tensor& real, const Tensor& fake, std::map<
   return loss;
 }
 
-Tensor GanTrainer::generator_loss(const Tensor& fake) {
-  return g_loss(options_.loss, (*d_)(noisy(fake, noise_std())));
+Tensor GanTrainer::generator_loss(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics) {
+  Tensor loss = g_loss(options_.loss, (*d_)(noisy(fake, noise_std())));
+  const GeneratorFn g = [this](const Tensor& x) { return (*g_)(x); };
+  if (options_.jc > 0) {
+    const ClampingResult jc = jacobian_clamping(g, z, fake, {options_.jc_eps, options_.jc_min, options_.jc_max}, noise_);
+    loss = loss + options_.jc * jc.penalty;
+    if (metrics) (*metrics)["jc"] = jc.penalty.item(), (*metrics)["jc_q"] = mean(jc.q).item();
+  }
+  if (options_.tangent > 0) {
+    const Tensor penalty = tangent_orthonormality(g, z, options_.tangent_dirs, noise_);
+    loss = loss + options_.tangent * penalty;
+    if (metrics) (*metrics)["tangent"] = penalty.item();
+  }
+  return loss;
 }
 
 std::map<std::string, double> GanTrainer::step() {
   std::map<std::string, double> metrics;
-  Tensor fake;
+  Tensor fake, z, real;
   for (int64_t i = 0; i < options_.n_critic; ++i) {
-    const Tensor real = next_real();
+    real = next_real();
     {
       // Only the last critic step's fake batch trains G: the others need no graph.
       GradModeGuard keep_graph(grad_enabled() && i == options_.n_critic - 1);
-      fake = make_fake(real.size(0));
+      fake = make_fake(real.size(0), &z);
     }
     opt_d_->zero_grad();
-    const Tensor ld = critic_loss(real, fake, &metrics);
+    const Tensor ld = critic_loss(lensed(real), fake, &metrics);
     backward(ld);
     opt_d_->step();
     if (options_.clip > 0) nn::clip_weights_(d_->parameters(), options_.clip);
     metrics["loss_d"] = ld.item();
   }
+  if (lens_) lens_step(real, fake, &metrics);
   opt_g_->zero_grad();
-  const Tensor lg = generator_loss(fake);
+  const Tensor lg = generator_loss(fake, z, &metrics);
   backward(lg);
   opt_g_->step();
   metrics["loss_g"] = lg.item();
@@ -151,14 +214,23 @@ std::map<std::string, double> GanTrainer::step() {
 
 std::map<std::string, Tensor> GanTrainer::losses() {
   const Tensor real = next_real();
-  const Tensor fake = make_fake(real.size(0));
-  return {{"loss_d", critic_loss(real, fake, nullptr)}, {"loss_g", generator_loss(fake)}};
+  Tensor z;
+  const Tensor fake = make_fake(real.size(0), &z);
+  return {{"loss_d", critic_loss(lensed(real), fake, nullptr)}, {"loss_g", generator_loss(fake, z, nullptr)}};
+}
+
+std::map<std::string, double> GanTrainer::scores() {
+  if (options_.jac_n <= 0) return {};
+  Generator gen(config_.seed ^ kJacobianStream);
+  return metrics::spectrum_scores(metrics::jacobian_spectrum(*this, options_.jac_n, gen, config_.device));
 }
 
 NamedTensors GanTrainer::named_parameters() const {
   NamedTensors out;
   for (const auto& [name, p] : g_->named_parameters()) out.emplace_back("G." + name, p);
   for (const auto& [name, p] : d_->named_parameters()) out.emplace_back("D." + name, p);
+  if (lens_)
+    for (const auto& [name, p] : lens_->named_parameters()) out.emplace_back("L." + name, p);
   return out;
 }
 
@@ -181,6 +253,10 @@ train::TrainerState GanTrainer::state() const {
   train::put_module(s, "D", *d_);
   train::put_optimizer(s, "opt_G", *opt_g_);
   train::put_optimizer(s, "opt_D", *opt_d_);
+  if (lens_) {
+    train::put_module(s, "L", *lens_);
+    train::put_optimizer(s, "opt_L", *opt_lens_);
+  }
   train::put_generator(s, "noise", noise_);
   s.values["gan_steps"] = steps_done_;
   if (loader_) train::put_loader(s, "loader", loader_->state());
@@ -194,6 +270,10 @@ void GanTrainer::load(const train::TrainerState& s) {
   train::get_module(s, "D", *d_);
   train::get_optimizer(s, "opt_G", *opt_g_);
   train::get_optimizer(s, "opt_D", *opt_d_);
+  if (lens_) {
+    train::get_module(s, "L", *lens_);
+    train::get_optimizer(s, "opt_L", *opt_lens_);
+  }
   train::get_generator(s, "noise", noise_);
   steps_done_ = s.values.value("gan_steps", int64_t{0});
   if (s.values.contains("loader")) {

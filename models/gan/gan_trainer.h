@@ -7,6 +7,10 @@
 // players' losses. Data: Fashion-MNIST images, or a 2-D Gaussian mixture
 // (toy2d.h), for which the run draws scatter plots and every log step
 // reports "modes" (covered) and "high_quality" over 2500 samples.
+// Options add Jacobian clamping and the tangent orthonormality penalty to
+// G's loss (jacobian_penalties.h), a tempered lens on the real data
+// (lens.h: updated after D, before G, on the last critic step's batches),
+// and the Jacobian spectrum to scores() (metrics/jacobian.h).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +18,7 @@
 #include "models/data/loader.h"
 #include "models/gan/gan_options.h"
 #include "models/gan/toy2d.h"
+#include "models/metrics/jacobian.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/trainer.h"
@@ -35,7 +40,7 @@ struct GanModel {
   bool configurable = true;     // false: the model takes no --set options
 };
 
-class GanTrainer : public train::Trainer {
+class GanTrainer : public train::Trainer, public metrics::LatentModel {
  public:
   // Builds the networks from config.seed; the data is loaded on the first
   // step (sampling from a checkpoint needs none).
@@ -47,12 +52,20 @@ class GanTrainer : public train::Trainer {
   // 2-D data: a scatter plot of max(n, 1000) points over the mode centres.
   Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, Tensor> losses() override;
+  // The Jacobian spectrum's scores at jac_n latent samples (option jac_n > 0).
+  std::map<std::string, double> scores() override;
+  int64_t latent_dim() const override { return z_dim_; }
+  Device latent_device() const override { return config_.device; }
+  // G in eval mode at z.
+  Tensor generate(const Tensor& z) override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
   void load(const train::TrainerState& state) override;
 
   nn::Module& generator() { return *g_; }
   nn::Module& discriminator() { return *d_; }
+  // The tempered lens (option lens=1), else nullptr.
+  nn::Module* lens() { return lens_.get(); }
   const GanOptions& options() const { return options_; }
   bool is_toy() const { return toy_.has_value(); }
   // The 2-D set (is_toy() only).
@@ -61,18 +74,24 @@ class GanTrainer : public train::Trainer {
  private:
   void make_loader();
   Tensor next_real();
-  Tensor make_fake(int64_t n);
+  // G(z) for fresh z [n, z_dim], z stored in *z when given.
+  Tensor make_fake(int64_t n, Tensor* z = nullptr);
+  // The real batch as D sees it: through the lens (without its graph) when on.
+  Tensor lensed(const Tensor& real);
+  // One update of the lens against D on this step's batches.
+  void lens_step(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics);
   Tensor noisy(const Tensor& x, double sigma);
   // D's loss with its penalties; adds the penalties' values to `metrics`.
   Tensor critic_loss(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics);
-  Tensor generator_loss(const Tensor& fake);
+  // G's loss with its Jacobian penalties at z (fake = G(z)); adds their values to `metrics`.
+  Tensor generator_loss(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics);
   double noise_std() const;
 
   train::TrainConfig config_;
   GanOptions options_;
   int64_t z_dim_;
-  nn::ModulePtr g_, d_;
-  std::unique_ptr<nn::Optimizer> opt_g_, opt_d_;
+  nn::ModulePtr g_, d_, lens_;
+  std::unique_ptr<nn::Optimizer> opt_g_, opt_d_, opt_lens_;
   Generator noise_;  // z, instance noise, interpolation weights
   int64_t steps_done_ = 0;
   std::optional<ToySet> toy_;

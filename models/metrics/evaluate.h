@@ -19,6 +19,7 @@ struct EvalOptions {
   uint64_t seed = 0;      // the sampling stream and the IS splits
   double regularise = 0;  // FidOptions::regularise
   std::string data;       // MNIST-format folder of the reference test split; empty: Fashion-MNIST
+  int64_t jacobian_n = 64;  // latent samples of the Jacobian spectrum (jacobian.h)
 };
 
 // Features of n samples of trainer (drawn `batch` at a time from gen).
@@ -27,7 +28,12 @@ Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t
 
 // {"fid": ..., "is": ..., "is_std": ...} for the metrics asked for: FID of
 // the samples against the first n test images, IS of the samples (10
-// splits). An unknown metric name throws std::invalid_argument listing the known ones.
+// splits); "jacobian" adds spectrum_scores (jacobian.h) at jacobian_n latent
+// samples, for a trainer that is a LatentModel. An unknown metric name throws
+// std::invalid_argument listing the known ones.
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet& net, const EvalOptions& options);
+// The same with the feature network optional: `net` may be null when no
+// metric needs it (only "jacobian"); else that throws std::invalid_argument.
+std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options);
 
 }  // namespace nabla::metrics

@@ -107,6 +107,15 @@ TEST(TrainLoop, ResumedRing8GanVariantsMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("sngan", 4, 2, {{"data", "ring8"}, {"noise", 0.1}, {"noise_steps", 10}, {"r1", 1.0}});
 }
 
+// The generator-Jacobian options and the tempered lens: the lens's weights
+// and optimizer are in the state; clamping and the tangent directions draw
+// from the saved noise stream; the spectrum is logged with each sample grid.
+TEST(TrainLoop, ResumedRing8GanWithJacobianOptionsAndLensMatchesBitwise) {
+  check_resume_is_bitwise("gan", 4, 2,
+                          {{"data", "ring8"}, {"jc", 1}, {"tangent", 0.1}, {"tangent_dirs", 2}, {"lens", 1},
+                           {"lens_steps", 3}, {"jac_n", 4}});
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");

@@ -41,6 +41,14 @@ expect 0 "resuming wgan-gp at step 2 of 3" -- "$nabla" train --resume "$work/rin
 expect 0 "samples of wgan-gp at step 3" -- "$nabla" sample "$work/ring/checkpoints/step-00000003.safetensors" --out "$work/ring.png"
 [ -s "$work/ring.png" ] || fail "sample wrote no scatter plot"
 
+# Generator-Jacobian options on 2-D data: clamping, tangent penalty, the lens,
+# the spectrum logged (with its plot) and scored by `nabla eval`.
+expect 0 "jacobian:    $work/jac/plots/jacobian.png" -- "$nabla" train gan --set data=ring8 --set jc=1 --set tangent=0.1 --set lens=1 --set jac_n=8 --steps 2 --batch 16 --out "$work/jac"
+grep -q '"jc_q"' "$work/jac/metrics.jsonl" || fail "jc=1 logged no jc_q"
+grep -q '"lens_dist"' "$work/jac/metrics.jsonl" || fail "lens=1 logged no lens_dist"
+expect 0 "jac_logcond" -- "$nabla" eval "$work/jac/checkpoints/step-00000002.safetensors" --metrics jacobian --jacobian-n 8
+expect 1 "need a feature network" -- "$nabla" eval "$work/jac/checkpoints/step-00000002.safetensors" --metrics fid
+
 # dirac-gan needs no data.
 expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"
 [ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
