@@ -16,7 +16,6 @@ namespace {
 constexpr uint64_t kInitStream = 0x1000;
 constexpr uint64_t kDomainBStream = 0x5000;
 constexpr int64_t kPictureColumns = 8;
-constexpr int64_t kScoreImages = 200;
 
 void require(bool ok, const train::TrainConfig& c, const std::string& what) {
   if (!ok) throw std::invalid_argument(c.model + ": option " + what);
@@ -46,16 +45,18 @@ double share_nearer(const Tensor& images, const Tensor& own, const Tensor& other
 }  // namespace
 
 CycleGanOptions CycleGanOptions::from(const train::TrainConfig& c) {
-  c.check_options({"a", "b", "cycle", "identity"});
+  c.check_options({"a", "b", "cycle", "identity", "eval_n"});
   CycleGanOptions o;
   o.a = c.option<int64_t>("a", o.a);
   o.b = c.option<int64_t>("b", o.b);
   o.cycle = c.option<double>("cycle", o.cycle);
   o.identity = c.option<double>("identity", o.identity);
+  o.eval_n = c.option<int64_t>("eval_n", o.eval_n);
   require(o.a >= 0 && o.a < 10 && o.b >= 0 && o.b < 10, c, "a and b must be class labels 0..9");
   require(o.a != o.b, c, "a and b must be different classes, got " + std::to_string(o.a) + " twice");
   require(o.cycle >= 0, c, "cycle must be >= 0");
   require(o.identity >= 0, c, "identity must be >= 0");
+  require(o.eval_n >= 1 && o.eval_n <= 1000, c, "eval_n must be in 1..1000");
   return o;
 }
 
@@ -198,7 +199,7 @@ CycleEval CycleGanTrainer::evaluate(int64_t n) {
 }
 
 std::map<std::string, double> CycleGanTrainer::scores() {
-  const CycleEval e = evaluate(kScoreImages);
+  const CycleEval e = evaluate(options_.eval_n);
   return {{"test_cycle_l1_a", e.cycle_l1_a},
           {"test_cycle_l1_b", e.cycle_l1_b},
           {"test_translated_a_as_b", e.translated_a_as_b},

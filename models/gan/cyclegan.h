@@ -27,6 +27,7 @@ struct CycleGanOptions {
   int64_t a = 7, b = 9;    // options a, b: class labels of the two domains (sneaker, ankle boot)
   double cycle = 10;       // option cycle: lambda of the cycle loss
   double identity = 0;     // option identity: weight of the identity loss (the paper's 0.5 lambda = 5 when on)
+  int64_t eval_n = 200;    // option eval_n: test images per domain that scores() evaluates
   static CycleGanOptions from(const train::TrainConfig& config);
 };
 
@@ -52,7 +53,7 @@ class CycleGanTrainer : public train::Trainer {
   // 8 test images of each domain drawn with gen, in six rows: A, G_AB(A),
   // G_BA(G_AB(A)), B, G_BA(B), G_AB(G_BA(B)); n unused.
   Tensor picture(int64_t n, Generator& gen) override;
-  // evaluate(200)'s numbers, prefixed "test_".
+  // evaluate(eval_n)'s numbers, prefixed "test_".
   std::map<std::string, double> scores() override;
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
