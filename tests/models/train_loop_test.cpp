@@ -107,6 +107,18 @@ TEST(TrainLoop, ResumedRing8GanVariantsMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("sngan", 4, 2, {{"data", "ring8"}, {"noise", 0.1}, {"noise_steps", 10}, {"r1", 1.0}});
 }
 
+// Batch GANs: the mixed batches' ratio and mask come from the saved stream.
+TEST(TrainLoop, ResumedBatchGansMatchAnUninterruptedRunBitwise) {
+  check_resume_is_bitwise("bgan", 4, 2);
+  check_resume_is_bitwise("m-bgan", 4, 2, {{"data", "grid25"}});
+}
+
+// CycleGAN: four nets, two optimizers, two class-filtered loaders.
+TEST(TrainLoop, ResumedCycleGanMatchesAnUninterruptedRunBitwise) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  check_resume_is_bitwise("cyclegan", 3, 1, {{"eval_n", 4}});
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");

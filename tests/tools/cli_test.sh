@@ -41,6 +41,11 @@ expect 0 "resuming wgan-gp at step 2 of 3" -- "$nabla" train --resume "$work/rin
 expect 0 "samples of wgan-gp at step 3" -- "$nabla" sample "$work/ring/checkpoints/step-00000003.safetensors" --out "$work/ring.png"
 [ -s "$work/ring.png" ] || fail "sample wrote no scatter plot"
 
+# Batch GANs train on the 2-D sets.
+expect 0 "high_quality" -- "$nabla" train m-bgan --steps 2 --batch 16 --log-every 1 --out "$work/mbgan"
+[ -s "$work/mbgan/samples.png" ] || fail "m-bgan left no samples.png"
+expect 1 "bgan: option data must be ring8 or grid25" -- "$nabla" train bgan --set data=fashion --out "$work/bad"
+
 # dirac-gan needs no data.
 expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"
 [ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
@@ -66,6 +71,9 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
   expect 1 'unknown metric "gs"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,gs --n 100
   expect 1 "not of the classifier" -- "$nabla" eval "$clf" --classifier "$work/run/checkpoints/step-00000006.safetensors"
+  expect 0 "test_cycle_l1_a" -- "$nabla" train cyclegan --steps 2 --batch 4 --log-every 1 --set eval_n=4 --out "$work/cyc"
+  [ -s "$work/cyc/samples.png" ] || fail "cyclegan left no samples.png"
+  expect 1 "cyclegan: option a and b must be different classes" -- "$nabla" train cyclegan --set a=9 --out "$work/bad"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi
