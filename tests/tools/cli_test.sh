@@ -71,8 +71,9 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
   expect 1 'unknown metric "gs"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,gs --n 100
   expect 1 "not of the classifier" -- "$nabla" eval "$clf" --classifier "$work/run/checkpoints/step-00000006.safetensors"
-  expect 0 "test_cycle_l1_a" -- "$nabla" train cyclegan --steps 2 --batch 4 --log-every 1 --set eval_n=4 --out "$work/cyc"
+  expect 0 "run folder:  $work/cyc" -- "$nabla" train cyclegan --steps 2 --batch 4 --log-every 1 --set eval_n=4 --out "$work/cyc"
   [ -s "$work/cyc/samples.png" ] || fail "cyclegan left no samples.png"
+  grep -qF '"test_cycle_l1_a"' "$work/cyc/metrics.jsonl" || fail "cyclegan logged no test_cycle_l1_a"
   expect 1 "cyclegan: option a and b must be different classes" -- "$nabla" train cyclegan --set a=9 --out "$work/bad"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
