@@ -5,6 +5,7 @@
 #include "autograd/nabla.h"
 #include "models/gan/nets.h"
 #include "models/gan/toy2d.h"
+#include "models/train/data.h"
 #include "models/train/state.h"
 
 namespace nabla::gan {
@@ -32,18 +33,40 @@ nn::ModulePtr mlp(int64_t in, int64_t hidden, int64_t out, bool relu_out, Genera
 
 }  // namespace
 
-BatchDiscriminator::BatchDiscriminator(BatchD kind, int64_t in, int64_t hidden, Generator* gen) : kind_(kind) {
-  phi_ = register_module("phi", mlp(in, hidden, hidden, true, gen));
-  head_ = register_module("head", mlp(kind == BatchD::pooled ? hidden : 2 * hidden, hidden, 1, false, gen));
+BatchDiscriminator::BatchDiscriminator(BatchD kind, int64_t in, int64_t hidden, Generator* gen)
+    : BatchDiscriminator(kind, mlp(in, hidden, hidden, true, gen), hidden, gen) {}
+
+BatchDiscriminator::BatchDiscriminator(BatchD kind, nn::ModulePtr phi, int64_t features, Generator* gen)
+    : kind_(kind) {
+  phi_ = register_module("phi", std::move(phi));
+  head_ = register_module("head", mlp(kind == BatchD::pooled ? features : 2 * features, 128, 1, false, gen));
 }
 
 Tensor BatchDiscriminator::forward(const Tensor& x) {
-  if (x.dim() != 2) throw std::invalid_argument("BatchDiscriminator: expected a batch [B, features], got " + describe(x));
   const Tensor h = (*phi_)(x);
   const Tensor pooled = mean(h, {0}, true);  // [1, hidden]: the batch's symmetric statistic
   if (kind_ == BatchD::pooled) return (*head_)(pooled);
   return (*head_)(cat({h, expand(pooled, h.shape())}, 1));
 }
+
+namespace {
+
+// DCGAN-28's D without batch norm up to 128 features per image.
+nn::ModulePtr image_phi(Generator* gen) {
+  nn::ConvOptions c;
+  c.stride = {2, 2};
+  c.padding = {1, 1};
+  auto phi = std::make_shared<nn::Sequential>(std::vector<nn::ModulePtr>{
+      std::make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, c, Options{}, gen),
+      std::make_shared<nn::LeakyReLU>(0.2),
+      std::make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, c, Options{}, gen),
+      std::make_shared<nn::LeakyReLU>(0.2), std::make_shared<nn::Flatten>(), linear(128 * 7 * 7, 128, gen),
+      std::make_shared<nn::LeakyReLU>(0.2)});
+  nn::dcgan_init(*phi, gen);
+  return phi;
+}
+
+}  // namespace
 
 Tensor batch_d_loss(const Tensor& logits, double q) {
   return binary_cross_entropy_with_logits(logits, full_like(logits, q));
@@ -54,11 +77,19 @@ Tensor batch_g_loss(const Tensor& logits) { return binary_cross_entropy_with_log
 BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config_(config), noise_(config.seed ^ kNoiseStream) {
   config.check_options({"data"});
   const std::string data = config.option<std::string>("data", "ring8");
-  if (!is_toy_set(data)) throw std::invalid_argument(config.model + ": option data must be ring8 or grid25, got " + data);
-  toy_ = make_toy_set(data, kToyPoints, config.seed ^ kToyDataStream, config.model);
+  if (!is_toy_set(data) && data != "fashion")
+    throw std::invalid_argument(config.model + ": option data must be ring8, grid25 or fashion, got " + data);
   Generator init(config.seed ^ kInitStream);
-  g_ = toy_generator(kToyZDim, &init);
-  d_ = std::make_shared<BatchDiscriminator>(kind, 2, 128, &init);
+  if (data == "fashion") {
+    z_dim_ = kDcganZDim;
+    g_ = dcgan28_generator(z_dim_, &init);
+    d_ = std::make_shared<BatchDiscriminator>(kind, image_phi(&init), 128, &init);
+  } else {
+    toy_ = make_toy_set(data, kToyPoints, config.seed ^ kToyDataStream, config.model);
+    z_dim_ = kToyZDim;
+    g_ = toy_generator(z_dim_, &init);
+    d_ = std::make_shared<BatchDiscriminator>(kind, 2, 128, &init);
+  }
   g_->to(config.device);
   d_->to(config.device);
   nn::AdamOptions adam;
@@ -69,12 +100,19 @@ BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config
 }
 
 int64_t BganTrainer::batches_per_epoch() {
+  if (!toy_) {
+    if (!image_loader_) {
+      image_loader_.emplace(train::training_loader(config_));
+      if (pending_loader_state_) image_loader_->restore(*pending_loader_state_);
+    }
+    return image_loader_->batches_per_epoch();
+  }
   if (!loader_) {
     data::TensorLoaderOptions o;
     o.batch_size = config_.batch;
     o.drop_last = true;
     o.seed = config_.seed;
-    loader_.emplace(std::vector<Tensor>{toy_.points}, o);
+    loader_.emplace(std::vector<Tensor>{toy_->points}, o);
     if (pending_loader_state_) loader_->restore(*pending_loader_state_);
   }
   return loader_->batches_per_epoch();
@@ -82,11 +120,13 @@ int64_t BganTrainer::batches_per_epoch() {
 
 BganTrainer::Mixed BganTrainer::mixed_batch() {
   batches_per_epoch();  // makes the loader
-  const Tensor real = to(loader_->next().tensors[0], config_.device);
+  const Tensor real = to(toy_ ? loader_->next().tensors[0] : image_loader_->next().images, config_.device);
   const int64_t n = real.size(0);
-  const Tensor fake = (*g_)(randn({n, kToyZDim}, config_.device, &noise_));
+  const Tensor fake = (*g_)(randn({n, z_dim_}, config_.device, &noise_));
   const double q = rand({1}, DType::f64, &noise_).item();
-  const Tensor mask = to(bernoulli({n, 1}, q, DType::f32, &noise_), config_.device);
+  Shape mask_shape(static_cast<size_t>(real.dim()), 1);
+  mask_shape[0] = n;
+  const Tensor mask = to(bernoulli(mask_shape, q, DType::f32, &noise_), config_.device);
   return {mask * fake + (1.0 - mask) * real, q};
 }
 
@@ -102,9 +142,9 @@ std::map<std::string, double> BganTrainer::step() {
   opt_g_->step();
   ++steps_done_;
   std::map<std::string, double> metrics{{"loss_d", ld.item()}, {"loss_g", lg.item()}, {"q", m.q}};
-  if (steps_done_ % config_.log_every == 0) {
+  if (toy_ && steps_done_ % config_.log_every == 0) {
     Generator eval(config_.seed ^ kEvalStream);
-    const ModeStats s = mode_stats(sample(kEvalPoints, eval), toy_.centres, toy_.std);
+    const ModeStats s = mode_stats(sample(kEvalPoints, eval), toy_->centres, toy_->std);
     metrics["modes"] = static_cast<double>(s.modes_covered);
     metrics["high_quality"] = s.high_quality;
   }
@@ -118,11 +158,15 @@ std::map<std::string, Tensor> BganTrainer::losses() {
 
 Tensor BganTrainer::sample(int64_t n, Generator& gen) {
   NoGradGuard no_grad;
-  return to((*g_)(randn({n, kToyZDim}, config_.device, &gen)), Device::cpu());
+  g_->eval();
+  Tensor out = to((*g_)(randn({n, z_dim_}, config_.device, &gen)), Device::cpu());
+  g_->train();
+  return out;
 }
 
 Tensor BganTrainer::picture(int64_t n, Generator& gen) {
-  return scatter_plot(sample(std::max(n, kScatterPoints), gen), toy_).to_tensor();
+  if (!toy_) return Trainer::picture(n, gen);
+  return scatter_plot(sample(std::max(n, kScatterPoints), gen), *toy_).to_tensor();
 }
 
 NamedTensors BganTrainer::named_parameters() const {
@@ -141,6 +185,7 @@ train::TrainerState BganTrainer::state() const {
   train::put_generator(s, "noise", noise_);
   s.values["bgan_steps"] = steps_done_;
   if (loader_) train::put_loader(s, "loader", loader_->state());
+  else if (image_loader_) train::put_loader(s, "loader", image_loader_->state());
   else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
   return s;
 }
@@ -155,6 +200,7 @@ void BganTrainer::load(const train::TrainerState& s) {
   if (s.values.contains("loader")) {
     pending_loader_state_ = train::get_loader(s, "loader");
     if (loader_) loader_->restore(*pending_loader_state_);
+    if (image_loader_) image_loader_->restore(*pending_loader_state_);
   }
 }
 

@@ -41,8 +41,8 @@ TEST(Bgan, RatioLossIsCrossEntropyWithTheFakeRatio) {
 
 TEST(Bgan, OptionsAreChecked) {
   train::TrainConfig c = train::testing::small_config("bgan", "", 10);
-  c.options["data"] = "fashion";
-  EXPECT_THROW_MESSAGE(find_model("bgan").make(c), std::invalid_argument, "bgan", "ring8 or grid25");
+  c.options["data"] = "moons";
+  EXPECT_THROW_MESSAGE(find_model("bgan").make(c), std::invalid_argument, "bgan", "ring8, grid25 or fashion");
   c.options = {{"loss", "ls"}};
   EXPECT_THROW_MESSAGE(find_model("m-bgan").make(c), std::invalid_argument, "loss");
 }

@@ -113,10 +113,11 @@ TEST(TrainLoop, ResumedBatchGansMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("m-bgan", 4, 2, {{"data", "grid25"}});
 }
 
-// CycleGAN: four nets, two optimizers, two class-filtered loaders.
-TEST(TrainLoop, ResumedCycleGanMatchesAnUninterruptedRunBitwise) {
+// CycleGAN: four nets, two optimizers, two class-filtered loaders; BGAN on images.
+TEST(TrainLoop, ResumedCycleGanAndImageBganMatchAnUninterruptedRunBitwise) {
   SKIP_WITHOUT_FASHION_MNIST();
   check_resume_is_bitwise("cyclegan", 3, 1, {{"eval_n", 4}});
+  check_resume_is_bitwise("bgan", 3, 1, {{"data", "fashion"}});
 }
 
 TEST(TrainLoop, ClearErrors) {

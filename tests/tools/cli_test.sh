@@ -44,7 +44,7 @@ expect 0 "samples of wgan-gp at step 3" -- "$nabla" sample "$work/ring/checkpoin
 # Batch GANs train on the 2-D sets.
 expect 0 "high_quality" -- "$nabla" train m-bgan --steps 2 --batch 16 --log-every 1 --out "$work/mbgan"
 [ -s "$work/mbgan/samples.png" ] || fail "m-bgan left no samples.png"
-expect 1 "bgan: option data must be ring8 or grid25" -- "$nabla" train bgan --set data=fashion --out "$work/bad"
+expect 1 "bgan: option data must be ring8, grid25 or fashion" -- "$nabla" train bgan --set data=moons --out "$work/bad"
 
 # dirac-gan needs no data.
 expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"
