@@ -80,7 +80,7 @@ std::vector<ModelEntry> make_registry() {
       {"cyclegan", "CycleGAN (Zhu et al. 2017): two ResNet G's, two PatchGAN D's, least squares + cycle L1 (10) between Fashion-MNIST classes; --set a=7 b=9 cycle=10 identity=0",
        {2000, 16, 2e-4},
        [](const train::TrainConfig& c) { return std::make_unique<gan::CycleGanTrainer>(c); }},
-      {"bgan", "BGAN (Lucas et al. 2018): mixed batches, fake ratio q ~ U[0, 1], a permutation-invariant D (mean-pooled features) predicting q; 2-D data, --set data=ring8|grid25",
+      {"bgan", "BGAN (Lucas et al. 2018): mixed batches, fake ratio q ~ U[0, 1], a permutation-invariant D (mean-pooled features) predicting q; --set data=ring8|grid25|fashion (images: --lr 2e-4)",
        {3000, 64, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<gan::BganTrainer>(c, gan::BatchD::pooled); }},
       {"m-bgan", "M-BGAN (Lucas et al. 2018): as bgan, but one prediction of q per point from its features and the batch mean, the loss averaged over them",
