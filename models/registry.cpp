@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "models/gan/bgan.h"
+#include "models/gan/cyclegan.h"
 #include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
@@ -76,6 +78,15 @@ std::vector<ModelEntry> make_registry() {
       {"dirac-gan", "Dirac-GAN (Mescheder et al. 2018): the 2-parameter game theta, psi; --set loss=gan|ns|wgan|wgan-gp|noise|r1 update=simultaneous|alternating",
        {500, 1, 0.1},
        [](const train::TrainConfig& c) { return std::make_unique<gan::DiracGanTrainer>(c); }},
+      {"cyclegan", "CycleGAN (Zhu et al. 2017): two ResNet G's, two PatchGAN D's, least squares + cycle L1 (10) between Fashion-MNIST classes; --set a=7 b=9 cycle=10 identity=0",
+       {2000, 16, 2e-4},
+       [](const train::TrainConfig& c) { return std::make_unique<gan::CycleGanTrainer>(c); }},
+      {"bgan", "BGAN (Lucas et al. 2018): mixed batches, fake ratio q ~ U[0, 1], a permutation-invariant D (mean-pooled features) predicting q; --set data=ring8|grid25|fashion (images: --lr 2e-4)",
+       {3000, 64, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<gan::BganTrainer>(c, gan::BatchD::pooled); }},
+      {"m-bgan", "M-BGAN (Lucas et al. 2018): as bgan, but one prediction of q per point from its features and the batch mean, the loss averaged over them",
+       {3000, 64, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<gan::BganTrainer>(c, gan::BatchD::per_sample); }},
       {"classifier", "Fashion-MNIST CNN classifier (2 conv + 2 linear, Adam, cross entropy): the feature network of FID and IS; --set eval_n=10000 test images scored",
        {2000, 128, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<metrics::ClassifierTrainer>(c); }},

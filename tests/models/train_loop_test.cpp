@@ -116,6 +116,19 @@ TEST(TrainLoop, ResumedRing8GanWithJacobianOptionsAndLensMatchesBitwise) {
                            {"lens_steps", 3}, {"jac_n", 4}});
 }
 
+// Batch GANs: the mixed batches' ratio and mask come from the saved stream.
+TEST(TrainLoop, ResumedBatchGansMatchAnUninterruptedRunBitwise) {
+  check_resume_is_bitwise("bgan", 4, 2);
+  check_resume_is_bitwise("m-bgan", 4, 2, {{"data", "grid25"}});
+}
+
+// CycleGAN: four nets, two optimizers, two class-filtered loaders; BGAN on images.
+TEST(TrainLoop, ResumedCycleGanAndImageBganMatchAnUninterruptedRunBitwise) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  check_resume_is_bitwise("cyclegan", 3, 1, {{"eval_n", 4}});
+  check_resume_is_bitwise("bgan", 3, 1, {{"data", "fashion"}});
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");

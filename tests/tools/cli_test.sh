@@ -49,6 +49,11 @@ grep -q '"lens_dist"' "$work/jac/metrics.jsonl" || fail "lens=1 logged no lens_d
 expect 0 "jac_logcond" -- "$nabla" eval "$work/jac/checkpoints/step-00000002.safetensors" --metrics jacobian --jacobian-n 8
 expect 1 "need a feature network" -- "$nabla" eval "$work/jac/checkpoints/step-00000002.safetensors" --metrics fid
 
+# Batch GANs train on the 2-D sets.
+expect 0 "high_quality" -- "$nabla" train m-bgan --steps 2 --batch 16 --log-every 1 --out "$work/mbgan"
+[ -s "$work/mbgan/samples.png" ] || fail "m-bgan left no samples.png"
+expect 1 "bgan: option data must be ring8, grid25 or fashion" -- "$nabla" train bgan --set data=moons --out "$work/bad"
+
 # dirac-gan needs no data.
 expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"
 [ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
@@ -74,6 +79,10 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
   expect 1 'unknown metric "gs"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,gs --n 100
   expect 1 "not of the classifier" -- "$nabla" eval "$clf" --classifier "$work/run/checkpoints/step-00000006.safetensors"
+  expect 0 "run folder:  $work/cyc" -- "$nabla" train cyclegan --steps 2 --batch 4 --log-every 1 --set eval_n=4 --out "$work/cyc"
+  [ -s "$work/cyc/samples.png" ] || fail "cyclegan left no samples.png"
+  grep -qF '"test_cycle_l1_a"' "$work/cyc/metrics.jsonl" || fail "cyclegan logged no test_cycle_l1_a"
+  expect 1 "cyclegan: option a and b must be different classes" -- "$nabla" train cyclegan --set a=9 --out "$work/bad"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi

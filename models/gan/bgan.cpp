@@ -1,0 +1,207 @@
+#include "models/gan/bgan.h"
+
+#include <algorithm>
+
+#include "autograd/nabla.h"
+#include "models/gan/nets.h"
+#include "models/gan/toy2d.h"
+#include "models/train/data.h"
+#include "models/train/state.h"
+
+namespace nabla::gan {
+
+namespace {
+
+// Streams of one seed kept apart, as GanTrainer's.
+constexpr uint64_t kInitStream = 0x1000;
+constexpr uint64_t kNoiseStream = 0x2000;
+constexpr uint64_t kToyDataStream = 0x3000;
+constexpr uint64_t kEvalStream = 0x4000;
+constexpr int64_t kToyPoints = 65536;
+constexpr int64_t kEvalPoints = 2500;
+constexpr int64_t kScatterPoints = 1000;
+
+nn::ModulePtr linear(int64_t in, int64_t out, Generator* gen) {
+  return std::make_shared<nn::Linear>(in, out, true, Options{}, gen);
+}
+
+nn::ModulePtr mlp(int64_t in, int64_t hidden, int64_t out, bool relu_out, Generator* gen) {
+  std::vector<nn::ModulePtr> layers{linear(in, hidden, gen), std::make_shared<nn::ReLU>(), linear(hidden, out, gen)};
+  if (relu_out) layers.push_back(std::make_shared<nn::ReLU>());
+  return std::make_shared<nn::Sequential>(layers);
+}
+
+}  // namespace
+
+BatchDiscriminator::BatchDiscriminator(BatchD kind, int64_t in, int64_t hidden, Generator* gen)
+    : BatchDiscriminator(kind, mlp(in, hidden, hidden, true, gen), hidden, gen) {}
+
+BatchDiscriminator::BatchDiscriminator(BatchD kind, nn::ModulePtr phi, int64_t features, Generator* gen)
+    : kind_(kind) {
+  phi_ = register_module("phi", std::move(phi));
+  head_ = register_module("head", mlp(kind == BatchD::pooled ? features : 2 * features, 128, 1, false, gen));
+}
+
+Tensor BatchDiscriminator::forward(const Tensor& x) {
+  const Tensor h = (*phi_)(x);
+  const Tensor pooled = mean(h, {0}, true);  // [1, hidden]: the batch's symmetric statistic
+  if (kind_ == BatchD::pooled) return (*head_)(pooled);
+  return (*head_)(cat({h, expand(pooled, h.shape())}, 1));
+}
+
+namespace {
+
+// DCGAN-28's D without batch norm up to 128 features per image.
+nn::ModulePtr image_phi(Generator* gen) {
+  nn::ConvOptions c;
+  c.stride = {2, 2};
+  c.padding = {1, 1};
+  auto phi = std::make_shared<nn::Sequential>(std::vector<nn::ModulePtr>{
+      std::make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, c, Options{}, gen),
+      std::make_shared<nn::LeakyReLU>(0.2),
+      std::make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, c, Options{}, gen),
+      std::make_shared<nn::LeakyReLU>(0.2), std::make_shared<nn::Flatten>(), linear(128 * 7 * 7, 128, gen),
+      std::make_shared<nn::LeakyReLU>(0.2)});
+  nn::dcgan_init(*phi, gen);
+  return phi;
+}
+
+}  // namespace
+
+Tensor batch_d_loss(const Tensor& logits, double q) {
+  return binary_cross_entropy_with_logits(logits, full_like(logits, q));
+}
+
+Tensor batch_g_loss(const Tensor& logits) { return binary_cross_entropy_with_logits(logits, zeros_like(logits)); }
+
+BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config_(config), noise_(config.seed ^ kNoiseStream) {
+  config.check_options({"data"});
+  const std::string data = config.option<std::string>("data", "ring8");
+  if (!is_toy_set(data) && data != "fashion")
+    throw std::invalid_argument(config.model + ": option data must be ring8, grid25 or fashion, got " + data);
+  Generator init(config.seed ^ kInitStream);
+  if (data == "fashion") {
+    z_dim_ = kDcganZDim;
+    g_ = dcgan28_generator(z_dim_, &init);
+    d_ = std::make_shared<BatchDiscriminator>(kind, image_phi(&init), 128, &init);
+  } else {
+    toy_ = make_toy_set(data, kToyPoints, config.seed ^ kToyDataStream, config.model);
+    z_dim_ = kToyZDim;
+    g_ = toy_generator(z_dim_, &init);
+    d_ = std::make_shared<BatchDiscriminator>(kind, 2, 128, &init);
+  }
+  g_->to(config.device);
+  d_->to(config.device);
+  nn::AdamOptions adam;
+  adam.beta1 = 0.5;
+  adam.beta2 = 0.999;
+  opt_g_ = std::make_unique<nn::Adam>(g_->parameters(), config.lr, adam);
+  opt_d_ = std::make_unique<nn::Adam>(d_->parameters(), config.lr, adam);
+}
+
+int64_t BganTrainer::batches_per_epoch() {
+  if (!toy_) {
+    if (!image_loader_) {
+      image_loader_.emplace(train::training_loader(config_));
+      if (pending_loader_state_) image_loader_->restore(*pending_loader_state_);
+    }
+    return image_loader_->batches_per_epoch();
+  }
+  if (!loader_) {
+    data::TensorLoaderOptions o;
+    o.batch_size = config_.batch;
+    o.drop_last = true;
+    o.seed = config_.seed;
+    loader_.emplace(std::vector<Tensor>{toy_->points}, o);
+    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+  }
+  return loader_->batches_per_epoch();
+}
+
+BganTrainer::Mixed BganTrainer::mixed_batch() {
+  batches_per_epoch();  // makes the loader
+  const Tensor real = to(toy_ ? loader_->next().tensors[0] : image_loader_->next().images, config_.device);
+  const int64_t n = real.size(0);
+  const Tensor fake = (*g_)(randn({n, z_dim_}, config_.device, &noise_));
+  const double q = rand({1}, DType::f64, &noise_).item();
+  Shape mask_shape(static_cast<size_t>(real.dim()), 1);
+  mask_shape[0] = n;
+  const Tensor mask = to(bernoulli(mask_shape, q, DType::f32, &noise_), config_.device);
+  return {mask * fake + (1.0 - mask) * real, q};
+}
+
+std::map<std::string, double> BganTrainer::step() {
+  const Mixed m = mixed_batch();
+  opt_d_->zero_grad();
+  const Tensor ld = batch_d_loss((*d_)(detach(m.batch)), m.q);
+  backward(ld);
+  opt_d_->step();
+  opt_g_->zero_grad();
+  const Tensor lg = batch_g_loss((*d_)(m.batch));
+  backward(lg);
+  opt_g_->step();
+  ++steps_done_;
+  std::map<std::string, double> metrics{{"loss_d", ld.item()}, {"loss_g", lg.item()}, {"q", m.q}};
+  if (toy_ && steps_done_ % config_.log_every == 0) {
+    Generator eval(config_.seed ^ kEvalStream);
+    const ModeStats s = mode_stats(sample(kEvalPoints, eval), toy_->centres, toy_->std);
+    metrics["modes"] = static_cast<double>(s.modes_covered);
+    metrics["high_quality"] = s.high_quality;
+  }
+  return metrics;
+}
+
+std::map<std::string, Tensor> BganTrainer::losses() {
+  const Mixed m = mixed_batch();
+  return {{"loss_d", batch_d_loss((*d_)(detach(m.batch)), m.q)}, {"loss_g", batch_g_loss((*d_)(m.batch))}};
+}
+
+Tensor BganTrainer::sample(int64_t n, Generator& gen) {
+  NoGradGuard no_grad;
+  g_->eval();
+  Tensor out = to((*g_)(randn({n, z_dim_}, config_.device, &gen)), Device::cpu());
+  g_->train();
+  return out;
+}
+
+Tensor BganTrainer::picture(int64_t n, Generator& gen) {
+  if (!toy_) return Trainer::picture(n, gen);
+  return scatter_plot(sample(std::max(n, kScatterPoints), gen), *toy_).to_tensor();
+}
+
+NamedTensors BganTrainer::named_parameters() const {
+  NamedTensors out;
+  for (const auto& [name, p] : g_->named_parameters()) out.emplace_back("G." + name, p);
+  for (const auto& [name, p] : d_->named_parameters()) out.emplace_back("D." + name, p);
+  return out;
+}
+
+train::TrainerState BganTrainer::state() const {
+  train::TrainerState s;
+  train::put_module(s, "G", *g_);
+  train::put_module(s, "D", *d_);
+  train::put_optimizer(s, "opt_G", *opt_g_);
+  train::put_optimizer(s, "opt_D", *opt_d_);
+  train::put_generator(s, "noise", noise_);
+  s.values["bgan_steps"] = steps_done_;
+  if (loader_) train::put_loader(s, "loader", loader_->state());
+  else if (image_loader_) train::put_loader(s, "loader", image_loader_->state());
+  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  return s;
+}
+
+void BganTrainer::load(const train::TrainerState& s) {
+  train::get_module(s, "G", *g_);
+  train::get_module(s, "D", *d_);
+  train::get_optimizer(s, "opt_G", *opt_g_);
+  train::get_optimizer(s, "opt_D", *opt_d_);
+  train::get_generator(s, "noise", noise_);
+  steps_done_ = s.values.value("bgan_steps", int64_t{0});
+  if (s.values.contains("loader")) {
+    pending_loader_state_ = train::get_loader(s, "loader");
+    if (loader_) loader_->restore(*pending_loader_state_);
+    if (image_loader_) image_loader_->restore(*pending_loader_state_);
+  }
+}
+
+}  // namespace nabla::gan
