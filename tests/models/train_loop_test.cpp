@@ -107,6 +107,16 @@ TEST(TrainLoop, ResumedRing8GanVariantsMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("sngan", 4, 2, {{"data", "ring8"}, {"noise", 0.1}, {"noise_steps", 10}, {"r1", 1.0}});
 }
 
+// cgan and aegan: on ring8 (always) and on Fashion-MNIST (labels through the
+// image loader; AEGAN's four nets and three optimizers).
+TEST(TrainLoop, ResumedCganAndAeganMatchAnUninterruptedRunBitwise) {
+  check_resume_is_bitwise("cgan", 4, 2, {{"data", "ring8"}});
+  check_resume_is_bitwise("aegan", 4, 2, {{"data", "ring8"}});
+  SKIP_WITHOUT_FASHION_MNIST();
+  check_resume_is_bitwise("cgan", 3, 1);
+  check_resume_is_bitwise("aegan", 3, 1);
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");
