@@ -41,6 +41,12 @@ expect 0 "resuming wgan-gp at step 2 of 3" -- "$nabla" train --resume "$work/rin
 expect 0 "samples of wgan-gp at step 3" -- "$nabla" sample "$work/ring/checkpoints/step-00000003.safetensors" --out "$work/ring.png"
 [ -s "$work/ring.png" ] || fail "sample wrote no scatter plot"
 
+# cgan and aegan on ring8: the conditional metric, AEGAN's reconstruction losses, a sample from a checkpoint.
+expect 0 "on_class" -- "$nabla" train cgan --set data=ring8 --steps 2 --batch 16 --log-every 1 --out "$work/cgan"
+expect 0 "samples of cgan at step 2" -- "$nabla" sample "$work/cgan/checkpoints/step-00000002.safetensors" --out "$work/cgan.png"
+expect 0 "rec_z" -- "$nabla" train aegan --set data=ring8 --steps 2 --batch 16 --log-every 1 --out "$work/aegan"
+expect 1 'aegan: unknown option "loss"' -- "$nabla" train aegan --set loss=ls --out "$work/bad"
+
 # dirac-gan needs no data.
 expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"
 [ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
