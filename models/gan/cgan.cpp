@@ -1,6 +1,7 @@
 #include "models/gan/cgan.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "autograd/nabla.h"
