@@ -4,6 +4,9 @@
 
 #include "models/gan/bgan.h"
 #include "models/gan/cyclegan.h"
+
+#include "models/gan/aegan.h"
+#include "models/gan/cgan.h"
 #include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
@@ -75,6 +78,12 @@ std::vector<ModelEntry> make_registry() {
        {1200, 64, 2e-4},
        variant({gan::kDcganZDim, gan::dcgan28_generator, gan::sn_dcgan28_discriminator}, gan::sn_toy_discriminator,
                objective(gan::Loss::non_saturating, gan::Optim::adam, 0.5, 0.999, 1))},
+      {"cgan", "Conditional GAN (Mirza & Osindero 2014): one-hot label joined to z and to D's input (as planes), DCGAN-28 nets; --set data=ring8|grid25 for 2-D",
+       {1200, 64, 2e-4},
+       [](const train::TrainConfig& c) { return std::make_unique<gan::CganTrainer>(c); }},
+      {"aegan", "AEGAN (Lazarou 2020): G, encoder E, image and latent discriminators, L1 image (10) and L2 latent (5) reconstruction; --set data=ring8|grid25",
+       {1200, 64, 2e-4},
+       [](const train::TrainConfig& c) { return std::make_unique<gan::AeganTrainer>(c); }},
       {"dirac-gan", "Dirac-GAN (Mescheder et al. 2018): the 2-parameter game theta, psi; --set loss=gan|ns|wgan|wgan-gp|noise|r1 update=simultaneous|alternating",
        {500, 1, 0.1},
        [](const train::TrainConfig& c) { return std::make_unique<gan::DiracGanTrainer>(c); }},

@@ -129,6 +129,16 @@ TEST(TrainLoop, ResumedCycleGanAndImageBganMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("bgan", 3, 1, {{"data", "fashion"}});
 }
 
+// cgan and aegan: on ring8 (always) and on Fashion-MNIST (labels through the
+// image loader; AEGAN's four nets and three optimizers).
+TEST(TrainLoop, ResumedCganAndAeganMatchAnUninterruptedRunBitwise) {
+  check_resume_is_bitwise("cgan", 4, 2, {{"data", "ring8"}});
+  check_resume_is_bitwise("aegan", 4, 2, {{"data", "ring8"}});
+  SKIP_WITHOUT_FASHION_MNIST();
+  check_resume_is_bitwise("cgan", 3, 1);
+  check_resume_is_bitwise("aegan", 3, 1);
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");

@@ -54,6 +54,12 @@ expect 0 "high_quality" -- "$nabla" train m-bgan --steps 2 --batch 16 --log-ever
 [ -s "$work/mbgan/samples.png" ] || fail "m-bgan left no samples.png"
 expect 1 "bgan: option data must be ring8, grid25 or fashion" -- "$nabla" train bgan --set data=moons --out "$work/bad"
 
+# cgan and aegan on ring8: the conditional metric, AEGAN's reconstruction losses, a sample from a checkpoint.
+expect 0 "on_class" -- "$nabla" train cgan --set data=ring8 --steps 2 --batch 16 --log-every 1 --out "$work/cgan"
+expect 0 "samples of cgan at step 2" -- "$nabla" sample "$work/cgan/checkpoints/step-00000002.safetensors" --out "$work/cgan.png"
+expect 0 "rec_z" -- "$nabla" train aegan --set data=ring8 --steps 2 --batch 16 --log-every 1 --out "$work/aegan"
+expect 1 'aegan: unknown option "loss"' -- "$nabla" train aegan --set loss=ls --out "$work/bad"
+
 # dirac-gan needs no data.
 expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set loss=r1 --set update=alternating --out "$work/dirac"
 [ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
