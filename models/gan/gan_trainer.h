@@ -6,7 +6,9 @@
 // example). Instance noise, when on, is added to both of D's inputs in both
 // players' losses. Data: Fashion-MNIST images, or a 2-D Gaussian mixture
 // (toy2d.h), for which the run draws scatter plots and every log step
-// reports "modes" (covered) and "high_quality" over 2500 samples.
+// reports "modes" (covered) and "high_quality" over 2500 samples. With the
+// option fid_classifier, scores() gives FID and IS (metrics::evaluate) at
+// every sample grid.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +16,7 @@
 #include "models/data/loader.h"
 #include "models/gan/gan_options.h"
 #include "models/gan/toy2d.h"
+#include "models/metrics/evaluate.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/trainer.h"
@@ -46,6 +49,9 @@ class GanTrainer : public train::Trainer {
   Tensor sample(int64_t n, Generator& gen) override;
   // 2-D data: a scatter plot of max(n, 1000) points over the mode centres.
   Tensor picture(int64_t n, Generator& gen) override;
+  // With fid_classifier: {"fid", "is", "is_std"} of fid_options()'s samples,
+  // drawn from their own generator (the run's state is untouched); else none.
+  std::map<std::string, double> scores() override;
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
@@ -54,6 +60,10 @@ class GanTrainer : public train::Trainer {
   nn::Module& generator() { return *g_; }
   nn::Module& discriminator() { return *d_; }
   const GanOptions& options() const { return options_; }
+  // What scores() passes to metrics::evaluate: fid_samples samples, seed
+  // config.seed, so that `nabla eval CHECKPOINT --classifier C --n
+  // fid_samples --seed SEED` computes the same numbers.
+  metrics::EvalOptions fid_options() const;
   bool is_toy() const { return toy_.has_value(); }
   // The 2-D set (is_toy() only).
   const ToySet& toy_set() const { return *toy_; }
@@ -66,6 +76,7 @@ class GanTrainer : public train::Trainer {
   // D's loss with its penalties; adds the penalties' values to `metrics`.
   Tensor critic_loss(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics);
   Tensor generator_loss(const Tensor& fake);
+  Tensor d_objective(const Tensor& real, const Tensor& fake, const Tensor& d_real, const Tensor& d_fake) const;
   double noise_std() const;
 
   train::TrainConfig config_;
@@ -79,6 +90,7 @@ class GanTrainer : public train::Trainer {
   std::optional<data::Loader> loader_;
   std::optional<data::TensorLoader> toy_loader_;
   std::optional<data::LoaderState> pending_loader_state_;  // loaded before the loader exists
+  std::optional<metrics::FeatureNet> fid_net_;              // loaded on the first scores()
 };
 
 }  // namespace nabla::gan
