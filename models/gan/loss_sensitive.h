@@ -19,7 +19,8 @@
 
 namespace nabla::gan {
 
-// How L(x) >= 0 is made from D's raw output: a final ReLU (Qi's lsgan.lua),
+// How L(x) >= 0 is made from D's raw output: a final ReLU (Qi's lsgan.lua;
+// it dies once D(x) and D(G(z)) are both negative: no gradient for anyone),
 // softplus, abs, or none (GLS-GAN and WGAN leave L unconstrained).
 enum class Nonneg { relu, softplus, abs, none };
 
