@@ -1,7 +1,7 @@
 #pragma once
 // Qi's loss-sensitive GAN (LS-GAN) and its generalisation GLS-GAN (Qi 2017,
 // "Loss-Sensitive Generative Adversarial Networks on Lipschitz Densities",
-// arXiv:1701.06264, eq. 5-6 and appendix D). D is a loss function L(x) that
+// arXiv:1701.06264, and its appendix D). D is a loss function L(x) that
 // must be lower on real data than on generated data by a margin
 // Delta(x, G(z)) = tau ||x - G(z)||_1 (the i-th real image paired with the
 // i-th generated one):
