@@ -50,6 +50,16 @@ gan::GanOptions penalised(gan::GanOptions o, double lambda) {
   return o;
 }
 
+// Qi 2017's loss-sensitive objective with Adam 1e-4 (0.5, 0.999) and weight
+// decay 5e-5 (Qi's lsgan.lua); `nonneg` and `slope` tell LS-GAN from GLS-GAN.
+gan::GanOptions loss_sensitive(gan::Nonneg nonneg, double slope, double clip) {
+  gan::GanOptions o = clipped(objective(gan::Loss::loss_sensitive, gan::Optim::adam, 0.5, 0.999, 1), clip);
+  o.qi.nonneg = nonneg;
+  o.qi.slope = slope;
+  o.weight_decay = 5e-5;
+  return o;
+}
+
 std::vector<ModelEntry> make_registry() {
   return {
       {"dcgan", "DCGAN-28 (Radford et al. 2015) on 28x28 images: conv nets with batch norm, non-saturating loss",
@@ -84,6 +94,15 @@ std::vector<ModelEntry> make_registry() {
       {"aegan", "AEGAN (Lazarou 2020): G, encoder E, image and latent discriminators, L1 image (10) and L2 latent (5) reconstruction; --set data=ring8|grid25",
        {1200, 64, 2e-4},
        [](const train::TrainConfig& c) { return std::make_unique<gan::AeganTrainer>(c); }},
+
+      {"lsgan-qi", "LS-GAN (Qi 2017): loss function L(x) = softplus(D(x)) >= 0, margin 2e-4 ||x - G(z)||_1, hinge cost, Adam 1e-4 (0.5, 0.999), weight decay 5e-5",
+       {1200, 64, 1e-4},
+       variant({gan::kDcganZDim, gan::dcgan28_generator, gan::dcgan28_discriminator}, gan::toy_discriminator,
+               loss_sensitive(gan::Nonneg::softplus, 0, 0))},
+      {"glsgan", "GLS-GAN (Qi 2017, appendix D): LS-GAN with L unconstrained and a leaky cost, --set slope=0.5 (0: LS-GAN, 1: WGAN), clip 0.04",
+       {1200, 64, 1e-4},
+       variant({gan::kDcganZDim, gan::dcgan28_generator, gan::dcgan28_discriminator}, gan::toy_discriminator,
+               loss_sensitive(gan::Nonneg::none, 0.5, 0.04))},
       {"dirac-gan", "Dirac-GAN (Mescheder et al. 2018): the 2-parameter game theta, psi; --set loss=gan|ns|wgan|wgan-gp|noise|r1 update=simultaneous|alternating",
        {500, 1, 0.1},
        [](const train::TrainConfig& c) { return std::make_unique<gan::DiracGanTrainer>(c); }},

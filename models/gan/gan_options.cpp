@@ -17,6 +17,20 @@ void require(bool ok, const train::TrainConfig& c, const std::string& what) {
 std::vector<std::string> gan_option_names() {
   return {"data", "loss", "n_critic", "clip", "gp", "r1", "r2", "noise", "noise_steps", "jc", "jc_eps", "jc_min", "jc_max",
           "tangent", "tangent_dirs", "jac_n", "lens", "lens_steps"};
+
+  std::vector<std::string> names = {"data",  "loss", "n_critic", "clip",  "gp",     "r1",          "r2",
+                                    "noise", "noise_steps", "tau", "gamma", "slope", "nonneg", "weight_decay"};
+  for (const std::string& n : fid_option_names()) names.push_back(n);
+  return names;
+}
+
+std::vector<std::string> fid_option_names() { return {"fid_classifier", "fid_samples"}; }
+
+void resolve_fid_options(const train::TrainConfig& c, GanOptions& o) {
+  o.fid_classifier = c.option<std::string>("fid_classifier", o.fid_classifier);
+  o.fid_samples = c.option<int64_t>("fid_samples", o.fid_samples);
+  require(o.fid_samples > 128, c, "fid_samples must exceed the classifier's 128 feature dims");
+  require(o.fid_classifier.empty() || o.data == "fashion", c, "fid_classifier needs data=fashion");
 }
 
 GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
@@ -48,6 +62,17 @@ GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
                                 {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)},
                                 {"jc", o.jc}, {"jc_min", o.jc_min}, {"tangent", o.tangent},
                                 {"jac_n", static_cast<double>(o.jac_n)}, {"lens_steps", static_cast<double>(o.lens_steps)}})
+
+  o.qi.tau = c.option<double>("tau", o.qi.tau);
+  o.qi.gamma = c.option<double>("gamma", o.qi.gamma);
+  o.qi.slope = c.option<double>("slope", o.qi.slope);
+  o.qi.nonneg = parse_nonneg(c.option<std::string>("nonneg", nonneg_name(o.qi.nonneg)), c.model);
+  require(o.qi.slope >= 0 && o.qi.slope <= 1, c, "slope must lie in [0, 1]");
+  o.weight_decay = c.option<double>("weight_decay", o.weight_decay);
+  resolve_fid_options(c, o);
+  for (const auto& [name, v] : {std::pair<const char*, double>{"clip", o.clip}, {"gp", o.gp}, {"r1", o.r1},
+                                {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)},
+                                {"tau", o.qi.tau}, {"gamma", o.qi.gamma}, {"weight_decay", o.weight_decay}})
     require(v >= 0, c, std::string(name) + " must be >= 0");
   return o;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gan/loss_sensitive.h"
 #include "models/gan/losses.h"
 #include "models/train/config.h"
 
@@ -37,6 +38,14 @@ struct GanOptions {
   bool lens = false;                      // option lens=0|1
   int64_t lens_steps = 0;                 // option lens_steps: K, lambda(t) = 1 - sin(t pi / 2K) reaches 0 at K;
                                           // 0: half the run's --steps
+
+  LossSensitive qi;                       // options tau, gamma, slope, nonneg (loss=qi only)
+  double weight_decay = 0;                // option weight_decay: L2 added to both players' gradients
+  // FID and IS logged at every sample grid (Fashion-MNIST only): option
+  // fid_classifier names a `nabla train classifier` checkpoint (empty: off),
+  // fid_samples the samples scored (more than the 128 feature dims).
+  std::string fid_classifier;
+  int64_t fid_samples = 1000;
 };
 
 // The option names of a configurable GAN model.
@@ -45,5 +54,8 @@ std::vector<std::string> gan_option_names();
 // gan_option_names(); out-of-range values throw std::invalid_argument naming
 // the model and the option.
 GanOptions resolve_gan_options(const train::TrainConfig& config, GanOptions defaults);
+// The FID options alone (what a model without --set options still takes).
+std::vector<std::string> fid_option_names();
+void resolve_fid_options(const train::TrainConfig& config, GanOptions& options);
 
 }  // namespace nabla::gan

@@ -26,8 +26,13 @@ constexpr int64_t kEvalPoints = 2500;    // PacGAN's sample count for the mode m
 constexpr int64_t kScatterPoints = 1000;
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const GanOptions& o, std::vector<Tensor> params, double lr) {
-  if (o.optimizer == Optim::rmsprop) return std::make_unique<nn::RMSprop>(std::move(params), lr);
+  if (o.optimizer == Optim::rmsprop) {
+    nn::RMSpropOptions rms;
+    rms.weight_decay = o.weight_decay;
+    return std::make_unique<nn::RMSprop>(std::move(params), lr, rms);
+  }
   nn::AdamOptions adam;
+  adam.weight_decay = o.weight_decay;
   adam.beta1 = o.beta1;
   adam.beta2 = o.beta2;
   return std::make_unique<nn::Adam>(std::move(params), lr, adam);
@@ -40,8 +45,9 @@ GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
   if (model.configurable) {
     options_ = resolve_gan_options(config, model.defaults);
   } else {
-    config.check_options({});
+    config.check_options(fid_option_names());
     options_ = model.defaults;
+    resolve_fid_options(config, options_);
   }
   if (is_toy_set(options_.data)) {
     if (!model.toy) throw std::invalid_argument(config.model + ": has no nets for data=" + options_.data);
@@ -152,7 +158,7 @@ Tensor GanTrainer::critic_loss(const Tensor& real, const Tensor& fake, std::map<
   const Tensor x_real = penalised(noisy(real, sigma), options_.r1 > 0);
   const Tensor x_fake = penalised(noisy(detach(fake), sigma), options_.r2 > 0);
   const Tensor d_real = (*d_)(x_real), d_fake = (*d_)(x_fake);
-  Tensor loss = d_loss(options_.loss, d_real, d_fake);
+  Tensor loss = d_objective(real, fake, d_real, d_fake);
   auto add = [&](const char* name, const Tensor& penalty) {
     loss = loss + penalty;
     if (metrics) (*metrics)[name] = penalty.item();
@@ -177,6 +183,20 @@ Tensor GanTrainer::generator_loss(const Tensor& fake, const Tensor& z, std::map<
     if (metrics) (*metrics)["tangent"] = penalty.item();
   }
   return loss;
+}
+
+Tensor GanTrainer::d_objective(const Tensor& real, const Tensor& fake, const Tensor& d_real,
+                               const Tensor& d_fake) const {
+  if (options_.loss != Loss::loss_sensitive) return d_loss(options_.loss, d_real, d_fake);
+  const Tensor margin = l1_margin(real, fake, options_.qi.tau);
+  return ls_critic_loss(loss_values(d_real, options_.qi.nonneg), loss_values(d_fake, options_.qi.nonneg), margin,
+                        options_.qi);
+}
+
+Tensor GanTrainer::generator_loss(const Tensor& fake) {
+  const Tensor d_fake = (*d_)(noisy(fake, noise_std()));
+  if (options_.loss == Loss::loss_sensitive) return ls_generator_loss(loss_values(d_fake, options_.qi.nonneg));
+  return g_loss(options_.loss, d_fake);
 }
 
 std::map<std::string, double> GanTrainer::step() {
@@ -223,6 +243,21 @@ std::map<std::string, double> GanTrainer::scores() {
   if (options_.jac_n <= 0) return {};
   Generator gen(config_.seed ^ kJacobianStream);
   return metrics::spectrum_scores(metrics::jacobian_spectrum(*this, options_.jac_n, gen, config_.device));
+}
+
+metrics::EvalOptions GanTrainer::fid_options() const {
+  metrics::EvalOptions o;
+  o.metrics = {"fid", "is"};
+  o.n = options_.fid_samples;
+  o.seed = config_.seed;
+  o.data = config_.data;
+  return o;
+}
+
+std::map<std::string, double> GanTrainer::scores() {
+  if (options_.fid_classifier.empty()) return {};
+  if (!fid_net_) fid_net_.emplace(metrics::FeatureNet::load(options_.fid_classifier, config_.device));
+  return metrics::evaluate(*this, *fid_net_, fid_options());
 }
 
 NamedTensors GanTrainer::named_parameters() const {

@@ -11,6 +11,10 @@
 // G's loss (jacobian_penalties.h), a tempered lens on the real data
 // (lens.h: updated after D, before G, on the last critic step's batches),
 // and the Jacobian spectrum to scores() (metrics/jacobian.h).
+
+// reports "modes" (covered) and "high_quality" over 2500 samples. With the
+// option fid_classifier, scores() gives FID and IS (metrics::evaluate) at
+// every sample grid.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,6 +23,8 @@
 #include "models/gan/gan_options.h"
 #include "models/gan/toy2d.h"
 #include "models/metrics/jacobian.h"
+
+#include "models/metrics/evaluate.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/trainer.h"
@@ -51,6 +57,9 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   Tensor sample(int64_t n, Generator& gen) override;
   // 2-D data: a scatter plot of max(n, 1000) points over the mode centres.
   Tensor picture(int64_t n, Generator& gen) override;
+  // With fid_classifier: {"fid", "is", "is_std"} of fid_options()'s samples,
+  // drawn from their own generator (the run's state is untouched); else none.
+  std::map<std::string, double> scores() override;
   std::map<std::string, Tensor> losses() override;
   // The Jacobian spectrum's scores at jac_n latent samples (option jac_n > 0).
   std::map<std::string, double> scores() override;
@@ -67,6 +76,10 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   // The tempered lens (option lens=1), else nullptr.
   nn::Module* lens() { return lens_.get(); }
   const GanOptions& options() const { return options_; }
+  // What scores() passes to metrics::evaluate: fid_samples samples, seed
+  // config.seed, so that `nabla eval CHECKPOINT --classifier C --n
+  // fid_samples --seed SEED` computes the same numbers.
+  metrics::EvalOptions fid_options() const;
   bool is_toy() const { return toy_.has_value(); }
   // The 2-D set (is_toy() only).
   const ToySet& toy_set() const { return *toy_; }
@@ -85,6 +98,9 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   Tensor critic_loss(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics);
   // G's loss with its Jacobian penalties at z (fake = G(z)); adds their values to `metrics`.
   Tensor generator_loss(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics);
+
+  Tensor generator_loss(const Tensor& fake);
+  Tensor d_objective(const Tensor& real, const Tensor& fake, const Tensor& d_real, const Tensor& d_fake) const;
   double noise_std() const;
 
   train::TrainConfig config_;
@@ -98,6 +114,7 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   std::optional<data::Loader> loader_;
   std::optional<data::TensorLoader> toy_loader_;
   std::optional<data::LoaderState> pending_loader_state_;  // loaded before the loader exists
+  std::optional<metrics::FeatureNet> fid_net_;              // loaded on the first scores()
 };
 
 }  // namespace nabla::gan

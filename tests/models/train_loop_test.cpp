@@ -105,6 +105,8 @@ TEST(TrainLoop, ResumedRing8GanVariantsMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("wgan-gp", 4, 2, {{"data", "ring8"}});
   check_resume_is_bitwise("wgan", 4, 2, {{"data", "ring8"}});
   check_resume_is_bitwise("sngan", 4, 2, {{"data", "ring8"}, {"noise", 0.1}, {"noise_steps", 10}, {"r1", 1.0}});
+  check_resume_is_bitwise("lsgan-qi", 4, 2, {{"data", "ring8"}});
+  check_resume_is_bitwise("glsgan", 4, 2, {{"data", "ring8"}});
 }
 
 // The generator-Jacobian options and the tempered lens: the lens's weights

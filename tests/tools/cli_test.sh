@@ -29,12 +29,15 @@ expect 1 "expected \"cpu\", \"cuda\" or \"cuda:N\"" -- "$nabla" train mlpgan --d
 expect 2 "--batch" -- "$nabla" train mlpgan --batch many
 expect 1 "--lr must be positive" -- "$nabla" train mlpgan --lr -1 --out "$work/bad"
 expect 1 "none.safetensors" -- "$nabla" sample "$work/none.safetensors"
-expect 1 'mlpgan: unknown option "foo"; it takes none' -- "$nabla" train mlpgan --set foo=1 --out "$work/bad"
+expect 1 'mlpgan: unknown option "foo"; its options: fid_classifier, fid_samples' -- "$nabla" train mlpgan --set foo=1 --out "$work/bad"
 expect 1 "--set expects name=value" -- "$nabla" train mlpgan --set foo --out "$work/bad"
 expect 0 "digraph autograd" -- "$nabla" graph mlpgan --batch 4
 expect 1 'no loss "x"' -- "$nabla" graph mlpgan --loss x
 expect 0 "wgan-gp" -- "$nabla" models
 expect 1 'gan: unknown loss "hinge"' -- "$nabla" train gan --set loss=hinge --out "$work/bad"
+expect 0 "glsgan" -- "$nabla" models
+expect 1 "glsgan: option slope must lie in [0, 1]" -- "$nabla" train glsgan --set data=ring8 --set slope=2 --out "$work/bad"
+expect 0 "high_quality" -- "$nabla" train lsgan-qi --set data=ring8 --steps 2 --batch 16 --log-every 1 --out "$work/qi"
 # A 2-D GAN needs no dataset: train, resume, and a scatter plot from its checkpoint.
 expect 0 "high_quality" -- "$nabla" train wgan-gp --set data=ring8 --steps 2 --batch 16 --log-every 1 --out "$work/ring"
 expect 0 "resuming wgan-gp at step 2 of 3" -- "$nabla" train --resume "$work/ring/checkpoints/step-00000002.safetensors" --steps 3
@@ -89,6 +92,10 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   [ -s "$work/cyc/samples.png" ] || fail "cyclegan left no samples.png"
   grep -qF '"test_cycle_l1_a"' "$work/cyc/metrics.jsonl" || fail "cyclegan logged no test_cycle_l1_a"
   expect 1 "cyclegan: option a and b must be different classes" -- "$nabla" train cyclegan --set a=9 --out "$work/bad"
+
+  # FID and IS logged while training, as `nabla eval` computes them with --seed 0.
+  expect 0 "run folder:  $work/fid" -- "$nabla" train mlpgan --steps 2 --batch 8 --set fid_classifier="$clf" --set fid_samples=150 --out "$work/fid"
+  grep -qF '"fid"' "$work/fid/metrics.jsonl" || fail "mlpgan with fid_classifier logged no fid"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi
