@@ -54,6 +54,7 @@ class GanTrainer : public train::Trainer {
   nn::Module& generator() { return *g_; }
   nn::Module& discriminator() { return *d_; }
   const GanOptions& options() const { return options_; }
+  int64_t z_dim() const { return z_dim_; }
   bool is_toy() const { return toy_.has_value(); }
   // The 2-D set (is_toy() only).
   const ToySet& toy_set() const { return *toy_; }
