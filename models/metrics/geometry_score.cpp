@@ -123,22 +123,14 @@ void plot_mrlt(const std::string& path, const std::vector<MrltSeries>& series, c
   for (const MrltSeries& s : series)
     for (int64_t i = 0; i < static_cast<int64_t>(s.mrlt.size()); ++i)
       if (s.mrlt[i] > 1e-3) count = std::max(count, i + 1);
-  // Bars of series k at i + offset; each value a lone point (NaN gaps), so
-  // the plot draws only axes, legend and dots that the bars then cover.
+  // The plot draws the axes and legend (series without points; the frame,
+  // x in [-0.5, count - 0.5] and y in [0, 1], from dots on the axes), then the bars.
   const double width = 0.8 / std::max<size_t>(series.size(), 1);
   std::vector<io::Series> points;
-  for (size_t k = 0; k < series.size(); ++k) {
-    io::Series p{series[k].name, {}, {}};
-    for (int64_t i = 0; i < count && i < static_cast<int64_t>(series[k].mrlt.size()); ++i) {
-      p.xs.insert(p.xs.end(), {i - 0.4 + (k + 0.5) * width, std::nan("")});
-      p.ys.insert(p.ys.end(), {series[k].mrlt[i], std::nan("")});
-    }
-    points.push_back(p);
-  }
-  // The frame: x from -0.5 to count - 0.5, y from 0 to 1 (dots on the axes).
+  for (const MrltSeries& s : series) points.push_back({s.name, {}, {}});
   if (points.empty()) points.push_back({"", {}, {}});
-  points[0].xs.insert(points[0].xs.end(), {-0.5, std::nan(""), count - 0.5, std::nan(""), -0.5});
-  points[0].ys.insert(points[0].ys.end(), {0.0, std::nan(""), 0.0, std::nan(""), 1.0});
+  points[0].xs = {-0.5, std::nan(""), count - 0.5, std::nan(""), -0.5};
+  points[0].ys = {0.0, std::nan(""), 0.0, std::nan(""), 1.0};
   const io::PlotOptions options{.width = 800, .height = 450, .x_label = "i (number of 1-d holes)"};
   io::Canvas c = io::render_plot(points, title, options);
   const io::PlotFrame f = io::plot_frame(points, title, options);
