@@ -2,6 +2,11 @@
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
+
+// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,gs,birthday,mre] [--n] [--seed] [--batch] ...
+#include <iomanip>
+#include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -19,6 +24,9 @@ struct EvalArgs {
   int64_t n = 10000, batch = 500, jacobian_n = 64;
   double regularise = 0;
   uint64_t seed = 0;
+
+  std::string checkpoint, classifier, metrics = "fid,is", data, birthday_sizes = "100,200,400,800";
+  metrics::EvalOptions o;
 };
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -29,17 +37,19 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
-void run_eval(const EvalArgs& a) {
-  metrics::EvalOptions o;
+void run_eval(EvalArgs& a) {
+  metrics::EvalOptions& o = a.o;
   o.metrics = split_commas(a.metrics);
-  o.n = a.n;
-  o.batch = a.batch;
-  o.seed = a.seed;
   o.data = a.data;
   o.regularise = a.regularise;
   o.jacobian_n = a.jacobian_n;
   std::optional<metrics::FeatureNet> net;
   if (!a.classifier.empty()) net.emplace(metrics::FeatureNet::load(a.classifier));
+
+  o.birthday.batch_sizes.clear();
+  for (const std::string& s : split_commas(a.birthday_sizes)) o.birthday.batch_sizes.push_back(std::stoll(s));
+  std::optional<metrics::FeatureNet> net;
+  if (!a.classifier.empty()) net = metrics::FeatureNet::load(a.classifier);
   train::Checkpoint c = train::load_checkpoint(a.checkpoint);
   std::unique_ptr<train::Trainer> trainer = find_model(c.config.model).make(c.config);
   trainer->load(c.state);
@@ -47,27 +57,68 @@ void run_eval(const EvalArgs& a) {
   const bool sampled = std::any_of(o.metrics.begin(), o.metrics.end(), [](const std::string& m) { return m != "jacobian"; });
   std::cout << c.config.model << " at step " << c.step << ", "
             << (sampled ? std::to_string(a.n) + " samples:" : std::to_string(a.jacobian_n) + " latent samples:");
+
+  std::cout << c.config.model << " at step " << c.step << ", " << o.n << " samples:";
   for (const auto& [name, v] : scores) std::cout << " " << name << " " << std::setprecision(5) << v;
   std::cout << "\n";
+}
+
+void add_gs_options(CLI::App* cmd, metrics::EvalOptions& o) {
+  cmd->add_option("--gs-n", o.gs_n, "gs: samples and test images compared")->capture_default_str();
+  cmd->add_option("--gs-landmarks", o.gs.landmarks, "gs: landmarks L0 per repeat")->capture_default_str();
+  cmd->add_option("--gs-gamma", o.gs.gamma, "gs: alpha_max = gamma * max distance; 0: 1/128 * gs-n/5000")
+      ->capture_default_str();
+  cmd->add_option("--gs-imax", o.gs.i_max, "gs: RLT(0 .. imax-1)")->capture_default_str();
+  cmd->add_option("--gs-repeats", o.gs.repeats, "gs: repeats n averaged into MRLT")->capture_default_str();
+  cmd->add_option("--gs-plot", o.gs_plot, "gs: write the MRLT bar chart PNG here");
+}
+
+void add_birthday_options(CLI::App* cmd, EvalArgs& a) {
+  metrics::EvalOptions& o = a.o;
+  cmd->add_option("--birthday-sizes", a.birthday_sizes, "birthday: comma-separated batch sizes s")
+      ->capture_default_str();
+  cmd->add_option("--birthday-batches", o.birthday.batches, "birthday: batches per s")->capture_default_str();
+  cmd->add_option("--birthday-threshold", o.birthday.threshold,
+                  "birthday: duplicate distance; 0: the quantile of the test images' nearest-neighbour distances")
+      ->capture_default_str();
+  cmd->add_option("--birthday-quantile", o.birthday.quantile, "birthday: that quantile")->capture_default_str();
+  cmd->add_option("--birthday-pairs", o.birthday_pairs, "birthday: write the closest pairs as an image grid PNG here");
+  cmd->add_flag("--birthday-features", o.birthday_features, "birthday: compare classifier features, not pixels");
+}
+
+void add_mre_options(CLI::App* cmd, metrics::EvalOptions& o) {
+  cmd->add_option("--mre-images", o.mre_images, "mre: the first N test images")->capture_default_str();
+  cmd->add_option("--mre-starts", o.mre.starts, "mre: random starts per image")->capture_default_str();
+  cmd->add_option("--mre-steps", o.mre.steps, "mre: Adam steps")->capture_default_str();
+  cmd->add_option("--mre-lr", o.mre.lr, "mre: Adam's step size")->capture_default_str();
 }
 
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "score a checkpoint's samples (FID, Inception Score) with nabla's classifier");
+  metrics::EvalOptions& o = args->o;
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "score a checkpoint's samples (FID, Inception Score, Geometry Score, birthday test, MRE)");
   cmd->add_option("checkpoint", args->checkpoint, "a .safetensors checkpoint written by `nabla train`")->required();
   cmd->add_option("--classifier", args->classifier,
                   "a `nabla train classifier` checkpoint (the feature network; needed for fid and is)");
   cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, jacobian")->capture_default_str();
   cmd->add_option("--jacobian-n", args->jacobian_n, "latent samples of the Jacobian spectrum")->capture_default_str();
   cmd->add_option("--n", args->n, "samples drawn (FID compares them with the first n test images)")
+
+                  "a `nabla train classifier` checkpoint (the feature network of fid, is, --birthday-features)");
+  cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, gs, birthday, mre")->capture_default_str();
+  cmd->add_option("--n", o.n, "samples drawn (FID compares them with the first n test images)")->capture_default_str();
+  cmd->add_option("--batch", o.batch, "samples drawn and scored at a time")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "seed of the samples, IS splits, GS landmarks and MRE starts")
       ->capture_default_str();
-  cmd->add_option("--batch", args->batch, "samples drawn and scored at a time")->capture_default_str();
-  cmd->add_option("--seed", args->seed, "seed of the samples and the IS splits")->capture_default_str();
-  cmd->add_option("--regularise", args->regularise, "added to the covariances' diagonals (needed when n <= 128)")
+  cmd->add_option("--regularise", o.regularise, "added to the covariances' diagonals (needed when n <= 128)")
       ->capture_default_str();
   cmd->add_option("--data", args->data, "MNIST-format folder of the reference test split (default: Fashion-MNIST)");
+  add_gs_options(cmd, o);
+  add_birthday_options(cmd, *args);
+  add_mre_options(cmd, o);
   cmd->callback([args] { run_eval(*args); });
 }
 

@@ -80,6 +80,8 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   // config.seed, so that `nabla eval CHECKPOINT --classifier C --n
   // fid_samples --seed SEED` computes the same numbers.
   metrics::EvalOptions fid_options() const;
+
+  int64_t z_dim() const { return z_dim_; }
   bool is_toy() const { return toy_.has_value(); }
   // The 2-D set (is_toy() only).
   const ToySet& toy_set() const { return *toy_; }

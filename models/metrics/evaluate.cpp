@@ -1,15 +1,88 @@
 #include "models/metrics/evaluate.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "autograd/nabla.h"
 #include "models/data/mnist.h"
+#include "models/gan/gan_trainer.h"
+#include "models/io/png.h"
 #include "models/metrics/fid.h"
 #include "models/metrics/inception_score.h"
 #include "models/metrics/jacobian.h"
 
 namespace nabla::metrics {
+
+namespace {
+
+const std::vector<std::string> kMetrics = {"fid", "is", "gs", "birthday", "mre"};
+
+// The first n test images in [-1, 1], f32 [n, 1, 28, 28], loaded once.
+class TestImages {
+ public:
+  explicit TestImages(const std::string& data) : data_(data) {}
+  Tensor first(int64_t n) {
+    if (!set_) set_ = data::load_fashion_mnist(data::Split::test, data_);
+    return to(slice(set_->images, 0, 0, std::min(n, set_->size())), DType::f32) / 127.5 - 1.0;
+  }
+
+ private:
+  std::string data_;
+  std::optional<data::Dataset> set_;
+};
+
+const FeatureNet& need_net(const FeatureNet* net, const std::string& metric) {
+  if (!net) throw std::invalid_argument("eval: " + metric + " needs a feature network (--classifier)");
+  return *net;
+}
+
+double geometry(train::Trainer& trainer, TestImages& test, Generator& gen, const EvalOptions& o) {
+  GeometryScoreOptions gs = o.gs;
+  gs.seed = o.seed;
+  const Tensor real = test.first(o.gs_n), fake = trainer.sample(real.size(0), gen);
+  const std::vector<double> a = mean_relative_living_times(real, gs), b = mean_relative_living_times(fake, gs);
+  if (!o.gs_plot.empty()) plot_mrlt(o.gs_plot, {{"test images", a}, {"samples", b}}, "MRLT");
+  return geometry_score(a, b);
+}
+
+void birthday(train::Trainer& trainer, const FeatureNet* net, TestImages& test, Generator& gen, const EvalOptions& o,
+              std::map<std::string, double>& out) {
+  std::function<Tensor(int64_t, Generator&)> sample = [&](int64_t n, Generator& g) { return trainer.sample(n, g); };
+  Tensor reference;
+  if (o.birthday.threshold <= 0) reference = test.first(o.n);
+  if (o.birthday_features) {
+    const FeatureNet& f = need_net(net, "birthday_features");
+    sample = [&](int64_t n, Generator& g) { return f(trainer.sample(n, g), o.batch).features; };
+    if (reference.defined()) reference = f(reference, o.batch).features;
+  }
+  const BirthdayResult r = birthday_test(sample, gen, o.birthday, reference);
+  out["birthday_threshold"] = r.threshold;
+  out["birthday_support"] = r.support;
+  for (const BirthdayRow& row : r.rows) out["birthday_rate_s" + std::to_string(row.s)] = row.duplicate_rate;
+  if (!o.birthday_pairs.empty() && r.closest.defined()) {
+    // Pairs side by side, 4 pairs a row; the images are the samples themselves, even in feature space.
+    if (o.birthday_features) throw std::invalid_argument("eval: --birthday-pairs shows images, not features");
+    io::write_png(o.birthday_pairs, io::image_grid(r.closest, 8, 2, -1, 1));
+  }
+}
+
+double reconstruction(train::Trainer& trainer, TestImages& test, const EvalOptions& o) {
+  auto* gan = dynamic_cast<gan::GanTrainer*>(&trainer);
+  if (!gan) throw std::invalid_argument("eval: mre needs a GAN's generator");
+  nn::Module& g = gan->generator();
+  MreOptions mo = o.mre;
+  mo.seed = o.seed;
+  g.eval();
+  const Tensor images = test.first(o.mre_images);
+  const Device device = g.parameters().front().device();
+  const MreResult r = mean_reconstruction_error([&](const Tensor& z) { return g(z); }, gan->z_dim(),
+                                                to(images, device), mo);
+  g.train();
+  return r.mre;
+}
+
+}  // namespace
 
 Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t n, Generator& gen, int64_t batch) {
   if (n <= 0 || batch <= 0) throw std::invalid_argument("eval: the number of samples and the batch must be positive");
@@ -52,8 +125,37 @@ std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet
     const InceptionScore s = inception_score(samples.probs, 10, options.seed);
     out["is"] = s.mean;
     out["is_std"] = s.std;
+}
+}
+
+std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options) {
+  for (const std::string& m : options.metrics)
+    if (std::count(kMetrics.begin(), kMetrics.end(), m) == 0)
+      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, gs, birthday, mre");
+  auto wants = [&](const char* m) { return std::count(options.metrics.begin(), options.metrics.end(), m) > 0; };
+  Generator gen(options.seed);
+  TestImages test(options.data);
+  std::map<std::string, double> out;
+  if (wants("fid") || wants("is")) {
+    const FeatureNet& f = need_net(net, wants("fid") ? "fid" : "is");
+    const Features samples = sample_features(trainer, f, options.n, gen, options.batch);
+    if (wants("fid"))
+      out["fid"] = fid(samples.features, f(test.first(options.n), options.batch).features,
+                       {.regularise = options.regularise});
+    if (wants("is")) {
+      const InceptionScore s = inception_score(samples.probs, 10, options.seed);
+      out["is"] = s.mean;
+      out["is_std"] = s.std;
+    }
   }
+  if (wants("gs")) out["gs"] = geometry(trainer, test, gen, options);
+  if (wants("birthday")) birthday(trainer, net, test, gen, options, out);
+  if (wants("mre")) out["mre"] = reconstruction(trainer, test, options);
   return out;
+}
+
+std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet& net, const EvalOptions& options) {
+  return evaluate(trainer, &net, options);
 }
 
 }  // namespace nabla::metrics

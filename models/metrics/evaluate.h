@@ -1,13 +1,18 @@
 #pragma once
-// Scoring a trained model's samples with a feature network: what
-// `nabla eval` runs, usable from a trainer's scores() too.
+// Scoring a trained model's samples: what `nabla eval` runs, usable from a
+// trainer's scores() too. FID and IS need a feature network (the
+// classifier); the Geometry Score, the birthday test and MRE work in pixel
+// space and need none (MRE needs a GAN's generator).
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "core/random.h"
+#include "models/metrics/birthday.h"
 #include "models/metrics/classifier.h"
+#include "models/metrics/geometry_score.h"
+#include "models/metrics/reconstruction.h"
 #include "models/train/trainer.h"
 
 namespace nabla::metrics {
@@ -16,10 +21,22 @@ struct EvalOptions {
   std::vector<std::string> metrics = {"fid", "is"};
   int64_t n = 10000;      // samples drawn (and reference images, at most the test split's 10000)
   int64_t batch = 500;    // samples drawn and scored at a time
-  uint64_t seed = 0;      // the sampling stream and the IS splits
+  uint64_t seed = 0;      // the sampling stream, the IS splits, GS landmarks, MRE starts
   double regularise = 0;  // FidOptions::regularise
   std::string data;       // MNIST-format folder of the reference test split; empty: Fashion-MNIST
   int64_t jacobian_n = 64;  // latent samples of the Jacobian spectrum (jacobian.h)
+
+  // "gs": MRLTs of gs_n samples and of the first gs_n test images.
+  int64_t gs_n = 5000;
+  GeometryScoreOptions gs;   // gs.seed is replaced by seed
+  std::string gs_plot;       // non-empty: the MRLT bar chart PNG
+  // "birthday": threshold from the first n test images unless given.
+  BirthdayOptions birthday;
+  bool birthday_features = false;  // distances between classifier features, not pixels
+  std::string birthday_pairs;      // non-empty: the closest pairs as an image grid PNG
+  // "mre": over the first mre_images test images.
+  int64_t mre_images = 100;
+  MreOptions mre;  // mre.seed is replaced by seed
 };
 
 // Features of n samples of trainer (drawn `batch` at a time from gen).
@@ -31,6 +48,13 @@ Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t
 // splits); "jacobian" adds spectrum_scores (jacobian.h) at jacobian_n latent
 // samples, for a trainer that is a LatentModel. An unknown metric name throws
 // std::invalid_argument listing the known ones.
+
+// The scores asked for, by name: "fid"; "is", "is_std"; "gs"; "birthday_support",
+// "birthday_threshold", "birthday_rate_s<S>" per batch size; "mre". net may
+// be null when neither fid, is nor birthday_features is asked for. An
+// unknown metric name, or a missing net or generator, throws
+// std::invalid_argument.
+std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options);
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet& net, const EvalOptions& options);
 // The same with the feature network optional: `net` may be null when no
 // metric needs it (only "jacobian"); else that throws std::invalid_argument.

@@ -37,8 +37,8 @@ TEST(Evaluate, ScoresTestImagesAsData) {
             fid(real.features, dark.features));
   o.metrics = {"is"};
   EXPECT_EQ(evaluate(trainer, net, o).count("fid"), 0u);
-  o.metrics = {"fid", "gs"};
-  EXPECT_THROW_MESSAGE(evaluate(trainer, net, o), std::invalid_argument, "unknown metric \"gs\"", "fid, is");
+  o.metrics = {"fid", "nosuch"};
+  EXPECT_THROW_MESSAGE(evaluate(trainer, net, o), std::invalid_argument, "unknown metric \"nosuch\"", "fid, is, gs, birthday, mre");
 }
 
 }  // namespace

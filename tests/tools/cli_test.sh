@@ -86,7 +86,11 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "mlpgan at step 6, 200 samples: fid" -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --n 200 --batch 100
   expect 1 "need more samples than feature dims" -- "$nabla" eval "$clf" --classifier "$clf" --n 100
   expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
-  expect 1 'unknown metric "gs"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,gs --n 100
+  expect 1 'unknown metric "nosuch"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,nosuch --n 100
+  expect 0 "mlpgan at step 6, 200 samples: birthday_rate_s10" -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --metrics gs,birthday,mre --n 200 --gs-n 100 --gs-landmarks 16 --gs-gamma 0.125 --gs-repeats 2 --gs-plot "$work/mrlt.png" --birthday-sizes 10,20 --birthday-batches 2 --birthday-pairs "$work/pairs.png" --mre-images 2 --mre-steps 3
+  [ -s "$work/mrlt.png" ] && [ -s "$work/pairs.png" ] || fail "eval wrote no MRLT chart or closest pairs"
+  expect 1 "fid needs a feature network (--classifier)" -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --metrics fid --n 200
+  expect 1 "mre needs a GAN's generator" -- "$nabla" eval "$clf" --metrics mre --mre-images 2
   expect 1 "not of the classifier" -- "$nabla" eval "$clf" --classifier "$work/run/checkpoints/step-00000006.safetensors"
   expect 0 "run folder:  $work/cyc" -- "$nabla" train cyclegan --steps 2 --batch 4 --log-every 1 --set eval_n=4 --out "$work/cyc"
   [ -s "$work/cyc/samples.png" ] || fail "cyclegan left no samples.png"
