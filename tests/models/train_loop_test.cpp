@@ -107,6 +107,21 @@ TEST(TrainLoop, ResumedRing8GanVariantsMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("sngan", 4, 2, {{"data", "ring8"}, {"noise", 0.1}, {"noise_steps", 10}, {"r1", 1.0}});
 }
 
+// The VAEs: the reparameterisation noise stream, the step count behind the
+// beta schedule and the last-step IWAE score.
+TEST(TrainLoop, ResumedVaesMatchAnUninterruptedRunBitwise) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  const nlohmann::json small = {{"hidden", 32}, {"z_dim", 4}, {"eval_n", 50}, {"iwae_k", 3}, {"iwae_n", 4}};
+  nlohmann::json cyclic = small;
+  cyclic["beta_schedule"] = "cyclic";
+  check_resume_is_bitwise("vae", 4, 2, cyclic);
+  check_resume_is_bitwise("cvae", 4, 2, small);
+  nlohmann::json gaussian = small;
+  gaussian["decoder"] = "gaussian";
+  gaussian["variance"] = "learned";
+  check_resume_is_bitwise("conv-vae", 3, 1, gaussian);
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");

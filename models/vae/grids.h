@@ -1,0 +1,24 @@
+#pragma once
+// Pictures of image models: labelled panels (each a grid of images) stacked
+// top to bottom on one white canvas.
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace nabla::vae {
+
+struct Panel {
+  std::string title;
+  Tensor images;  // [N, 1, H, W] in [0, 1]
+  int per_row = 8;
+};
+
+// u8 [H, W, 3]: each panel's title, then its images (2 px apart).
+Tensor stack_panels(const std::vector<Panel>& panels);
+
+// Rows of `pairs` test images above their reconstructions: [2 * rows * per_row, ...]
+// interleaved row by row (input row, reconstruction row, ...).
+Tensor input_over_output(const Tensor& inputs, const Tensor& outputs, int per_row);
+
+}  // namespace nabla::vae
