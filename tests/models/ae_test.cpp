@@ -84,18 +84,20 @@ TEST(AePenalties, Noises) {
 // Each autoencoder's test MSE falls well below its value at initialisation.
 void check_learns(const std::string& model, AeKind kind, const nlohmann::json& options, const std::string& score) {
   SCOPED_TRACE(model);
-  train::TrainConfig c = train::testing::small_config(model, "", 200);
+  train::TrainConfig c = train::testing::small_config(model, "", 150);
   c.batch = 32;
   c.lr = 2e-3;
   c.options = options;
   c.options["hidden"] = 64;
-  c.options["eval_n"] = 500;
+  c.options["eval_n"] = 300;
   AeTrainer trainer(c, kind);
   const double before = trainer.scores().at(score);
-  for (int i = 0; i < 200; ++i) trainer.step();
+  for (int i = 0; i < 150; ++i) trainer.step();
   const std::map<std::string, double> after = trainer.scores();
   EXPECT_LT(after.at(score), 0.5 * before);
-  if (kind == AeKind::sparse) EXPECT_LT(after.at("test_mean_activation"), 0.2);  // from 0.5 towards rho
+  if (kind == AeKind::sparse) {
+    EXPECT_LT(after.at("test_mean_activation"), 0.2);  // from 0.5 towards rho
+  }
 }
 
 TEST(AeLearns, EveryAutoencoderReconstructsHeldOutImages) {

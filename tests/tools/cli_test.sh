@@ -66,6 +66,12 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
   expect 1 'unknown metric "gs"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,gs --n 100
   expect 1 "not of the classifier" -- "$nabla" eval "$clf" --classifier "$work/run/checkpoints/step-00000006.safetensors"
+  # A VAE: ELBO terms at each grid, the IWAE estimate at the last step; an autoencoder.
+  expect 0 "run folder:  $work/vae" -- "$nabla" train vae --steps 2 --batch 8 --set eval_n=20 --set iwae_k=4 --set iwae_n=3 --out "$work/vae"
+  grep -qF '"test_nll_iwae"' "$work/vae/metrics.jsonl" || fail "vae logged no test_nll_iwae"
+  expect 0 "resuming vae at step 2 of 3" -- "$nabla" train --resume "$work/vae/checkpoints/step-00000002.safetensors" --steps 3
+  expect 0 "run folder:  $work/dae" -- "$nabla" train denoising-ae --steps 2 --batch 8 --set eval_n=20 --set noise=gaussian --out "$work/dae"
+  expect 1 "vae: decoder=poisson is not one of bernoulli, gaussian" -- "$nabla" train vae --set decoder=poisson --out "$work/bad"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi
