@@ -17,7 +17,7 @@ Tensor stack_panels(const std::vector<Panel>& panels) {
   int width = 0, height = kMargin;
   for (const Panel& p : panels) {
     grids.push_back(io::image_grid(p.images, p.per_row, 2, 0, 1));
-    width = std::max<int>(width, static_cast<int>(grids.back().size(1)));
+    width = std::max({width, static_cast<int>(grids.back().size(1)), io::Canvas::text_width(p.title)});
     height += io::Canvas::text_height() + 2 + static_cast<int>(grids.back().size(0)) + kMargin;
   }
   width = std::max(width, 1) + 2 * kMargin;
