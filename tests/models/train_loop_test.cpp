@@ -109,7 +109,7 @@ TEST(TrainLoop, ResumedRing8GanVariantsMatchAnUninterruptedRunBitwise) {
 
 // The VAEs: the reparameterisation noise stream, the step count behind the
 // beta schedule and the last-step IWAE score.
-TEST(TrainLoop, ResumedVaesMatchAnUninterruptedRunBitwise) {
+TEST(TrainLoop, ResumedVaesAndAutoencodersMatchAnUninterruptedRunBitwise) {
   SKIP_WITHOUT_FASHION_MNIST();
   const nlohmann::json small = {{"hidden", 32}, {"z_dim", 4}, {"eval_n", 50}, {"iwae_k", 3}, {"iwae_n", 4}};
   nlohmann::json cyclic = small;
@@ -120,6 +120,8 @@ TEST(TrainLoop, ResumedVaesMatchAnUninterruptedRunBitwise) {
   gaussian["decoder"] = "gaussian";
   gaussian["variance"] = "learned";
   check_resume_is_bitwise("conv-vae", 3, 1, gaussian);
+  // An autoencoder with its corruption noise stream.
+  check_resume_is_bitwise("denoising-ae", 4, 2, {{"hidden", 32}, {"eval_n", 50}, {"noise", "gaussian"}});
 }
 
 TEST(TrainLoop, ClearErrors) {
