@@ -17,8 +17,9 @@ struct Panel {
 // u8 [H, W, 3]: each panel's title, then its images (2 px apart).
 Tensor stack_panels(const std::vector<Panel>& panels);
 
-// Rows of `pairs` test images above their reconstructions: [2 * rows * per_row, ...]
-// interleaved row by row (input row, reconstruction row, ...).
+// inputs and outputs [N, ...] interleaved `per_row` at a time (a row of
+// inputs, the same row of outputs, the next row of inputs, ...) for a grid of
+// `per_row` images per row.
 Tensor input_over_output(const Tensor& inputs, const Tensor& outputs, int per_row);
 
 }  // namespace nabla::vae
