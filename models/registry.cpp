@@ -7,11 +7,15 @@
 
 #include "models/gan/aegan.h"
 #include "models/gan/cgan.h"
+
+#include "models/ae/ae_trainer.h"
 #include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
 #include "models/metrics/classifier.h"
 #include "models/metrics/jacobian.h"
+
+#include "models/vae/vae_trainer.h"
 
 namespace nabla {
 
@@ -118,6 +122,24 @@ std::vector<ModelEntry> make_registry() {
       {"classifier", "Fashion-MNIST CNN classifier (2 conv + 2 linear, Adam, cross entropy): the feature network of FID and IS; --set eval_n=10000 test images scored",
        {2000, 128, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<metrics::ClassifierTrainer>(c); }},
+      {"vae", "VAE (Kingma & Welling 2014): MLP 784-400-z20, Bernoulli decoder on binarised images; --set decoder=gaussian variance=learned beta=4 beta_schedule=linear|cyclic (Higgins et al. 2017, Fu et al. 2019) iwae_k=1000 iwae_n=500",
+       {6000, 128, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<vae::VaeTrainer>(c, vae::VaeKind::mlp); }},
+      {"conv-vae", "Conv VAE: two stride-2 4x4 convs to z20, transposed convs back; options as vae",
+       {2000, 64, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<vae::VaeTrainer>(c, vae::VaeKind::conv); }},
+      {"cvae", "CVAE (Sohn et al. 2015): the vae conditioned on the class (one-hot into encoder and decoder); options as vae",
+       {6000, 128, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<vae::VaeTrainer>(c, vae::VaeKind::conditional); }},
+      {"ae", "Autoencoder: MLP 784-256-32-256-784, ReLU, sigmoid output, MSE; --set code=32 hidden=256",
+       {3000, 128, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<ae::AeTrainer>(c, ae::AeKind::plain); }},
+      {"sparse-ae", "Sparse autoencoder (Ng, CS294A notes): sigmoid code of 64, KL sparsity kl=3 to rho=0.05, optional l1",
+       {3000, 128, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<ae::AeTrainer>(c, ae::AeKind::sparse); }},
+      {"denoising-ae", "Denoising autoencoder (Vincent et al. 2008): noise=masking (level=0.25 of pixels zeroed) or gaussian (std level)",
+       {3000, 128, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<ae::AeTrainer>(c, ae::AeKind::denoising); }},
   };
 }
 

@@ -141,6 +141,25 @@ TEST(TrainLoop, ResumedCganAndAeganMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("aegan", 3, 1);
 }
 
+// The VAEs: the reparameterisation noise stream, the step count behind the
+// beta schedule and the last-step IWAE score.
+TEST(TrainLoop, ResumedVaesAndAutoencodersMatchAnUninterruptedRunBitwise) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  const nlohmann::json small = {{"hidden", 32}, {"z_dim", 4}, {"eval_n", 50}, {"iwae_k", 3}, {"iwae_n", 4}};
+  // beta = 0, 1/3, 2/3, 1: the resumed run must restore the step count.
+  nlohmann::json warmup = small;
+  warmup["beta_schedule"] = "linear";
+  warmup["warmup"] = 3;
+  check_resume_is_bitwise("vae", 4, 2, warmup);
+  check_resume_is_bitwise("cvae", 4, 2, small);
+  nlohmann::json gaussian = small;
+  gaussian["decoder"] = "gaussian";
+  gaussian["variance"] = "learned";
+  check_resume_is_bitwise("conv-vae", 3, 1, gaussian);
+  // An autoencoder with its corruption noise stream.
+  check_resume_is_bitwise("denoising-ae", 4, 2, {{"hidden", 32}, {"eval_n", 50}, {"noise", "gaussian"}});
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");

@@ -100,6 +100,13 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   # FID and IS logged while training, as `nabla eval` computes them with --seed 0.
   expect 0 "run folder:  $work/fid" -- "$nabla" train mlpgan --steps 2 --batch 8 --set fid_classifier="$clf" --set fid_samples=150 --out "$work/fid"
   grep -qF '"fid"' "$work/fid/metrics.jsonl" || fail "mlpgan with fid_classifier logged no fid"
+
+  # A VAE: ELBO terms at each grid, the IWAE estimate at the last step; an autoencoder.
+  expect 0 "run folder:  $work/vae" -- "$nabla" train vae --steps 2 --batch 8 --set eval_n=20 --set iwae_k=4 --set iwae_n=3 --out "$work/vae"
+  grep -qF '"test_nll_iwae"' "$work/vae/metrics.jsonl" || fail "vae logged no test_nll_iwae"
+  expect 0 "resuming vae at step 2 of 3" -- "$nabla" train --resume "$work/vae/checkpoints/step-00000002.safetensors" --steps 3
+  expect 0 "run folder:  $work/dae" -- "$nabla" train denoising-ae --steps 2 --batch 8 --set eval_n=20 --set noise=gaussian --out "$work/dae"
+  expect 1 "vae: decoder=poisson is not one of bernoulli, gaussian" -- "$nabla" train vae --set decoder=poisson --out "$work/bad"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi
