@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "models/flow/flow_trainer.h"
 #include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
@@ -78,6 +79,12 @@ std::vector<ModelEntry> make_registry() {
       {"classifier", "Fashion-MNIST CNN classifier (2 conv + 2 linear, Adam, cross entropy): the feature network of FID and IS; --set eval_n=10000 test images scored",
        {2000, 128, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<metrics::ClassifierTrainer>(c); }},
+      {"nice", "NICE (Dinh et al. 2015): 4 additive couplings (MLP 3x512), diagonal scaling, logistic prior; bits/dim on dequantised data",
+       {3000, 64, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::nice); }},
+      {"realnvp", "Real NVP (Dinh et al. 2017): affine couplings (checkerboard, channel), squeeze, 2 scales, actnorm; --set conv1x1=1 for Glow's 1x1 conv",
+       {1000, 64, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::realnvp); }},
   };
 }
 

@@ -44,7 +44,7 @@ Tensor triangle_mask(int64_t n, bool lower) {
   std::vector<double> m(n * n, 0.0);
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < n; ++j) m[i * n + j] = (lower ? j < i : j > i) ? 1.0 : 0.0;
-  return to(tensor(m, {n, n}), DType::f32);
+  return nabla::to(tensor(m, {n, n}), DType::f32);
 }
 
 }  // namespace
@@ -105,18 +105,18 @@ InvertibleConv1x1::InvertibleConv1x1(int64_t channels, Generator* gen) : channel
   }
   std::vector<double> upper = lu.u;
   for (int64_t i = 0; i < n; ++i) upper[i * n + i] = 0;
-  register_parameter("lower", to(tensor(lu.l, {n, n}), DType::f32));
-  register_parameter("upper", to(tensor(upper, {n, n}), DType::f32));
-  register_parameter("log_s", to(tensor(log_s, {n}), DType::f32));
-  register_buffer("perm", to(tensor(lu.p, {n, n}), DType::f32));
-  register_buffer("sign_s", to(tensor(sign, {n}), DType::f32));
+  register_parameter("lower", nabla::to(tensor(lu.l, {n, n}), DType::f32));
+  register_parameter("upper", nabla::to(tensor(upper, {n, n}), DType::f32));
+  register_parameter("log_s", nabla::to(tensor(log_s, {n}), DType::f32));
+  register_buffer("perm", nabla::to(tensor(lu.p, {n, n}), DType::f32));
+  register_buffer("sign_s", nabla::to(tensor(sign, {n}), DType::f32));
   register_buffer("lower_mask", triangle_mask(n, true), false);
   register_buffer("upper_mask", triangle_mask(n, false), false);
 }
 
 Tensor InvertibleConv1x1::weight() const {
   const Tensor& eye_like = get("perm");
-  const Tensor id = to(eye(channels_), eye_like.dtype());
+  const Tensor id = nabla::to(eye(channels_), eye_like.dtype());
   const Tensor l = get("lower") * get("lower_mask") + id;
   const Tensor diag = id * reshape(get("sign_s") * exp(get("log_s")), {1, channels_});
   const Tensor u = get("upper") * get("upper_mask") + diag;
@@ -136,7 +136,7 @@ FlowOut InvertibleConv1x1::transform(const Tensor& x) {
 Tensor InvertibleConv1x1::inverse(const Tensor& z) {
   NoGradGuard no_grad;
   const std::vector<double> inv = invert_matrix(to_vector<double>(weight()), channels_);
-  const Tensor w = to(tensor(inv, {channels_, channels_, 1, 1}), z.dtype());
+  const Tensor w = nabla::to(tensor(inv, {channels_, channels_, 1, 1}), z.dtype());
   return conv2d(z, w);
 }
 

@@ -63,7 +63,7 @@ Tensor AffineCoupling::checker(const Tensor& x) const {
   std::vector<double> b(h * w);
   for (int64_t i = 0; i < h; ++i)
     for (int64_t j = 0; j < w; ++j) b[i * w + j] = (i + j) % 2 == parity_ ? 1.0 : 0.0;
-  return to(tensor(b, {1, 1, h, w}), x.dtype());
+  return nabla::to(tensor(b, {1, 1, h, w}), x.dtype());
 }
 
 std::pair<Tensor, Tensor> AffineCoupling::scale_shift(const Tensor& cond) {

@@ -53,7 +53,10 @@ nn::ModulePtr st_resnet(int64_t in, int64_t out, int64_t width, int64_t blocks, 
   for (int64_t i = 0; i < blocks; ++i) net->push_back(std::make_shared<ResBlock>(width, gen));
   net->push_back(std::make_shared<nn::ReLU>());
   auto last = conv3(width, 2 * out, gen);
-  for (const Tensor& p : last->parameters()) zero_(p);
+  {
+    NoGradGuard no_grad;
+    for (const Tensor& p : last->parameters()) zero_(p);
+  }
   net->push_back(last);
   return net;
 }

@@ -156,9 +156,9 @@ TEST(FlowLayers, RealNvpWithConv1x1InvertsAndMatchesTheJacobian) {
   net->log_prob(rand({8, 1, 4, 4}, DType::f64, &gen));  // ActNorm's data-dependent init
   net->eval();
   const Tensor x = rand({3, 1, 4, 4}, DType::f64, &gen);
-  const FlowOut o = net->encode(x);
-  EXPECT_EQ(o.z.shape(), (Shape{3, 16}));
-  EXPECT_TRUE(allclose(net->decode(o.z), x, 1e-9, 1e-9));
+  const FlowOut e = net->encode(x);
+  EXPECT_EQ(e.z.shape(), (Shape{3, 16}));
+  EXPECT_TRUE(allclose(net->decode(e.z), x, 1e-9, 1e-9));
   const Tensor x1 = slice(x, 0, 0, 1);
   const double brute = brute_force_logdet([&](const Tensor& in) { return net->encode(in).z; }, x1);
   EXPECT_NEAR(net->encode(x1).logdet.item(), brute, 1e-8 * (1 + std::abs(brute)));
