@@ -80,10 +80,10 @@ std::vector<ModelEntry> make_registry() {
        {2000, 128, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<metrics::ClassifierTrainer>(c); }},
       {"nice", "NICE (Dinh et al. 2015): 4 additive couplings (MLP 3x512), diagonal scaling, logistic prior; bits/dim on dequantised data",
-       {3000, 64, 1e-3},
+       {3000, 64, 3e-3},
        [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::nice); }},
-      {"realnvp", "Real NVP (Dinh et al. 2017): affine couplings (checkerboard, channel), squeeze, 2 scales, actnorm; --set conv1x1=1 for Glow's 1x1 conv",
-       {1000, 64, 1e-3},
+      {"realnvp", "Real NVP (Dinh et al. 2017): affine couplings (checkerboard, channel), squeeze, 2 scales, actnorm, ResNet s/t of width 16; --set conv1x1=1 for Glow's 1x1 conv",
+       {800, 64, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::realnvp); }},
   };
 }

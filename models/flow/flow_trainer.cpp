@@ -5,6 +5,7 @@
 
 #include "autograd/nabla.h"
 #include "models/flow/nice.h"
+#include "models/io/png.h"
 #include "models/flow/realnvp.h"
 #include "models/metrics/likelihood.h"
 #include "models/train/state.h"
@@ -43,14 +44,22 @@ Tensor mean_bits_per_dim(FlowNet& net, const Tensor& y) {
   return (nll + metrics::dequantisation_offset(net.dims())) / (d * std::log(2.0));
 }
 
+// n samples at temperature t as images in [-1, 1] on the CPU.
+Tensor images_at(FlowNet& net, int64_t n, double t, Generator& gen) {
+  const Tensor y = net.sample(n, t, gen);
+  return to(clamp(to(y, Device::cpu()), 0.0, 1.0) * 2.0 - 1.0, DType::f32);
+}
+
 }  // namespace
 
 FlowTrainer::FlowTrainer(const train::TrainConfig& config, FlowKind kind)
     : config_(config),
-      temperature_(config.option<double>("temperature", 1.0)),
+      temperature_(config.options.contains("temperature")
+                       ? std::optional<double>(config.option<double>("temperature", 1.0))
+                       : std::nullopt),
       eval_n_(config.option<int64_t>("eval_n", 2000)) {
   if (eval_n_ <= 0) throw std::invalid_argument(config.model + ": option eval_n must be positive");
-  if (temperature_ <= 0) throw std::invalid_argument(config.model + ": option temperature must be positive");
+  if (temperature_ && *temperature_ <= 0) throw std::invalid_argument(config.model + ": option temperature must be positive");
   Generator init(config.seed ^ kInitStream);
   net_ = build(config, kind, &init);
   net_->to(config.device);
@@ -105,9 +114,14 @@ double FlowTrainer::test_bits_per_dim(int64_t n) {
 
 std::map<std::string, double> FlowTrainer::scores() { return {{"test_bpd", test_bits_per_dim(eval_n_)}}; }
 
-Tensor FlowTrainer::sample(int64_t n, Generator& gen) {
-  const Tensor y = net_->sample(n, temperature_, gen);
-  return to(clamp(to(y, Device::cpu()), 0.0, 1.0) * 2.0 - 1.0, DType::f32);
+Tensor FlowTrainer::sample(int64_t n, Generator& gen) { return images_at(*net_, n, temperature_.value_or(1.0), gen); }
+
+Tensor FlowTrainer::picture(int64_t n, Generator& gen) {
+  if (temperature_ || n < 4) return Trainer::picture(n, gen);
+  const double bands[] = {1.0, 0.85, 0.7, 0.5};
+  std::vector<Tensor> parts;
+  for (int i = 0; i < 4; ++i) parts.push_back(images_at(*net_, i < 3 ? n / 4 : n - 3 * (n / 4), bands[i], gen));
+  return io::image_grid(cat(parts, 0), 8, 2, -1, 1);
 }
 
 NamedTensors FlowTrainer::named_parameters() const {

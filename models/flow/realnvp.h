@@ -23,7 +23,7 @@ namespace nabla::flow {
 
 struct RealNvpOptions {
   int64_t scales = 2;
-  int64_t width = 32;
+  int64_t width = 16;
   int64_t blocks = 1;
   bool conv1x1 = false;
 };
