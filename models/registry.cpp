@@ -9,6 +9,8 @@
 #include "models/gan/cgan.h"
 
 #include "models/ae/ae_trainer.h"
+
+#include "models/flow/flow_trainer.h"
 #include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
@@ -140,6 +142,13 @@ std::vector<ModelEntry> make_registry() {
       {"denoising-ae", "Denoising autoencoder (Vincent et al. 2008): noise=masking (level=0.25 of pixels zeroed) or gaussian (std level)",
        {3000, 128, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<ae::AeTrainer>(c, ae::AeKind::denoising); }},
+
+      {"nice", "NICE (Dinh et al. 2015): 4 additive couplings (MLP 3x512), diagonal scaling, logistic prior; bits/dim on dequantised data",
+       {3000, 64, 3e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::nice); }},
+      {"realnvp", "Real NVP (Dinh et al. 2017): affine couplings (checkerboard, channel), squeeze, 2 scales, actnorm, ResNet s/t of width 16; --set conv1x1=1 for Glow's 1x1 conv",
+       {800, 64, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::realnvp); }},
   };
 }
 

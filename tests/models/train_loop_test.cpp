@@ -160,6 +160,13 @@ TEST(TrainLoop, ResumedVaesAndAutoencodersMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("denoising-ae", 4, 2, {{"hidden", 32}, {"eval_n", 50}, {"noise", "gaussian"}});
 }
 
+// The flows: ActNorm's data-dependent init, the dequantisation noise stream.
+TEST(TrainLoop, ResumedFlowsMatchAnUninterruptedRunBitwise) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  check_resume_is_bitwise("nice", 4, 2, {{"hidden", 16}, {"eval_n", 20}});
+  check_resume_is_bitwise("realnvp", 3, 1, {{"width", 4}, {"eval_n", 20}, {"conv1x1", 1}});
+}
+
 TEST(TrainLoop, ClearErrors) {
   TempDir dir;
   EXPECT_THROW_MESSAGE(find_model("nosuch"), std::invalid_argument, "unknown model \"nosuch\"", "dcgan", "mlpgan");

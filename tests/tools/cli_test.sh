@@ -107,6 +107,14 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "resuming vae at step 2 of 3" -- "$nabla" train --resume "$work/vae/checkpoints/step-00000002.safetensors" --steps 3
   expect 0 "run folder:  $work/dae" -- "$nabla" train denoising-ae --steps 2 --batch 8 --set eval_n=20 --set noise=gaussian --out "$work/dae"
   expect 1 "vae: decoder=poisson is not one of bernoulli, gaussian" -- "$nabla" train vae --set decoder=poisson --out "$work/bad"
+
+  # The flows: test bits/dim logged, resume, a sample grid.
+  expect 0 "run folder:  $work/nice" -- "$nabla" train nice --steps 2 --batch 8 --set hidden=16 --set eval_n=20 --out "$work/nice"
+  grep -qF '"test_bpd"' "$work/nice/metrics.jsonl" || fail "nice logged no test_bpd"
+  expect 0 "resuming nice at step 2 of 3" -- "$nabla" train --resume "$work/nice/checkpoints/step-00000002.safetensors" --steps 3
+  expect 0 "run folder:  $work/nvp" -- "$nabla" train realnvp --steps 1 --batch 8 --set width=4 --set conv1x1=1 --set temperature=0.7 --set eval_n=20 --out "$work/nvp"
+  expect 0 "8 samples of realnvp at step 1" -- "$nabla" sample "$work/nvp/checkpoints/step-00000001.safetensors" --n 8 --out "$work/nvp.png"
+  expect 1 "prior must be gaussian or logistic" -- "$nabla" train nice --set prior=cauchy --out "$work/bad"
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi

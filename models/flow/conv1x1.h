@@ -1,0 +1,37 @@
+#pragma once
+// Glow's invertible 1x1 convolution (Kingma & Dhariwal 2018, sec. 3.2) in the
+// LU parametrisation (eq. 10): W = P L (U + diag(sign_s * exp(log_s))) with P
+// a fixed permutation, L unit lower triangular and U strictly upper
+// triangular (both kept as full matrices and masked by multiplication), so
+// log|det W| = sum(log_s) and the log-determinant of the layer on
+// [N, C, H, W] is H W sum(log_s). Initialised from the LU decomposition of a
+// random rotation drawn from gen.
+#include <cstdint>
+#include <vector>
+
+#include "core/random.h"
+#include "models/flow/flow.h"
+
+namespace nabla::flow {
+
+class InvertibleConv1x1 : public FlowLayer {
+ public:
+  InvertibleConv1x1(int64_t channels, Generator* gen);
+  FlowOut transform(const Tensor& x) override;
+  // Uses W^-1 computed by Gauss-Jordan elimination in double (no gradient).
+  Tensor inverse(const Tensor& z) override;
+  std::string type_name() const override { return "InvertibleConv1x1"; }
+  // W [C, C] from the parameters (differentiable).
+  Tensor weight() const;
+
+ private:
+  int64_t channels_;
+};
+
+// Plain helpers, exposed for the tests: a random rotation [n x n] (Gram-
+// Schmidt of a Gaussian matrix), row-major; and the inverse of a square
+// row-major matrix (Gauss-Jordan with partial pivoting; throws for a singular one).
+std::vector<double> random_rotation(int64_t n, Generator* gen);
+std::vector<double> invert_matrix(std::vector<double> a, int64_t n);
+
+}  // namespace nabla::flow
