@@ -21,7 +21,6 @@
 #include "autograd/softmax.h"
 #include "autograd/trace.h"
 #include "autograd/views.h"
-#include "core/backend.h"
 #include "core/factory.h"
 #include "core/random.h"
 #include "core/tensor.h"

@@ -1,5 +1,7 @@
 #include "core/elementwise.h"
 
+#include <type_traits>
+
 #include "core/check.h"
 #include "core/views.h"
 #include "kernels/cuda/elementwise.h"
@@ -27,7 +29,8 @@ void check_pair(const char* op_name, const Tensor& a, const Tensor& b) {
   require_cuda_float(op_name, {a, b});
 }
 
-// CUDA kernels take f32 and f64 (require_cuda_float checked it at the door).
+// CUDA kernels take f32 and f64 (require_cuda_float checked it at the door);
+// the lambdas call them under `if constexpr (floating T)`.
 template <class Op, class F>
 void dispatch_device(Op op, const Tensor& x, const char* op_name, F&& run) {
   if (x.device().is_cuda()) dispatch_float(x.dtype(), op_name, run);
@@ -46,8 +49,9 @@ Tensor unary(Unary op, const Tensor& x, UnaryArgs args) {
   require_cuda_float(op_name, {x});
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   dispatch_device(op, x, op_name, [&]<class T>() {
-    if (x.device().is_cuda()) kernels::cuda::unary<T>(op, args, out.view<T>(), x.view<const T>());
-    else kernels::cpu::unary<T>(op, args, out.view<T>(), x.view<const T>());
+    if constexpr (std::is_floating_point_v<T>)
+      if (x.device().is_cuda()) return kernels::cuda::unary<T>(op, args, out.view<T>(), x.view<const T>());
+    kernels::cpu::unary<T>(op, args, out.view<T>(), x.view<const T>());
   });
   return out;
 }
@@ -58,8 +62,9 @@ Tensor binary(Binary op, const Tensor& a, const Tensor& b) {
   auto [x, y] = broadcast(op_name, a, b);
   Tensor out = make_tensor(x.shape(), a.dtype(), a.device());
   dispatch_device(op, a, op_name, [&]<class T>() {
-    if (a.device().is_cuda()) kernels::cuda::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
-    else kernels::cpu::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
+    if constexpr (std::is_floating_point_v<T>)
+      if (a.device().is_cuda()) return kernels::cuda::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
+    kernels::cpu::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
   });
   return out;
 }
@@ -75,8 +80,9 @@ void binary_(Binary op, const Tensor& a, const Tensor& b) {
   // Elementwise in place is safe when y does not alias a at other positions;
   // a fresh result would be needed otherwise, which callers never ask for.
   dispatch_device(op, a, op_name, [&]<class T>() {
-    if (a.device().is_cuda()) kernels::cuda::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
-    else kernels::cpu::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
+    if constexpr (std::is_floating_point_v<T>)
+      if (a.device().is_cuda()) return kernels::cuda::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
+    kernels::cpu::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
   });
   a.bump_version();
 }
@@ -87,8 +93,9 @@ Tensor compare(Compare op, const Tensor& a, const Tensor& b) {
   auto [x, y] = broadcast(op_name, a, b);
   Tensor out = make_tensor(x.shape(), DType::b8, a.device());
   auto run = [&]<class T>() {
-    if (a.device().is_cuda()) kernels::cuda::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
-    else kernels::cpu::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
+    if constexpr (std::is_floating_point_v<T>)
+      if (a.device().is_cuda()) return kernels::cuda::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
+    kernels::cpu::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
   };
   if (a.device().is_cuda()) dispatch_float(a.dtype(), op_name, run);
   else dispatch_all(a.dtype(), op_name, run);
@@ -105,8 +112,9 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   auto run = [&]<class T>() {
     const auto c = expand(cond, shape).view<const bool>();
     const auto x = expand(a, shape).view<const T>(), y = expand(b, shape).view<const T>();
-    if (a.device().is_cuda()) kernels::cuda::where<T>(out.view<T>(), c, x, y);
-    else kernels::cpu::where<T>(out.view<T>(), c, x, y);
+    if constexpr (std::is_floating_point_v<T>)
+      if (a.device().is_cuda()) return kernels::cuda::where<T>(out.view<T>(), c, x, y);
+    kernels::cpu::where<T>(out.view<T>(), c, x, y);
   };
   if (a.device().is_cuda()) dispatch_float(a.dtype(), "where", run);
   else dispatch_all(a.dtype(), "where", run);
