@@ -1,9 +1,9 @@
 // Random fills from the Philox stream: one thread per element (grid-stride),
 // each a pure function of (seed, offset + i), as kernels/cpu/random.cpp.
 //
-// The affine maps use __dmul_rn/__dadd_rn: nvcc would otherwise contract
-// low + (high - low) * u into one FMA, whose rounding differs from the CPU's
-// separate multiply and add, and the uniform bits would no longer match.
+// The affine maps are explicit fused multiply-adds, as on the CPU
+// (kernels/cpu/random.cpp): fma is correctly rounded on both, so the
+// uniform bits match whatever either compiler would contract.
 #include <cstdint>
 #include <type_traits>
 
@@ -16,7 +16,7 @@ namespace nabla::kernels::cuda {
 namespace {
 constexpr double kTwoPi = 6.283185307179586476925286766559;
 
-__device__ double affine(double a, double b, double u) { return __dadd_rn(a, __dmul_rn(b - a, u)); }
+__device__ double affine(double a, double b, double u) { return fma(b - a, u, a); }
 
 template <class T>
 __device__ T draw(const Philox4& r, const RandomArgs& args) {
@@ -26,8 +26,8 @@ __device__ T draw(const Philox4& r, const RandomArgs& args) {
       case Distribution::uniform: return static_cast<float>(affine(args.a, args.b, u));
       case Distribution::normal: {  // u1 in (0, 1] keeps the log finite
         const float u1 = 1.0f - u, u2 = uniform_f32(r.w[1]);
-        const float z = sqrtf(-2.0f * logf(u1)) * cosf(static_cast<float>(kTwoPi) * u2);
-        return static_cast<float>(__dadd_rn(args.a, __dmul_rn(args.b, z)));
+        const float r = sqrtf(-2.0f * logf(u1)), c = cosf(static_cast<float>(kTwoPi) * u2);
+        return static_cast<float>(fma(__dmul_rn(args.b, r), double(c), args.a));
       }
       case Distribution::bernoulli: return u < args.a ? 1.0f : 0.0f;
       default: break;
@@ -38,7 +38,7 @@ __device__ T draw(const Philox4& r, const RandomArgs& args) {
       case Distribution::uniform: return affine(args.a, args.b, u);
       case Distribution::normal: {
         const double u1 = 1.0 - u, u2 = uniform_f64(r.w[2], r.w[3]);
-        return __dadd_rn(args.a, __dmul_rn(args.b, sqrt(-2.0 * log(u1)) * cos(kTwoPi * u2)));
+        return fma(__dmul_rn(args.b, sqrt(-2.0 * log(u1))), cos(kTwoPi * u2), args.a);
       }
       case Distribution::bernoulli: return u < args.a ? 1.0 : 0.0;
       default: break;
