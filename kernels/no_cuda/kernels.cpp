@@ -7,6 +7,7 @@
 #include "kernels/cuda/linalg.h"
 #include "kernels/cuda/random.h"
 #include "kernels/cuda/reduce.h"
+#include "kernels/cuda/softmax.h"
 #include "kernels/no_cuda/no_cuda.h"
 
 namespace nabla::kernels::cuda {
@@ -31,6 +32,8 @@ template <class T>
 void arg_reduce(Reduce op, View<int64_t>, View<T>, View<const T>) { no_cuda(name(op)); }
 template <class T>
 void matmul(View<T>, View<const T>, View<const T>, Backend) { no_cuda("matmul"); }
+template <class T>
+void softmax(View<T>, View<const T>, bool) { no_cuda("softmax"); }
 
 #define NABLA_CAST_FROM(To)                                         \
   template void cast<To, float>(View<To>, View<const float>);       \
@@ -54,7 +57,8 @@ NABLA_CAST_FROM(bool)
   template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);    \
   template void reduce<T>(Reduce, View<T>, View<const T>, ReduceArgs);                \
   template void arg_reduce<T>(Reduce, View<int64_t>, View<T>, View<const T>);         \
-  template void matmul<T>(View<T>, View<const T>, View<const T>, Backend);
+  template void matmul<T>(View<T>, View<const T>, View<const T>, Backend);       \
+  template void softmax<T>(View<T>, View<const T>, bool);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
