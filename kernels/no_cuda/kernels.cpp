@@ -5,6 +5,7 @@
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/linalg.h"
+#include "kernels/cuda/loss.h"
 #include "kernels/cuda/random.h"
 #include "kernels/cuda/reduce.h"
 #include "kernels/cuda/softmax.h"
@@ -34,6 +35,8 @@ template <class T>
 void matmul(View<T>, View<const T>, View<const T>, Backend) { no_cuda("matmul"); }
 template <class T>
 void softmax(View<T>, View<const T>, bool) { no_cuda("softmax"); }
+template <class T>
+void bce_with_logits(View<T>, View<const T>, View<const T>, View<const T>) { no_cuda("bce_with_logits"); }
 
 #define NABLA_CAST_FROM(To)                                         \
   template void cast<To, float>(View<To>, View<const float>);       \
@@ -58,7 +61,8 @@ NABLA_CAST_FROM(bool)
   template void reduce<T>(Reduce, View<T>, View<const T>, ReduceArgs);                \
   template void arg_reduce<T>(Reduce, View<int64_t>, View<T>, View<const T>);         \
   template void matmul<T>(View<T>, View<const T>, View<const T>, Backend);       \
-  template void softmax<T>(View<T>, View<const T>, bool);
+  template void softmax<T>(View<T>, View<const T>, bool);                        \
+  template void bce_with_logits<T>(View<T>, View<const T>, View<const T>, View<const T>);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
