@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/launch.cuh"
 #include "kernels/cuda/softmax.h"
 
@@ -17,34 +18,6 @@ constexpr int kThreads = 256;
 
 template <class T>
 using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
-
-template <class V>
-struct MaxNaN {
-  __device__ V operator()(V a, V b) const { return isnan(a) || a > b ? a : b; }
-};
-template <class V>
-struct Plus {
-  __device__ V operator()(V a, V b) const { return a + b; }
-};
-
-// op over the block's values, in a fixed order, returned to every thread.
-template <class V, class Op>
-__device__ V block_all_reduce(V v, Op op, V identity) {
-  __shared__ V part[kThreads / 32];
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  for (int k = 16; k > 0; k /= 2) v = op(v, __shfl_down_sync(0xffffffffu, v, k));
-  if (lane == 0) part[warp] = v;
-  __syncthreads();
-  if (warp == 0) {
-    v = lane < kThreads / 32 ? part[lane] : identity;
-    for (int k = 16; k > 0; k /= 2) v = op(v, __shfl_down_sync(0xffffffffu, v, k));
-    if (lane == 0) part[0] = v;
-  }
-  __syncthreads();
-  v = part[0];
-  __syncthreads();  // part is free for the next call
-  return v;
-}
 
 // Offset of row r (row-major over the first ndim - 1 dims) in v.
 template <class T>
@@ -66,10 +39,10 @@ __global__ void softmax_kernel(View<T> out, View<const T> in, int64_t rows, int6
     T* y = out.data + row_offset(out, r);
     T m = -INFINITY;
     for (int64_t j = threadIdx.x; j < n; j += kThreads) m = MaxNaN<T>{}(m, x[j * sx]);
-    m = block_all_reduce(m, MaxNaN<T>{}, T(-INFINITY));
+    m = block_all_reduce<kThreads>(m, MaxNaN<T>{}, T(-INFINITY));
     Acc<T> s = 0;
     for (int64_t j = threadIdx.x; j < n; j += kThreads) s += exp(x[j * sx] - m);
-    s = block_all_reduce(s, Plus<Acc<T>>{}, Acc<T>(0));
+    s = block_all_reduce<kThreads>(s, Plus<Acc<T>>{}, Acc<T>(0));
     if (log) {
       const T shift = m + static_cast<T>(::log(s));
       for (int64_t j = threadIdx.x; j < n; j += kThreads) y[j * sy] = x[j * sx] - shift;

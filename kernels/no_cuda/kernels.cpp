@@ -6,6 +6,7 @@
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/linalg.h"
 #include "kernels/cuda/loss.h"
+#include "kernels/cuda/norm.h"
 #include "kernels/cuda/random.h"
 #include "kernels/cuda/reduce.h"
 #include "kernels/cuda/softmax.h"
@@ -36,6 +37,12 @@ void matmul(View<T>, View<const T>, View<const T>, Backend) { no_cuda("matmul");
 template <class T>
 void softmax(View<T>, View<const T>, bool) { no_cuda("softmax"); }
 template <class T>
+void norm_forward(View<T>, View<T>, View<T>, View<T>, View<const T>, View<const T>, View<const T>, double) {
+  no_cuda("norm");
+}
+template <class T>
+void scale_shift(View<T>, View<const T>, View<const T>, View<const T>) { no_cuda("batch_norm"); }
+template <class T>
 void bce_with_logits(View<T>, View<const T>, View<const T>, View<const T>) { no_cuda("bce_with_logits"); }
 
 #define NABLA_CAST_FROM(To)                                         \
@@ -62,7 +69,10 @@ NABLA_CAST_FROM(bool)
   template void arg_reduce<T>(Reduce, View<int64_t>, View<T>, View<const T>);         \
   template void matmul<T>(View<T>, View<const T>, View<const T>, Backend);       \
   template void softmax<T>(View<T>, View<const T>, bool);                        \
-  template void bce_with_logits<T>(View<T>, View<const T>, View<const T>, View<const T>);
+  template void bce_with_logits<T>(View<T>, View<const T>, View<const T>, View<const T>);        \
+  template void norm_forward<T>(View<T>, View<T>, View<T>, View<T>, View<const T>, View<const T>, \
+                                View<const T>, double);                                           \
+  template void scale_shift<T>(View<T>, View<const T>, View<const T>, View<const T>);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
