@@ -34,8 +34,9 @@ struct DeviceCache {
   MemoryStats stats;
 };
 
-std::mutex mutex;
-std::vector<DeviceCache> caches;
+// Never destroyed: a tensor freed during static destruction still finds them.
+std::mutex& mutex = *new std::mutex;
+std::vector<DeviceCache>& caches = *new std::vector<DeviceCache>;
 
 DeviceCache& cache(int device) {
   if (caches.size() <= static_cast<size_t>(device)) caches.resize(device + 1);
