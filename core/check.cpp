@@ -41,4 +41,11 @@ void require_cpu(const char* op, std::initializer_list<Tensor> ts) {
       throw std::runtime_error(std::string(op) + " has no CUDA kernel (input " + describe(t) + ")");
 }
 
+void require_cuda_float(const char* op, std::initializer_list<Tensor> ts) {
+  for (const Tensor& t : ts)
+    if (t.defined() && t.device().is_cuda() && !(t.dtype() == DType::f32 || t.dtype() == DType::f64))
+      throw std::runtime_error(std::string(op) + " has no CUDA kernel for " + name(t.dtype()) + " (input " +
+                               describe(t) + "; the CUDA kernels take f32 and f64)");
+}
+
 }  // namespace nabla

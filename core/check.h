@@ -16,5 +16,8 @@ void check_same_device(const char* op, std::initializer_list<Tensor> ts);
 void check_same_dtype(const char* op, std::initializer_list<Tensor> ts);
 // Ops without a CUDA kernel yet throw "<op> has no CUDA kernel" for CUDA tensors.
 void require_cpu(const char* op, std::initializer_list<Tensor> ts);
+// CUDA kernels are built for f32 and f64 only: for CUDA tensors of another
+// dtype, "<op> has no CUDA kernel for <dtype>".
+void require_cuda_float(const char* op, std::initializer_list<Tensor> ts);
 
 }  // namespace nabla

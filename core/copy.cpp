@@ -3,17 +3,20 @@
 #include "core/check.h"
 #include "core/views.h"
 #include "kernels/copy.h"
+#include "kernels/cuda/copy.h"
 #include "kernels/device.h"
 
 namespace nabla::prim {
 
 namespace {
-// dst = src elementwise (same shape, any strides, any dtypes), on the CPU.
+// dst = src elementwise (same shape, any strides, any dtypes), on their device.
 void cast_into(const char* op, const Tensor& dst, const Tensor& src) {
-  require_cpu(op, {dst, src});
+  check_same_device(op, {dst, src});
+  const bool cuda = dst.device().is_cuda();
   dispatch_all(dst.dtype(), op, [&]<class To>() {
     dispatch_all(src.dtype(), op, [&]<class From>() {
-      kernels::cpu::cast<To, From>(dst.view<To>(), src.view<const From>());
+      if (cuda) kernels::cuda::cast<To, From>(dst.view<To>(), src.view<const From>());
+      else kernels::cpu::cast<To, From>(dst.view<To>(), src.view<const From>());
     });
   });
 }
@@ -46,10 +49,11 @@ Tensor to(const Tensor& x, DType dtype) {
 Tensor to(const Tensor& x, Device device) {
   check_defined("to", x);
   if (x.device() == device) return x;
-  const Tensor src = x.device().is_cpu() ? contiguous(x) : x;
-  if (!src.is_contiguous())
-    throw_invalid("to(device)", "copying a non-contiguous CUDA tensor needs the CUDA backend's copy kernel");
+  const Tensor src = contiguous(x);  // on x's device: the strided copy kernel of CPU or CUDA
   Tensor out = make_tensor(x.shape(), x.dtype(), device);
+  // The copy runs on the stream of the CUDA side (the destination's when both
+  // are): queued after earlier work there. Another device's work is awaited.
+  if (device.is_cuda() && src.device().is_cuda()) kernels::cuda::synchronize(src.device().index);
   const int index = device.is_cuda() ? device.index : src.device().index;
   kernels::cuda::memcpy(out.data_ptr(), src.data_ptr(), src.numel() * itemsize(src.dtype()), index);
   return out;
@@ -64,9 +68,9 @@ void copy_(const Tensor& dst, const Tensor& src) {
 
 void fill_(const Tensor& dst, double value) {
   check_defined("fill_", dst);
-  require_cpu("fill_", {dst});
   dispatch_all(dst.dtype(), "fill_", [&]<class T>() {
-    kernels::cpu::fill<T>(dst.view<T>(), static_cast<T>(value));
+    if (dst.device().is_cuda()) kernels::cuda::fill<T>(dst.view<T>(), static_cast<T>(value));
+    else kernels::cpu::fill<T>(dst.view<T>(), static_cast<T>(value));
   });
   dst.bump_version();
 }

@@ -17,9 +17,9 @@ Tensor finish(Tensor t, const Options& o) {
 Tensor empty(const Shape& shape, Options o) { return finish(make_tensor(shape, o.dtype, o.device), o); }
 
 Tensor full(const Shape& shape, double value, Options o) {
-  Tensor t = make_tensor(shape, o.dtype, Device::cpu());
+  Tensor t = make_tensor(shape, o.dtype, o.device);
   prim::fill_(t, value);
-  return finish(prim::to(t, o.device), o);
+  return finish(t, o);
 }
 
 Tensor zeros(const Shape& shape, Options o) { return full(shape, 0, o); }

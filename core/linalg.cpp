@@ -4,6 +4,8 @@
 
 #include "core/check.h"
 #include "core/views.h"
+#include "core/backend.h"
+#include "kernels/cuda/linalg.h"
 #include "kernels/linalg.h"
 
 namespace nabla::prim {
@@ -17,7 +19,7 @@ namespace {
 void check_operands(const char* op, const Tensor& a, const Tensor& b) {
   check_same_device(op, {a, b});
   check_same_dtype(op, {a, b});
-  require_cpu(op, {a, b});
+  require_cuda_float(op, {a, b});
 }
 
 // True when dims [0, n) of x can be merged into one by a view (no copy).
@@ -37,7 +39,10 @@ Tensor run_matmul(const char* op, const Tensor& a, const Tensor& b) {
   shape.push_back(b.shape().back());
   Tensor out = make_tensor(shape, a.dtype(), a.device());
   dispatch_float(a.dtype(), op, [&]<class T>() {
-    kernels::cpu::matmul<T>(out.view<T>(), a.view<const T>(), b.view<const T>());
+    if (a.device().is_cuda())
+      kernels::cuda::matmul<T>(out.view<T>(), a.view<const T>(), b.view<const T>(), backend("matmul"));
+    else
+      kernels::cpu::matmul<T>(out.view<T>(), a.view<const T>(), b.view<const T>());
   });
   return out;
 }

@@ -9,6 +9,7 @@
 #include "core/factory.h"
 #include "core/reduce.h"
 #include "core/views.h"
+#include "kernels/cuda/loss.h"
 #include "kernels/loss.h"
 
 namespace nabla::prim {
@@ -66,7 +67,7 @@ void check_loss_pair(const char* op, const Tensor& input, const Tensor& target) 
   check_same_dtype(op, {input, target});
   check_same_device(op, {input, target});
   if (!is_floating(input.dtype())) throw_dtype(op, input.dtype(), "a floating dtype (f32, f64)");
-  require_cpu(op, {input, target});
+  require_cuda_float(op, {input, target});  // its users run on CUDA: mse, l1, bce
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targets, Reduction reduction,
@@ -76,7 +77,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   if (pos_weight.defined()) {
     check_same_dtype(op, {logits, pos_weight});
     check_same_device(op, {logits, pos_weight});
-    require_cpu(op, {pos_weight});
+    require_cuda_float(op, {pos_weight});
     const Shape &ls = logits.shape(), &ps = pos_weight.shape();
     bool fits = ps.size() <= ls.size();
     for (size_t i = 1; fits && i <= ps.size(); ++i)
@@ -88,7 +89,10 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   dispatch_float(logits.dtype(), op, [&]<class T>() {
     kernels::View<const T> pw;  // absent: weight 1
     if (pos_weight.defined()) pw = expand(pos_weight, logits.shape()).view<const T>();
-    kernels::cpu::bce_with_logits<T>(out.view<T>(), logits.view<const T>(), targets.view<const T>(), pw);
+    if (logits.device().is_cuda())
+      kernels::cuda::bce_with_logits<T>(out.view<T>(), logits.view<const T>(), targets.view<const T>(), pw);
+    else
+      kernels::cpu::bce_with_logits<T>(out.view<T>(), logits.view<const T>(), targets.view<const T>(), pw);
   });
   return reduce_loss(out, reduction);
 }

@@ -9,6 +9,7 @@
 #include "core/elementwise.h"
 #include "core/factory.h"
 #include "core/views.h"
+#include "kernels/cuda/norm.h"
 #include "kernels/norm.h"
 
 namespace nabla::prim {
@@ -44,9 +45,13 @@ Stats normalize(const char* op, const Tensor& x, const std::vector<int64_t>& ord
     auto optional = [&](const Tensor& t) {
       return t.defined() ? permute(t, order).view<const T>() : kernels::View<const T>{};
     };
-    kernels::cpu::norm_forward<T>(permute(s.out, order).view<T>(), s.mean.view<T>(), s.rstd.view<T>(),
-                                  s.var.defined() ? s.var.view<T>() : kernels::View<T>{},
-                                  permute(x, order).view<const T>(), optional(w), optional(b), eps);
+    const auto var = s.var.defined() ? s.var.view<T>() : kernels::View<T>{};
+    if (x.device().is_cuda())
+      kernels::cuda::norm_forward<T>(permute(s.out, order).view<T>(), s.mean.view<T>(), s.rstd.view<T>(), var,
+                                     permute(x, order).view<const T>(), optional(w), optional(b), eps);
+    else
+      kernels::cpu::norm_forward<T>(permute(s.out, order).view<T>(), s.mean.view<T>(), s.rstd.view<T>(), var,
+                                    permute(x, order).view<const T>(), optional(w), optional(b), eps);
   });
   return s;
 }
@@ -72,7 +77,7 @@ NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias,
   check_param(op, "running_var", running_var, x, {C});
   if (running_mean.defined() != running_var.defined())
     throw_invalid(op, "running_mean and running_var must both be given or both be undefined");
-  require_cpu(op, {x, weight, bias, running_mean, running_var});
+  require_cuda_float(op, {x, weight, bias, running_mean, running_var});
   const int64_t count = C > 0 ? x.numel() / C : 0;
 
   Shape channel(x.dim(), 1);  // [1, C, 1, ...]: a per-channel tensor broadcast against x
@@ -101,8 +106,9 @@ NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias,
                               binary(Binary::mul, running_mean, scale));
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    kernels::cpu::scale_shift<T>(out.view<T>(), x.view<const T>(), per_channel(scale).view<const T>(),
-                                 per_channel(shift).view<const T>());
+    const auto a = per_channel(scale).view<const T>(), b = per_channel(shift).view<const T>();
+    if (x.device().is_cuda()) kernels::cuda::scale_shift<T>(out.view<T>(), x.view<const T>(), a, b);
+    else kernels::cpu::scale_shift<T>(out.view<T>(), x.view<const T>(), a, b);
   });
   return {out, clone(running_mean), rstd};
 }
@@ -118,7 +124,7 @@ NormResult layer_norm(const Tensor& x, const Shape& normalized_shape, const Tens
                           describe(x));
   check_param(op, "weight", weight, x, normalized_shape);
   check_param(op, "bias", bias, x, normalized_shape);
-  require_cpu(op, {x, weight, bias});
+  require_cuda_float(op, {x, weight, bias});
   std::vector<int64_t> order(x.dim());
   for (int64_t d = 0; d < x.dim(); ++d) order[d] = d;
   const auto full = [&](const Tensor& t) { return t.defined() ? expand(t, x.shape()) : t; };

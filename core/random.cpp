@@ -5,6 +5,7 @@
 #include "core/check.h"
 #include "core/copy.h"
 #include "core/elementwise.h"
+#include "kernels/cuda/random.h"
 #include "kernels/random.h"
 
 namespace nabla {
@@ -37,14 +38,16 @@ void manual_seed(uint64_t seed) { default_generator().manual_seed(seed); }
 namespace {
 Tensor draw(const char* op, const Shape& shape, kernels::RandomArgs args, const Options& o, Generator* gen) {
   Generator& g = gen ? *gen : default_generator();
-  Tensor t = make_tensor(shape, o.dtype, Device::cpu());
+  Tensor t = make_tensor(shape, o.dtype, o.device);
   const uint64_t offset = g.advance(static_cast<uint64_t>(t.numel()));
-  auto run = [&]<class T>() { kernels::cpu::random<T>(t.view<T>(), args, g.seed(), offset); };
+  auto run = [&]<class T>() {
+    if (t.device().is_cuda()) kernels::cuda::random<T>(t.view<T>(), args, g.seed(), offset);
+    else kernels::cpu::random<T>(t.view<T>(), args, g.seed(), offset);
+  };
   if (args.dist == kernels::Distribution::uniform || args.dist == kernels::Distribution::normal)
     dispatch_float(o.dtype, op, run);
   else
     dispatch_all(o.dtype, op, run);
-  t = prim::to(t, o.device);
   if (o.requires_grad) t.requires_grad_();
   return t;
 }

@@ -9,6 +9,9 @@
 namespace nabla::kernels::cpu {
 
 namespace {
+// The affine maps are written as explicit fused multiply-adds: GCC would
+// contract them into FMAs or not depending on -march, and the CUDA kernels
+// (kernels/cuda/random.cu) compute the same fma, so the bits match.
 constexpr double kTwoPi = 6.283185307179586476925286766559;
 
 template <class T>
@@ -16,11 +19,11 @@ T draw(const Philox4& r, const RandomArgs& args) {
   if constexpr (std::is_same_v<T, float>) {
     const float u = uniform_f32(r.w[0]);
     switch (args.dist) {
-      case Distribution::uniform: return static_cast<float>(args.a + (args.b - args.a) * u);
+      case Distribution::uniform: return static_cast<float>(std::fma(args.b - args.a, double(u), args.a));
       case Distribution::normal: {  // u1 in (0, 1] keeps the log finite
         const float u1 = 1.0f - u, u2 = uniform_f32(r.w[1]);
-        return static_cast<float>(args.a + args.b * std::sqrt(-2.0f * std::log(u1)) *
-                                               std::cos(static_cast<float>(kTwoPi) * u2));
+        const float r = std::sqrt(-2.0f * std::log(u1)), c = std::cos(static_cast<float>(kTwoPi) * u2);
+        return static_cast<float>(std::fma(args.b * r, double(c), args.a));
       }
       case Distribution::bernoulli: return u < args.a ? 1.0f : 0.0f;
       default: break;
@@ -28,10 +31,10 @@ T draw(const Philox4& r, const RandomArgs& args) {
   } else if constexpr (std::is_same_v<T, double>) {
     const double u = uniform_f64(r.w[0], r.w[1]);
     switch (args.dist) {
-      case Distribution::uniform: return args.a + (args.b - args.a) * u;
+      case Distribution::uniform: return std::fma(args.b - args.a, u, args.a);
       case Distribution::normal: {
         const double u1 = 1.0 - u, u2 = uniform_f64(r.w[2], r.w[3]);
-        return args.a + args.b * std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+        return std::fma(args.b * std::sqrt(-2.0 * std::log(u1)), std::cos(kTwoPi * u2), args.a);
       }
       case Distribution::bernoulli: return u < args.a ? 1.0 : 0.0;
       default: break;

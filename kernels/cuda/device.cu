@@ -1,6 +1,8 @@
-// Device memory for the CUDA backend: plain cudaMalloc for now; the caching
-// allocator arrives with the CUDA-backend issue.
-#include "kernels/cuda/check.cuh"
+// Devices, their default streams, and copies between host and device memory.
+#include <mutex>
+#include <vector>
+
+#include "kernels/cuda/launch.cuh"
 #include "kernels/device.h"
 
 namespace nabla::kernels::cuda {
@@ -14,20 +16,29 @@ int device_count() {
   return n;
 }
 
-void* malloc(size_t nbytes, int device) {
+cudaStream_t stream(int device) {
+  static std::mutex mutex;
+  static std::vector<cudaStream_t> streams;
   CUDA_CHECK(cudaSetDevice(device));
-  void* ptr = nullptr;
-  CUDA_CHECK(cudaMalloc(&ptr, nbytes == 0 ? 1 : nbytes));
-  return ptr;
+  std::lock_guard lock(mutex);
+  if (streams.size() <= static_cast<size_t>(device)) streams.resize(device + 1, nullptr);
+  if (!streams[device]) CUDA_CHECK(cudaStreamCreate(&streams[device]));
+  return streams[device];
 }
 
-void free(void* ptr, int device) {
-  if (cudaSetDevice(device) == cudaSuccess) cudaFree(ptr);  // never throw from a deleter
+int device_of(const void* ptr) {
+  cudaPointerAttributes attr{};
+  CUDA_CHECK(cudaPointerGetAttributes(&attr, ptr));
+  return attr.device;
 }
 
 void memcpy(void* dst, const void* src, size_t nbytes, int device) {
-  CUDA_CHECK(cudaSetDevice(device));
-  CUDA_CHECK(cudaMemcpy(dst, src, nbytes, cudaMemcpyDefault));
+  if (nbytes == 0) return;
+  cudaStream_t s = stream(device);
+  CUDA_CHECK(cudaMemcpyAsync(dst, src, nbytes, cudaMemcpyDefault, s));
+  CUDA_CHECK(cudaStreamSynchronize(s));
 }
+
+void synchronize(int device) { CUDA_CHECK(cudaStreamSynchronize(stream(device))); }
 
 }  // namespace nabla::kernels::cuda

@@ -1,17 +1,14 @@
-// The CPU-only build's stand-in for kernels/cuda/device.cu.
-#include <stdexcept>
-#include <string>
-
+// The CPU-only build's stand-in for kernels/cuda/device.cu and allocator.cu.
 #include "kernels/device.h"
+#include "kernels/no_cuda/no_cuda.h"
 
 namespace nabla::kernels::cuda {
-namespace {
-[[noreturn]] void no_cuda(const char* what) {
-  throw std::runtime_error(std::string(what) + ": built without CUDA (configure with nvcc on PATH)");
-}
-}  // namespace
 int device_count() { return 0; }
 void* malloc(size_t, int) { no_cuda("cuda malloc"); }
 void free(void*, int) { no_cuda("cuda free"); }
 void memcpy(void*, const void*, size_t, int) { no_cuda("cuda memcpy"); }
+void synchronize(int) { no_cuda("cuda synchronize"); }
+MemoryStats memory_stats(int) { return {}; }
+void reset_peak(int) {}
+void empty_cache(int) {}
 }  // namespace nabla::kernels::cuda

@@ -1,0 +1,31 @@
+#include "core/backend.h"
+
+#include <atomic>
+#include <iterator>
+#include <stdexcept>
+
+namespace nabla {
+
+namespace {
+const char* const kFamilies[] = {"matmul"};
+std::atomic<kernels::Backend> settings[std::size(kFamilies)];
+
+size_t family_index(const std::string& family) {
+  for (size_t i = 0; i < std::size(kFamilies); ++i)
+    if (family == kFamilies[i]) return i;
+  throw std::invalid_argument("set_backend: unknown op family \"" + family + "\" (families with a vendor path: matmul)");
+}
+}  // namespace
+
+void set_backend(const std::string& family, const std::string& backend) {
+  const size_t i = family_index(family);
+  if (backend == "hand") settings[i] = kernels::Backend::hand;
+  else if (backend == "vendor") settings[i] = kernels::Backend::vendor;
+  else throw std::invalid_argument("set_backend: expected \"hand\" or \"vendor\", got \"" + backend + "\"");
+}
+
+kernels::Backend backend(const std::string& family) { return settings[family_index(family)].load(); }
+
+const char* name(kernels::Backend b) { return b == kernels::Backend::vendor ? "vendor" : "hand"; }
+
+}  // namespace nabla

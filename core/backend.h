@@ -1,0 +1,18 @@
+#pragma once
+// Run-time choice of the CUDA implementation per op family: "hand" (our
+// kernels, the default) or "vendor" (cuBLAS/cuDNN), so that tests and
+// benchmarks compare both in one process:
+//   nabla::set_backend("matmul", "vendor");
+// Families with a vendor path: matmul. The CPU ignores the setting.
+#include <string>
+
+#include "kernels/backend.h"
+
+namespace nabla {
+
+// Throws std::invalid_argument for an unknown family or backend name.
+void set_backend(const std::string& family, const std::string& backend);
+kernels::Backend backend(const std::string& family);
+const char* name(kernels::Backend b);
+
+}  // namespace nabla

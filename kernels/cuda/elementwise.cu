@@ -1,0 +1,186 @@
+// CUDA elementwise kernels. One grid-stride kernel per arity (map1, map2,
+// map3) takes a device functor; each op is a functor below, written as its
+// CPU twin in kernels/cpu/elementwise.cpp. When every operand is contiguous
+// (no broadcasting) the index is the offset; otherwise offset_of walks the
+// strides.
+#include <cstdint>
+
+#include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/launch.cuh"
+
+namespace nabla::kernels::cuda {
+
+namespace {
+
+#define GRID_STRIDE(i, n) \
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < (n); i += int64_t(gridDim.x) * blockDim.x)
+
+// ---------------------------------------------------------------- kernels
+template <class O, class A, class F>
+__global__ void map1(View<O> out, View<const A> a, F f, int64_t n, bool flat) {
+  GRID_STRIDE(i, n) {
+    if (flat) out.data[i] = f(a.data[i]);
+    else out.data[offset_of(out, i)] = f(a.data[offset_of(a, i)]);
+  }
+}
+
+template <class O, class A, class F>
+__global__ void map2(View<O> out, View<const A> a, View<const A> b, F f, int64_t n, bool flat) {
+  GRID_STRIDE(i, n) {
+    if (flat) out.data[i] = f(a.data[i], b.data[i]);
+    else out.data[offset_of(out, i)] = f(a.data[offset_of(a, i)], b.data[offset_of(b, i)]);
+  }
+}
+
+template <class T>
+__global__ void where_kernel(View<T> out, View<const bool> c, View<const T> a, View<const T> b, int64_t n) {
+  GRID_STRIDE(i, n) {
+    out.data[offset_of(out, i)] = c.data[offset_of(c, i)] ? a.data[offset_of(a, i)] : b.data[offset_of(b, i)];
+  }
+}
+
+// ---------------------------------------------------------------- launchers
+template <class O, class A, class F>
+void launch1(View<O> out, View<const A> a, F f) {
+  const int64_t n = out.numel();
+  if (n == 0) return;
+  const bool flat = out.contiguous() && a.contiguous();
+  map1<<<grid_for(n), kBlock, 0, stream(device_of(out.data))>>>(out, a, f, n, flat);
+  CUDA_CHECK_LAUNCH();
+}
+
+template <class O, class A, class F>
+void launch2(View<O> out, View<const A> a, View<const A> b, F f) {
+  const int64_t n = out.numel();
+  if (n == 0) return;
+  const bool flat = out.contiguous() && a.contiguous() && b.contiguous();
+  map2<<<grid_for(n), kBlock, 0, stream(device_of(out.data))>>>(out, a, b, f, n, flat);
+  CUDA_CHECK_LAUNCH();
+}
+
+// ---------------------------------------------------------------- unary ops
+#define UNARY(Name, expr)                                    \
+  template <class T>                                         \
+  struct Name {                                              \
+    T a, b;                                                  \
+    __device__ T operator()(T x) const { return (expr); }    \
+  };
+UNARY(Neg, -x)
+UNARY(Exp, exp(x))
+UNARY(Log, log(x))
+UNARY(Log1p, log1p(x))
+UNARY(Expm1, expm1(x))
+UNARY(Sqrt, sqrt(x))
+UNARY(Rsqrt, T(1) / sqrt(x))
+UNARY(Abs, fabs(x))
+UNARY(Sign, T((x > 0) - (x < 0)))
+UNARY(Sin, sin(x))
+UNARY(Cos, cos(x))
+UNARY(Tanh, tanh(x))
+// stable on both tails: never exp of a large positive number
+UNARY(Sigmoid, x >= 0 ? T(1) / (T(1) + exp(-x)) : exp(x) / (T(1) + exp(x)))
+UNARY(Relu, x > 0 ? x : T(0))
+UNARY(LeakyRelu, x > 0 ? x : a * x)
+UNARY(Elu, x > 0 ? x : a * expm1(x))
+// log(1 + exp(beta x)) / beta, linear above the threshold
+UNARY(Softplus, a * x > b ? x : (fmax(a * x, T(0)) + log1p(exp(-fabs(a * x)))) / a)
+UNARY(Square, x * x)
+UNARY(PowScalar, pow(x, a))
+UNARY(Clamp, x < a ? a : (x > b ? b : x))
+UNARY(Reciprocal, T(1) / x)
+#undef UNARY
+
+// ---------------------------------------------------------------- binary ops
+#define BINARY(Name, R, expr)                                  \
+  template <class T>                                           \
+  struct Name {                                                \
+    __device__ R operator()(T x, T y) const { return (expr); } \
+  };
+BINARY(Add, T, x + y)
+BINARY(Sub, T, x - y)
+BINARY(Mul, T, x * y)
+BINARY(Div, T, x / y)
+BINARY(Pow, T, pow(x, y))
+BINARY(Maximum, T, x > y || x != x ? x : y)  // NaN propagates
+BINARY(Minimum, T, x < y || x != x ? x : y)
+BINARY(Eq, bool, x == y)
+BINARY(Ne, bool, x != y)
+BINARY(Lt, bool, x < y)
+BINARY(Le, bool, x <= y)
+BINARY(Gt, bool, x > y)
+BINARY(Ge, bool, x >= y)
+#undef BINARY
+
+}  // namespace
+
+template <class T>
+void unary(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
+  const T a = static_cast<T>(args.a), b = static_cast<T>(args.b);
+  switch (op) {
+    case Unary::neg: return launch1(out, in, Neg<T>{a, b});
+    case Unary::exp: return launch1(out, in, Exp<T>{a, b});
+    case Unary::log: return launch1(out, in, Log<T>{a, b});
+    case Unary::log1p: return launch1(out, in, Log1p<T>{a, b});
+    case Unary::expm1: return launch1(out, in, Expm1<T>{a, b});
+    case Unary::sqrt: return launch1(out, in, Sqrt<T>{a, b});
+    case Unary::rsqrt: return launch1(out, in, Rsqrt<T>{a, b});
+    case Unary::abs: return launch1(out, in, Abs<T>{a, b});
+    case Unary::sign: return launch1(out, in, Sign<T>{a, b});
+    case Unary::sin: return launch1(out, in, Sin<T>{a, b});
+    case Unary::cos: return launch1(out, in, Cos<T>{a, b});
+    case Unary::tanh: return launch1(out, in, Tanh<T>{a, b});
+    case Unary::sigmoid: return launch1(out, in, Sigmoid<T>{a, b});
+    case Unary::relu: return launch1(out, in, Relu<T>{a, b});
+    case Unary::leaky_relu: return launch1(out, in, LeakyRelu<T>{a, b});
+    case Unary::elu: return launch1(out, in, Elu<T>{a, b});
+    case Unary::softplus: return launch1(out, in, Softplus<T>{a, b});
+    case Unary::square: return launch1(out, in, Square<T>{a, b});
+    case Unary::pow_scalar: return launch1(out, in, PowScalar<T>{a, b});
+    case Unary::clamp: return launch1(out, in, Clamp<T>{a, b});
+    case Unary::reciprocal: return launch1(out, in, Reciprocal<T>{a, b});
+  }
+}
+
+template <class T>
+void binary(Binary op, View<T> out, View<const T> a, View<const T> b) {
+  switch (op) {
+    case Binary::add: return launch2(out, a, b, Add<T>{});
+    case Binary::sub: return launch2(out, a, b, Sub<T>{});
+    case Binary::mul: return launch2(out, a, b, Mul<T>{});
+    case Binary::div: return launch2(out, a, b, Div<T>{});
+    case Binary::pow: return launch2(out, a, b, Pow<T>{});
+    case Binary::maximum: return launch2(out, a, b, Maximum<T>{});
+    case Binary::minimum: return launch2(out, a, b, Minimum<T>{});
+  }
+}
+
+template <class T>
+void compare(Compare op, View<bool> out, View<const T> a, View<const T> b) {
+  switch (op) {
+    case Compare::eq: return launch2(out, a, b, Eq<T>{});
+    case Compare::ne: return launch2(out, a, b, Ne<T>{});
+    case Compare::lt: return launch2(out, a, b, Lt<T>{});
+    case Compare::le: return launch2(out, a, b, Le<T>{});
+    case Compare::gt: return launch2(out, a, b, Gt<T>{});
+    case Compare::ge: return launch2(out, a, b, Ge<T>{});
+  }
+}
+
+template <class T>
+void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b) {
+  const int64_t n = out.numel();
+  if (n == 0) return;
+  where_kernel<<<grid_for(n), kBlock, 0, stream(device_of(out.data))>>>(out, cond, a, b, n);
+  CUDA_CHECK_LAUNCH();
+}
+
+#define NABLA_INSTANTIATE(T)                                                          \
+  template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
+  template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \
+  template void compare<T>(Compare, View<bool>, View<const T>, View<const T>);        \
+  template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);
+NABLA_INSTANTIATE(float)
+NABLA_INSTANTIATE(double)
+#undef NABLA_INSTANTIATE
+
+}  // namespace nabla::kernels::cuda

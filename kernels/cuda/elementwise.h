@@ -1,0 +1,16 @@
+#pragma once
+// CUDA elementwise kernels (kernels/cuda/elementwise.cu): the same ops and
+// signatures as kernels::cpu in kernels/elementwise.h, over device views.
+// Broadcast inputs carry stride 0. float and double.
+#include "kernels/elementwise.h"
+
+namespace nabla::kernels::cuda {
+template <class T>
+void unary(Unary op, UnaryArgs args, View<T> out, View<const T> in);
+template <class T>
+void binary(Binary op, View<T> out, View<const T> a, View<const T> b);
+template <class T>
+void compare(Compare op, View<bool> out, View<const T> a, View<const T> b);
+template <class T>
+void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b);
+}  // namespace nabla::kernels::cuda

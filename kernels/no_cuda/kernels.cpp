@@ -1,0 +1,80 @@
+// The CPU-only build's stand-ins for the CUDA kernels' entry points
+// (kernels/cuda/<family>.h): the same symbols, each throwing
+// "<op>: built without CUDA". core/ calls them only for CUDA tensors, which
+// a build without CUDA cannot make, so they are a safety net.
+#include "kernels/cuda/copy.h"
+#include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/linalg.h"
+#include "kernels/cuda/loss.h"
+#include "kernels/cuda/norm.h"
+#include "kernels/cuda/random.h"
+#include "kernels/cuda/reduce.h"
+#include "kernels/cuda/softmax.h"
+#include "kernels/no_cuda/no_cuda.h"
+
+namespace nabla::kernels::cuda {
+
+template <class To, class From>
+void cast(View<To>, View<const From>) { no_cuda("cast"); }
+template <class T>
+void fill(View<T>, T) { no_cuda("fill"); }
+template <class T>
+void random(View<T>, RandomArgs, uint64_t, uint64_t) { no_cuda("random"); }
+template <class T>
+void unary(Unary op, UnaryArgs, View<T>, View<const T>) { no_cuda(name(op)); }
+template <class T>
+void binary(Binary op, View<T>, View<const T>, View<const T>) { no_cuda(name(op)); }
+template <class T>
+void compare(Compare op, View<bool>, View<const T>, View<const T>) { no_cuda(name(op)); }
+template <class T>
+void where(View<T>, View<const bool>, View<const T>, View<const T>) { no_cuda("where"); }
+template <class T>
+void reduce(Reduce op, View<T>, View<const T>, ReduceArgs) { no_cuda(name(op)); }
+template <class T>
+void arg_reduce(Reduce op, View<int64_t>, View<T>, View<const T>) { no_cuda(name(op)); }
+template <class T>
+void matmul(View<T>, View<const T>, View<const T>, Backend) { no_cuda("matmul"); }
+template <class T>
+void softmax(View<T>, View<const T>, bool) { no_cuda("softmax"); }
+template <class T>
+void norm_forward(View<T>, View<T>, View<T>, View<T>, View<const T>, View<const T>, View<const T>, double) {
+  no_cuda("norm");
+}
+template <class T>
+void scale_shift(View<T>, View<const T>, View<const T>, View<const T>) { no_cuda("batch_norm"); }
+template <class T>
+void bce_with_logits(View<T>, View<const T>, View<const T>, View<const T>) { no_cuda("bce_with_logits"); }
+
+#define NABLA_CAST_FROM(To)                                         \
+  template void cast<To, float>(View<To>, View<const float>);       \
+  template void cast<To, double>(View<To>, View<const double>);     \
+  template void cast<To, int64_t>(View<To>, View<const int64_t>);   \
+  template void cast<To, uint8_t>(View<To>, View<const uint8_t>);   \
+  template void cast<To, bool>(View<To>, View<const bool>);         \
+  template void fill<To>(View<To>, To);                             \
+  template void random<To>(View<To>, RandomArgs, uint64_t, uint64_t);
+NABLA_CAST_FROM(float)
+NABLA_CAST_FROM(double)
+NABLA_CAST_FROM(int64_t)
+NABLA_CAST_FROM(uint8_t)
+NABLA_CAST_FROM(bool)
+#undef NABLA_CAST_FROM
+
+#define NABLA_FLOAT(T)                                                                \
+  template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
+  template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \
+  template void compare<T>(Compare, View<bool>, View<const T>, View<const T>);        \
+  template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);    \
+  template void reduce<T>(Reduce, View<T>, View<const T>, ReduceArgs);                \
+  template void arg_reduce<T>(Reduce, View<int64_t>, View<T>, View<const T>);         \
+  template void matmul<T>(View<T>, View<const T>, View<const T>, Backend);       \
+  template void softmax<T>(View<T>, View<const T>, bool);                        \
+  template void bce_with_logits<T>(View<T>, View<const T>, View<const T>, View<const T>);        \
+  template void norm_forward<T>(View<T>, View<T>, View<T>, View<T>, View<const T>, View<const T>, \
+                                View<const T>, double);                                           \
+  template void scale_shift<T>(View<T>, View<const T>, View<const T>, View<const T>);
+NABLA_FLOAT(float)
+NABLA_FLOAT(double)
+#undef NABLA_FLOAT
+
+}  // namespace nabla::kernels::cuda

@@ -1,0 +1,112 @@
+// CUDA elementwise kernels against the CPU's: every unary, binary and
+// comparison op, f32 and f64, edge sizes, broadcasting and strided inputs.
+// Tolerance: rtol 1e-5 (f32) / 1e-12 (f64), times 10 for the transcendental
+// ops, whose device libm may differ from glibc by a few ulp.
+#include <gtest/gtest.h>
+
+#include "core/elementwise.h"
+#include "tests/cuda/cuda_testing.h"
+
+namespace nabla::testing {
+namespace {
+
+using kernels::Binary;
+using kernels::Compare;
+using kernels::Unary;
+
+struct UnaryCase {
+  Unary op;
+  kernels::UnaryArgs args;
+  double low, high;  // the input domain
+};
+
+const std::vector<UnaryCase>& unary_cases() {
+  static const std::vector<UnaryCase> cases{
+      {Unary::neg, {}, -3, 3},       {Unary::exp, {}, -5, 5},          {Unary::log, {}, 0.01, 9},
+      {Unary::log1p, {}, -0.9, 9},   {Unary::expm1, {}, -3, 3},        {Unary::sqrt, {}, 0, 9},
+      {Unary::rsqrt, {}, 0.1, 9},    {Unary::abs, {}, -3, 3},          {Unary::sign, {}, -3, 3},
+      {Unary::sin, {}, -6, 6},       {Unary::cos, {}, -6, 6},          {Unary::tanh, {}, -4, 4},
+      {Unary::sigmoid, {}, -30, 30}, {Unary::relu, {}, -3, 3},         {Unary::leaky_relu, {0.1, 0}, -3, 3},
+      {Unary::elu, {1.5, 0}, -3, 3}, {Unary::softplus, {2, 5}, -6, 6}, {Unary::square, {}, -3, 3},
+      {Unary::pow_scalar, {2.5, 0}, 0, 4}, {Unary::clamp, {-0.5, 0.7}, -2, 2}, {Unary::reciprocal, {}, 0.5, 4},
+  };
+  return cases;
+}
+
+TEST(CudaElementwise, EveryUnaryOpMatchesTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  for (const UnaryCase& c : unary_cases())
+    for (DType t : float_types())
+      for (const Shape& shape : test_shapes()) {
+        const Tensor x = sample(shape, t, 1, c.low, c.high);
+        const Tensor want = prim::unary(c.op, x, c.args);
+        EXPECT_TRUE(matches(prim::unary(c.op, to_cuda(x), c.args), want, tol_for(t, 10)))
+            << kernels::name(c.op) << " " << describe(x);
+        if (shape.size() >= 2) {
+          const Tensor strided = prim::transpose(to_cuda(x), 0, 1);
+          EXPECT_TRUE(matches(prim::unary(c.op, strided, c.args), prim::unary(c.op, prim::transpose(x, 0, 1), c.args),
+                              tol_for(t, 10)))
+              << kernels::name(c.op) << " strided " << describe(x);
+        }
+      }
+}
+
+TEST(CudaElementwise, EveryBinaryOpBroadcastsLikeTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  const std::vector<std::pair<Shape, Shape>> pairs{
+      {{0}, {0}}, {{1}, {1}}, {{17}, {17}}, {{4, 5}, {5}}, {{3, 1, 5}, {4, 1}}, {{}, {6, 7}}, {{1000, 33}, {1000, 1}}};
+  for (Binary op : {Binary::add, Binary::sub, Binary::mul, Binary::div, Binary::pow, Binary::maximum,
+                    Binary::minimum})
+    for (DType t : float_types())
+      for (const auto& [sa, sb] : pairs) {
+        const bool positive = op == Binary::pow || op == Binary::div;
+        const Tensor a = sample(sa, t, 2, positive ? 0.5 : -2, 2), b = sample(sb, t, 3, positive ? 0.5 : -2, 2);
+        EXPECT_TRUE(matches(prim::binary(op, to_cuda(a), to_cuda(b)), prim::binary(op, a, b), tol_for(t, 10)))
+            << kernels::name(op) << " " << describe(a) << " " << describe(b);
+        if (sa.size() == 2 && sb.size() == 2) {
+          const Tensor at = prim::transpose(a, 0, 1), bt = prim::transpose(b, 0, 1);
+          EXPECT_TRUE(matches(prim::binary(op, prim::transpose(to_cuda(a), 0, 1), prim::transpose(to_cuda(b), 0, 1)),
+                              prim::binary(op, at, bt), tol_for(t, 10)))
+              << kernels::name(op) << " strided";
+        }
+      }
+}
+
+TEST(CudaElementwise, MaximumPropagatesNaN) {
+  NABLA_REQUIRE_CUDA();
+  const Tensor a = tensor(std::vector<double>{NAN, 1, 2}, {3}), b = tensor(std::vector<double>{0, NAN, 3}, {3});
+  for (Binary op : {Binary::maximum, Binary::minimum})
+    EXPECT_TRUE(bitwise_equal(to_cpu(prim::binary(op, to_cuda(a), to_cuda(b))), prim::binary(op, a, b)));
+}
+
+TEST(CudaElementwise, InPlaceBinary) {
+  NABLA_REQUIRE_CUDA();
+  const Tensor a = sample({6, 4}, DType::f32, 4), b = sample({4}, DType::f32, 5);
+  Tensor ga = to_cuda(a), ca = prim::clone(a);
+  prim::binary_(Binary::mul, ga, to_cuda(b));
+  prim::binary_(Binary::mul, ca, b);
+  EXPECT_TRUE(bitwise_equal(to_cpu(ga), ca));
+}
+
+TEST(CudaElementwise, ComparisonsAndWhere) {
+  NABLA_REQUIRE_CUDA();
+  for (DType t : float_types()) {
+    Tensor a = sample({5, 6}, t, 6), b = sample({6}, t, 7);
+    b = prim::where(prim::compare(Compare::gt, b, scalar(0.5, t)), b, prim::view(prim::slice(a, 0, 0, 1), {6}));
+    for (Compare op : {Compare::eq, Compare::ne, Compare::lt, Compare::le, Compare::gt, Compare::ge})
+      EXPECT_TRUE(bitwise_equal(to_cpu(prim::compare(op, to_cuda(a), to_cuda(b))), prim::compare(op, a, b)))
+          << kernels::name(op);
+    const Tensor cond = prim::compare(Compare::lt, a, b);
+    EXPECT_TRUE(bitwise_equal(to_cpu(prim::where(to_cuda(cond), to_cuda(a), to_cuda(b))), prim::where(cond, a, b)));
+  }
+}
+
+TEST(CudaElementwise, IntegerTensorsSayTheyHaveNoKernel) {
+  NABLA_REQUIRE_CUDA();
+  const Tensor x = to_cuda(prim::to(sample({3}, DType::f64, 1, 0, 5), DType::i64));
+  EXPECT_TRUE(throws_message<std::runtime_error>([&] { prim::unary(Unary::neg, x); }, "neg i64",
+                                                 {"neg", "has no CUDA kernel", "i64"}));
+}
+
+}  // namespace
+}  // namespace nabla::testing
