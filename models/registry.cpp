@@ -2,21 +2,17 @@
 
 #include <stdexcept>
 
-#include "models/gan/bgan.h"
-#include "models/gan/cyclegan.h"
-
-#include "models/gan/aegan.h"
-#include "models/gan/cgan.h"
-
 #include "models/ae/ae_trainer.h"
-
 #include "models/flow/flow_trainer.h"
+#include "models/gan/aegan.h"
+#include "models/gan/bgan.h"
+#include "models/gan/cgan.h"
+#include "models/gan/cyclegan.h"
 #include "models/gan/dirac_gan.h"
 #include "models/gan/gan_trainer.h"
 #include "models/gan/nets.h"
 #include "models/metrics/classifier.h"
 #include "models/metrics/jacobian.h"
-
 #include "models/vae/vae_trainer.h"
 
 namespace nabla {
@@ -100,7 +96,6 @@ std::vector<ModelEntry> make_registry() {
       {"aegan", "AEGAN (Lazarou 2020): G, encoder E, image and latent discriminators, L1 image (10) and L2 latent (5) reconstruction; --set data=ring8|grid25",
        {1200, 64, 2e-4},
        [](const train::TrainConfig& c) { return std::make_unique<gan::AeganTrainer>(c); }},
-
       {"lsgan-qi", "LS-GAN (Qi 2017): loss function L(x) = softplus(D(x)) >= 0, margin 2e-4 ||x - G(z)||_1, hinge cost, Adam 1e-4 (0.5, 0.999), weight decay 5e-5",
        {1200, 64, 1e-4},
        variant({gan::kDcganZDim, gan::dcgan28_generator, gan::dcgan28_discriminator}, gan::toy_discriminator,
@@ -142,7 +137,6 @@ std::vector<ModelEntry> make_registry() {
       {"denoising-ae", "Denoising autoencoder (Vincent et al. 2008): noise=masking (level=0.25 of pixels zeroed) or gaussian (std level)",
        {3000, 128, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<ae::AeTrainer>(c, ae::AeKind::denoising); }},
-
       {"nice", "NICE (Dinh et al. 2015): 4 additive couplings (MLP 3x512), diagonal scaling, logistic prior; bits/dim on dequantised data",
        {3000, 64, 3e-3},
        [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::nice); }},

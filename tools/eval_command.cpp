@@ -1,9 +1,5 @@
-// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,jacobian] [--n] [--seed] [--batch]
+// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,gs,birthday,mre,jacobian] [--n] [--seed] ...
 #include <algorithm>
-#include <iomanip>
-#include <iostream>
-
-// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,gs,birthday,mre] [--n] [--seed] [--batch] ...
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -20,11 +16,6 @@ namespace nabla::tools {
 namespace {
 
 struct EvalArgs {
-  std::string checkpoint, classifier, metrics = "fid,is", data;
-  int64_t n = 10000, batch = 500, jacobian_n = 64;
-  double regularise = 0;
-  uint64_t seed = 0;
-
   std::string checkpoint, classifier, metrics = "fid,is", data, birthday_sizes = "100,200,400,800";
   metrics::EvalOptions o;
 };
@@ -41,11 +32,6 @@ void run_eval(EvalArgs& a) {
   metrics::EvalOptions& o = a.o;
   o.metrics = split_commas(a.metrics);
   o.data = a.data;
-  o.regularise = a.regularise;
-  o.jacobian_n = a.jacobian_n;
-  std::optional<metrics::FeatureNet> net;
-  if (!a.classifier.empty()) net.emplace(metrics::FeatureNet::load(a.classifier));
-
   o.birthday.batch_sizes.clear();
   for (const std::string& s : split_commas(a.birthday_sizes)) o.birthday.batch_sizes.push_back(std::stoll(s));
   std::optional<metrics::FeatureNet> net;
@@ -54,11 +40,10 @@ void run_eval(EvalArgs& a) {
   std::unique_ptr<train::Trainer> trainer = find_model(c.config.model).make(c.config);
   trainer->load(c.state);
   const auto scores = metrics::evaluate(*trainer, net ? &*net : nullptr, o);
-  const bool sampled = std::any_of(o.metrics.begin(), o.metrics.end(), [](const std::string& m) { return m != "jacobian"; });
+  const bool sampled =
+      std::any_of(o.metrics.begin(), o.metrics.end(), [](const std::string& m) { return m != "jacobian"; });
   std::cout << c.config.model << " at step " << c.step << ", "
-            << (sampled ? std::to_string(a.n) + " samples:" : std::to_string(a.jacobian_n) + " latent samples:");
-
-  std::cout << c.config.model << " at step " << c.step << ", " << o.n << " samples:";
+            << (sampled ? std::to_string(o.n) + " samples:" : std::to_string(o.jacobian_n) + " latent samples:");
   for (const auto& [name, v] : scores) std::cout << " " << name << " " << std::setprecision(5) << v;
   std::cout << "\n";
 }
@@ -99,16 +84,13 @@ void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   metrics::EvalOptions& o = args->o;
   CLI::App* cmd = app.add_subcommand(
-      "eval", "score a checkpoint's samples (FID, Inception Score, Geometry Score, birthday test, MRE)");
+      "eval", "score a checkpoint's samples (FID, Inception Score, Geometry Score, birthday test, MRE, Jacobian spectrum)");
   cmd->add_option("checkpoint", args->checkpoint, "a .safetensors checkpoint written by `nabla train`")->required();
   cmd->add_option("--classifier", args->classifier,
-                  "a `nabla train classifier` checkpoint (the feature network; needed for fid and is)");
-  cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, jacobian")->capture_default_str();
-  cmd->add_option("--jacobian-n", args->jacobian_n, "latent samples of the Jacobian spectrum")->capture_default_str();
-  cmd->add_option("--n", args->n, "samples drawn (FID compares them with the first n test images)")
-
                   "a `nabla train classifier` checkpoint (the feature network of fid, is, --birthday-features)");
-  cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, gs, birthday, mre")->capture_default_str();
+  cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, gs, birthday, mre, jacobian")
+      ->capture_default_str();
+  cmd->add_option("--jacobian-n", o.jacobian_n, "jacobian: latent samples of the spectrum")->capture_default_str();
   cmd->add_option("--n", o.n, "samples drawn (FID compares them with the first n test images)")->capture_default_str();
   cmd->add_option("--batch", o.batch, "samples drawn and scored at a time")->capture_default_str();
   cmd->add_option("--seed", o.seed, "seed of the samples, IS splits, GS landmarks and MRE starts")

@@ -15,11 +15,9 @@ void require(bool ok, const train::TrainConfig& c, const std::string& what) {
 }  // namespace
 
 std::vector<std::string> gan_option_names() {
-  return {"data", "loss", "n_critic", "clip", "gp", "r1", "r2", "noise", "noise_steps", "jc", "jc_eps", "jc_min", "jc_max",
-          "tangent", "tangent_dirs", "jac_n", "lens", "lens_steps"};
-
-  std::vector<std::string> names = {"data",  "loss", "n_critic", "clip",  "gp",     "r1",          "r2",
-                                    "noise", "noise_steps", "tau", "gamma", "slope", "nonneg", "weight_decay"};
+  std::vector<std::string> names = {"data", "loss", "n_critic", "clip", "gp", "r1", "r2", "noise", "noise_steps",
+                                    "jc", "jc_eps", "jc_min", "jc_max", "tangent", "tangent_dirs", "jac_n", "lens",
+                                    "lens_steps", "tau", "gamma", "slope", "nonneg", "weight_decay"};
   for (const std::string& n : fid_option_names()) names.push_back(n);
   return names;
 }
@@ -58,11 +56,6 @@ GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
   o.jac_n = c.option<int64_t>("jac_n", o.jac_n);
   o.lens = c.option<int64_t>("lens", o.lens ? 1 : 0) != 0;
   o.lens_steps = c.option<int64_t>("lens_steps", o.lens_steps);
-  for (const auto& [name, v] : {std::pair<const char*, double>{"clip", o.clip}, {"gp", o.gp}, {"r1", o.r1},
-                                {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)},
-                                {"jc", o.jc}, {"jc_min", o.jc_min}, {"tangent", o.tangent},
-                                {"jac_n", static_cast<double>(o.jac_n)}, {"lens_steps", static_cast<double>(o.lens_steps)}})
-
   o.qi.tau = c.option<double>("tau", o.qi.tau);
   o.qi.gamma = c.option<double>("gamma", o.qi.gamma);
   o.qi.slope = c.option<double>("slope", o.qi.slope);
@@ -72,6 +65,8 @@ GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
   resolve_fid_options(c, o);
   for (const auto& [name, v] : {std::pair<const char*, double>{"clip", o.clip}, {"gp", o.gp}, {"r1", o.r1},
                                 {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)},
+                                {"jc", o.jc}, {"jc_min", o.jc_min}, {"tangent", o.tangent},
+                                {"jac_n", static_cast<double>(o.jac_n)}, {"lens_steps", static_cast<double>(o.lens_steps)},
                                 {"tau", o.qi.tau}, {"gamma", o.qi.gamma}, {"weight_decay", o.weight_decay}})
     require(v >= 0, c, std::string(name) + " must be >= 0");
   return o;

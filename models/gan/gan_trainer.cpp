@@ -170,7 +170,7 @@ Tensor GanTrainer::critic_loss(const Tensor& real, const Tensor& fake, std::map<
 }
 
 Tensor GanTrainer::generator_loss(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics) {
-  Tensor loss = g_loss(options_.loss, (*d_)(noisy(fake, noise_std())));
+  Tensor loss = adversarial_g_loss(fake);
   const GeneratorFn g = [this](const Tensor& x) { return (*g_)(x); };
   if (options_.jc > 0) {
     const ClampingResult jc = jacobian_clamping(g, z, fake, {options_.jc_eps, options_.jc_min, options_.jc_max}, noise_);
@@ -193,7 +193,7 @@ Tensor GanTrainer::d_objective(const Tensor& real, const Tensor& fake, const Ten
                         options_.qi);
 }
 
-Tensor GanTrainer::generator_loss(const Tensor& fake) {
+Tensor GanTrainer::adversarial_g_loss(const Tensor& fake) {
   const Tensor d_fake = (*d_)(noisy(fake, noise_std()));
   if (options_.loss == Loss::loss_sensitive) return ls_generator_loss(loss_values(d_fake, options_.qi.nonneg));
   return g_loss(options_.loss, d_fake);
@@ -239,12 +239,6 @@ std::map<std::string, Tensor> GanTrainer::losses() {
   return {{"loss_d", critic_loss(lensed(real), fake, nullptr)}, {"loss_g", generator_loss(fake, z, nullptr)}};
 }
 
-std::map<std::string, double> GanTrainer::scores() {
-  if (options_.jac_n <= 0) return {};
-  Generator gen(config_.seed ^ kJacobianStream);
-  return metrics::spectrum_scores(metrics::jacobian_spectrum(*this, options_.jac_n, gen, config_.device));
-}
-
 metrics::EvalOptions GanTrainer::fid_options() const {
   metrics::EvalOptions o;
   o.metrics = {"fid", "is"};
@@ -255,9 +249,16 @@ metrics::EvalOptions GanTrainer::fid_options() const {
 }
 
 std::map<std::string, double> GanTrainer::scores() {
-  if (options_.fid_classifier.empty()) return {};
-  if (!fid_net_) fid_net_.emplace(metrics::FeatureNet::load(options_.fid_classifier, config_.device));
-  return metrics::evaluate(*this, *fid_net_, fid_options());
+  std::map<std::string, double> out;
+  if (options_.jac_n > 0) {
+    Generator gen(config_.seed ^ kJacobianStream);
+    out = metrics::spectrum_scores(metrics::jacobian_spectrum(*this, options_.jac_n, gen, config_.device));
+  }
+  if (!options_.fid_classifier.empty()) {
+    if (!fid_net_) fid_net_.emplace(metrics::FeatureNet::load(options_.fid_classifier, config_.device));
+    out.merge(metrics::evaluate(*this, *fid_net_, fid_options()));
+  }
+  return out;
 }
 
 NamedTensors GanTrainer::named_parameters() const {

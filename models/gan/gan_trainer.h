@@ -10,11 +10,9 @@
 // Options add Jacobian clamping and the tangent orthonormality penalty to
 // G's loss (jacobian_penalties.h), a tempered lens on the real data
 // (lens.h: updated after D, before G, on the last critic step's batches),
-// and the Jacobian spectrum to scores() (metrics/jacobian.h).
-
-// reports "modes" (covered) and "high_quality" over 2500 samples. With the
-// option fid_classifier, scores() gives FID and IS (metrics::evaluate) at
-// every sample grid.
+// and the Jacobian spectrum to scores() (metrics/jacobian.h); with the
+// option fid_classifier, scores() also gives FID and IS (metrics::evaluate)
+// at every sample grid.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,9 +20,8 @@
 #include "models/data/loader.h"
 #include "models/gan/gan_options.h"
 #include "models/gan/toy2d.h"
-#include "models/metrics/jacobian.h"
-
 #include "models/metrics/evaluate.h"
+#include "models/metrics/jacobian.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/trainer.h"
@@ -57,11 +54,10 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   Tensor sample(int64_t n, Generator& gen) override;
   // 2-D data: a scatter plot of max(n, 1000) points over the mode centres.
   Tensor picture(int64_t n, Generator& gen) override;
-  // With fid_classifier: {"fid", "is", "is_std"} of fid_options()'s samples,
-  // drawn from their own generator (the run's state is untouched); else none.
-  std::map<std::string, double> scores() override;
   std::map<std::string, Tensor> losses() override;
-  // The Jacobian spectrum's scores at jac_n latent samples (option jac_n > 0).
+  // The Jacobian spectrum's scores at jac_n latent samples (option jac_n >
+  // 0) and, with fid_classifier, {"fid", "is", "is_std"} of fid_options()'s
+  // samples; each draws from its own generator (the run's state is untouched).
   std::map<std::string, double> scores() override;
   int64_t latent_dim() const override { return z_dim_; }
   Device latent_device() const override { return config_.device; }
@@ -81,7 +77,6 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   // fid_samples --seed SEED` computes the same numbers.
   metrics::EvalOptions fid_options() const;
 
-  int64_t z_dim() const { return z_dim_; }
   bool is_toy() const { return toy_.has_value(); }
   // The 2-D set (is_toy() only).
   const ToySet& toy_set() const { return *toy_; }
@@ -100,8 +95,9 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   Tensor critic_loss(const Tensor& real, const Tensor& fake, std::map<std::string, double>* metrics);
   // G's loss with its Jacobian penalties at z (fake = G(z)); adds their values to `metrics`.
   Tensor generator_loss(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics);
-
-  Tensor generator_loss(const Tensor& fake);
+  // G's adversarial term alone (the loss-sensitive one for loss=qi).
+  Tensor adversarial_g_loss(const Tensor& fake);
+  // D's loss without penalties, from D's outputs on real and fake.
   Tensor d_objective(const Tensor& real, const Tensor& fake, const Tensor& d_real, const Tensor& d_fake) const;
   double noise_std() const;
 

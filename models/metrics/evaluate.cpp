@@ -6,7 +6,6 @@
 
 #include "autograd/nabla.h"
 #include "models/data/mnist.h"
-#include "models/gan/gan_trainer.h"
 #include "models/io/png.h"
 #include "models/metrics/fid.h"
 #include "models/metrics/inception_score.h"
@@ -16,7 +15,7 @@ namespace nabla::metrics {
 
 namespace {
 
-const std::vector<std::string> kMetrics = {"fid", "is", "gs", "birthday", "mre"};
+const std::vector<std::string> kMetrics = {"fid", "is", "gs", "birthday", "mre", "jacobian"};
 
 // The first n test images in [-1, 1], f32 [n, 1, 28, 28], loaded once.
 class TestImages {
@@ -67,19 +66,25 @@ void birthday(train::Trainer& trainer, const FeatureNet* net, TestImages& test, 
   }
 }
 
+LatentModel& latent_model(train::Trainer& trainer, const std::string& metric) {
+  auto* model = dynamic_cast<LatentModel*>(&trainer);
+  if (!model) throw std::invalid_argument("eval: " + metric + " needs a GAN's generator (a latent space)");
+  return *model;
+}
+
 double reconstruction(train::Trainer& trainer, TestImages& test, const EvalOptions& o) {
-  auto* gan = dynamic_cast<gan::GanTrainer*>(&trainer);
-  if (!gan) throw std::invalid_argument("eval: mre needs a GAN's generator");
-  nn::Module& g = gan->generator();
+  LatentModel& g = latent_model(trainer, "mre");
   MreOptions mo = o.mre;
   mo.seed = o.seed;
-  g.eval();
-  const Tensor images = test.first(o.mre_images);
-  const Device device = g.parameters().front().device();
-  const MreResult r = mean_reconstruction_error([&](const Tensor& z) { return g(z); }, gan->z_dim(),
-                                                to(images, device), mo);
-  g.train();
-  return r.mre;
+  const Tensor images = to(test.first(o.mre_images), g.latent_device());
+  return mean_reconstruction_error([&](const Tensor& z) { return g.generate(z); }, g.latent_dim(), images, mo).mre;
+}
+
+// Its own stream, so that asking for jacobian changes no other score.
+std::map<std::string, double> jacobian(train::Trainer& trainer, const EvalOptions& o) {
+  LatentModel& g = latent_model(trainer, "jacobian");
+  Generator gen(o.seed);
+  return spectrum_scores(jacobian_spectrum(g, o.jacobian_n, gen, g.latent_device()));
 }
 
 }  // namespace
@@ -95,43 +100,10 @@ Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t
   return {cat(feats, 0), cat(probs, 0)};
 }
 
-std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet& net, const EvalOptions& options) {
-  return evaluate(trainer, &net, options);
-}
-
-std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options) {
-  for (const std::string& m : options.metrics)
-    if (m != "fid" && m != "is" && m != "jacobian")
-      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, jacobian");
-  auto wants = [&](const char* m) { return std::count(options.metrics.begin(), options.metrics.end(), m) > 0; };
-  std::map<std::string, double> out;
-  if (wants("jacobian")) {
-    auto* model = dynamic_cast<LatentModel*>(&trainer);
-    if (!model) throw std::invalid_argument("eval: metric jacobian needs a generator with a latent space (a GAN)");
-    Generator gen(options.seed);
-    out = spectrum_scores(jacobian_spectrum(*model, options.jacobian_n, gen, model->latent_device()));
-  }
-  if (!wants("fid") && !wants("is")) return out;
-  if (!net) throw std::invalid_argument("eval: fid and is need a feature network (--classifier)");
-  Generator gen(options.seed);
-  const Features samples = sample_features(trainer, *net, options.n, gen, options.batch);
-  if (wants("fid")) {
-    const data::Dataset test = data::load_fashion_mnist(data::Split::test, options.data);
-    const int64_t m = std::min(options.n, test.size());
-    const Tensor images = to(slice(test.images, 0, 0, m), DType::f32) / 127.5 - 1.0;
-    out["fid"] = fid(samples.features, (*net)(images, options.batch).features, {.regularise = options.regularise});
-  }
-  if (wants("is")) {
-    const InceptionScore s = inception_score(samples.probs, 10, options.seed);
-    out["is"] = s.mean;
-    out["is_std"] = s.std;
-}
-}
-
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options) {
   for (const std::string& m : options.metrics)
     if (std::count(kMetrics.begin(), kMetrics.end(), m) == 0)
-      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, gs, birthday, mre");
+      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, gs, birthday, mre, jacobian");
   auto wants = [&](const char* m) { return std::count(options.metrics.begin(), options.metrics.end(), m) > 0; };
   Generator gen(options.seed);
   TestImages test(options.data);
@@ -151,6 +123,7 @@ std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet
   if (wants("gs")) out["gs"] = geometry(trainer, test, gen, options);
   if (wants("birthday")) birthday(trainer, net, test, gen, options, out);
   if (wants("mre")) out["mre"] = reconstruction(trainer, test, options);
+  if (wants("jacobian")) out.merge(jacobian(trainer, options));
   return out;
 }
 

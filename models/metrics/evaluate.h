@@ -2,7 +2,7 @@
 // Scoring a trained model's samples: what `nabla eval` runs, usable from a
 // trainer's scores() too. FID and IS need a feature network (the
 // classifier); the Geometry Score, the birthday test and MRE work in pixel
-// space and need none (MRE needs a GAN's generator).
+// space and need none (MRE and the Jacobian spectrum need a GAN's generator).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,6 +12,7 @@
 #include "models/metrics/birthday.h"
 #include "models/metrics/classifier.h"
 #include "models/metrics/geometry_score.h"
+#include "models/metrics/jacobian.h"
 #include "models/metrics/reconstruction.h"
 #include "models/train/trainer.h"
 
@@ -43,21 +44,14 @@ struct EvalOptions {
 Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t n, Generator& gen,
                          int64_t batch = 500);
 
-// {"fid": ..., "is": ..., "is_std": ...} for the metrics asked for: FID of
-// the samples against the first n test images, IS of the samples (10
-// splits); "jacobian" adds spectrum_scores (jacobian.h) at jacobian_n latent
-// samples, for a trainer that is a LatentModel. An unknown metric name throws
-// std::invalid_argument listing the known ones.
-
-// The scores asked for, by name: "fid"; "is", "is_std"; "gs"; "birthday_support",
-// "birthday_threshold", "birthday_rate_s<S>" per batch size; "mre". net may
-// be null when neither fid, is nor birthday_features is asked for. An
-// unknown metric name, or a missing net or generator, throws
-// std::invalid_argument.
+// The scores asked for, by name: "fid"; "is", "is_std" (10 splits); "gs";
+// "birthday_support", "birthday_threshold", "birthday_rate_s<S>" per batch
+// size; "mre"; "jacobian" adds spectrum_scores (jacobian.h) at jacobian_n
+// latent samples. net may be null when neither fid, is nor
+// birthday_features is asked for; mre and jacobian need a trainer that is a
+// LatentModel (a GAN). An unknown metric name, or a missing net or
+// generator, throws std::invalid_argument.
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options);
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet& net, const EvalOptions& options);
-// The same with the feature network optional: `net` may be null when no
-// metric needs it (only "jacobian"); else that throws std::invalid_argument.
-std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options);
 
 }  // namespace nabla::metrics

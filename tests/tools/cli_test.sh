@@ -50,7 +50,7 @@ expect 0 "jacobian:    $work/jac/plots/jacobian.png" -- "$nabla" train gan --set
 grep -q '"jc_q"' "$work/jac/metrics.jsonl" || fail "jc=1 logged no jc_q"
 grep -q '"lens_dist"' "$work/jac/metrics.jsonl" || fail "lens=1 logged no lens_dist"
 expect 0 "jac_logcond" -- "$nabla" eval "$work/jac/checkpoints/step-00000002.safetensors" --metrics jacobian --jacobian-n 8
-expect 1 "need a feature network" -- "$nabla" eval "$work/jac/checkpoints/step-00000002.safetensors" --metrics fid
+expect 1 "fid needs a feature network" -- "$nabla" eval "$work/jac/checkpoints/step-00000002.safetensors" --metrics fid
 
 # Batch GANs train on the 2-D sets.
 expect 0 "high_quality" -- "$nabla" train m-bgan --steps 2 --batch 16 --log-every 1 --out "$work/mbgan"
