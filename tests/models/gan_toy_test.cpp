@@ -125,6 +125,7 @@ TEST(GanLearnsRing, Lsgan) { check_learns_ring("lsgan", ring_config("lsgan", 64,
 TEST(GanLearnsRing, Wgan) { check_learns_ring("wgan", ring_config("wgan", 64, 1e-3), 400, 0.6, 0, 0); }
 TEST(GanLearnsRing, WganGp) { check_learns_ring("wgan-gp", ring_config("wgan-gp", 64, 1e-3), 400, 0.6, 0, 0); }
 TEST(GanLearnsRing, LsganQi) { check_learns_ring("lsgan-qi", ring_config("lsgan-qi", 64, 1e-3), 600, 0.4, 0, 0); }
+TEST(GanLearnsRing, Glsgan) { check_learns_ring("glsgan", ring_config("glsgan", 64, 1e-3), 1500, 0.4, 0, 0); }
 TEST(GanLearnsRing, Sngan) { check_learns_ring("sngan", ring_config("sngan", 64, 1e-3), 1500, 0.5, 0, 0); }
 
 }  // namespace
