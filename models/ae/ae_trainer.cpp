@@ -77,7 +77,7 @@ AeTrainer::AeTrainer(const train::TrainConfig& config, AeKind kind)
 data::Loader& AeTrainer::loader() {
   if (!loader_) {
     loader_.emplace(train::training_loader(config_));
-    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+    loader_position_.bind(*loader_);
   }
   return *loader_;
 }
@@ -165,8 +165,7 @@ train::TrainerState AeTrainer::state() const {
   train::put_module(s, "decoder", *net_.decoder);
   train::put_optimizer(s, "opt", *opt_);
   train::put_generator(s, "noise", noise_);
-  if (loader_) train::put_loader(s, "loader", loader_->state());
-  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  loader_position_.put(s, "loader");
   return s;
 }
 
@@ -175,10 +174,7 @@ void AeTrainer::load(const train::TrainerState& s) {
   train::get_module(s, "decoder", *net_.decoder);
   train::get_optimizer(s, "opt", *opt_);
   train::get_generator(s, "noise", noise_);
-  if (s.values.contains("loader")) {
-    pending_loader_state_ = train::get_loader(s, "loader");
-    if (loader_) loader_->restore(*pending_loader_state_);
-  }
+  loader_position_.get(s, "loader");
 }
 
 }  // namespace nabla::ae

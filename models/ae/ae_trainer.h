@@ -16,6 +16,7 @@
 #include "models/data/loader.h"
 #include "models/nn/optim.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::ae {
@@ -66,7 +67,7 @@ class AeTrainer : public train::Trainer {
   std::unique_ptr<nn::Adam> opt_;
   Generator noise_;
   std::optional<data::Loader> loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
   std::optional<data::Dataset> test_;
 };
 

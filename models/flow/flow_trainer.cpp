@@ -75,7 +75,7 @@ data::Loader& FlowTrainer::loader() {
     o.range = data::PixelRange::unit;
     o.dequantize = true;
     loader_.emplace(data::load_fashion_mnist(data::Split::train, config_.data), o);
-    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+    loader_position_.bind(*loader_);
   }
   return *loader_;
 }
@@ -134,18 +134,14 @@ train::TrainerState FlowTrainer::state() const {
   train::TrainerState s;
   train::put_module(s, "flow", *net_);
   train::put_optimizer(s, "opt", *opt_);
-  if (loader_) train::put_loader(s, "loader", loader_->state());
-  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  loader_position_.put(s, "loader");
   return s;
 }
 
 void FlowTrainer::load(const train::TrainerState& s) {
   train::get_module(s, "flow", *net_);
   train::get_optimizer(s, "opt", *opt_);
-  if (s.values.contains("loader")) {
-    pending_loader_state_ = train::get_loader(s, "loader");
-    if (loader_) loader_->restore(*pending_loader_state_);
-  }
+  loader_position_.get(s, "loader");
 }
 
 }  // namespace nabla::flow

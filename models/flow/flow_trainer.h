@@ -17,6 +17,7 @@
 #include "models/flow/flow.h"
 #include "models/nn/optim.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::flow {
@@ -54,7 +55,7 @@ class FlowTrainer : public train::Trainer {
   std::shared_ptr<FlowNet> net_;
   std::unique_ptr<nn::Adam> opt_;
   std::optional<data::Loader> loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
   std::optional<data::Dataset> test_;
 };
 

@@ -18,6 +18,7 @@
 #include "models/gan/toy2d.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::gan {
@@ -91,7 +92,7 @@ class AeganTrainer : public train::Trainer {
   std::optional<ToySet> toy_;
   std::optional<data::Loader> loader_;
   std::optional<data::TensorLoader> toy_loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
   std::optional<data::Dataset> test_;
 };
 

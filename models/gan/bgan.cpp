@@ -103,7 +103,7 @@ int64_t BganTrainer::batches_per_epoch() {
   if (!toy_) {
     if (!image_loader_) {
       image_loader_.emplace(train::training_loader(config_));
-      if (pending_loader_state_) image_loader_->restore(*pending_loader_state_);
+      loader_position_.bind(*image_loader_);
     }
     return image_loader_->batches_per_epoch();
   }
@@ -113,7 +113,7 @@ int64_t BganTrainer::batches_per_epoch() {
     o.drop_last = true;
     o.seed = config_.seed;
     loader_.emplace(std::vector<Tensor>{toy_->points}, o);
-    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+    loader_position_.bind(*loader_);
   }
   return loader_->batches_per_epoch();
 }
@@ -184,9 +184,7 @@ train::TrainerState BganTrainer::state() const {
   train::put_optimizer(s, "opt_D", *opt_d_);
   train::put_generator(s, "noise", noise_);
   s.values["bgan_steps"] = steps_done_;
-  if (loader_) train::put_loader(s, "loader", loader_->state());
-  else if (image_loader_) train::put_loader(s, "loader", image_loader_->state());
-  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  loader_position_.put(s, "loader");
   return s;
 }
 
@@ -197,11 +195,7 @@ void BganTrainer::load(const train::TrainerState& s) {
   train::get_optimizer(s, "opt_D", *opt_d_);
   train::get_generator(s, "noise", noise_);
   steps_done_ = s.values.value("bgan_steps", int64_t{0});
-  if (s.values.contains("loader")) {
-    pending_loader_state_ = train::get_loader(s, "loader");
-    if (loader_) loader_->restore(*pending_loader_state_);
-    if (image_loader_) image_loader_->restore(*pending_loader_state_);
-  }
+  loader_position_.get(s, "loader");
 }
 
 }  // namespace nabla::gan

@@ -24,6 +24,7 @@
 #include "models/gan/toy2d.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::gan {
@@ -89,7 +90,7 @@ class BganTrainer : public train::Trainer {
   int64_t steps_done_ = 0;
   std::optional<data::TensorLoader> loader_;
   std::optional<data::Loader> image_loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
 };
 
 }  // namespace nabla::gan

@@ -145,11 +145,11 @@ void CganTrainer::make_loader() {
     o.drop_last = true;
     o.seed = config_.seed;
     toy_loader_.emplace(std::vector<Tensor>{toy_->points, toy_labels_}, o);
-    if (pending_loader_state_) toy_loader_->restore(*pending_loader_state_);
+    loader_position_.bind(*toy_loader_);
     return;
   }
   loader_.emplace(train::training_loader(config_));
-  if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+  loader_position_.bind(*loader_);
 }
 
 int64_t CganTrainer::batches_per_epoch() {
@@ -262,9 +262,7 @@ train::TrainerState CganTrainer::state() const {
   train::put_optimizer(s, "opt_D", *opt_d_);
   train::put_generator(s, "noise", noise_);
   s.values["gan_steps"] = steps_done_;
-  if (loader_) train::put_loader(s, "loader", loader_->state());
-  else if (toy_loader_) train::put_loader(s, "loader", toy_loader_->state());
-  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  loader_position_.put(s, "loader");
   return s;
 }
 
@@ -275,11 +273,7 @@ void CganTrainer::load(const train::TrainerState& s) {
   train::get_optimizer(s, "opt_D", *opt_d_);
   train::get_generator(s, "noise", noise_);
   steps_done_ = s.values.value("gan_steps", int64_t{0});
-  if (s.values.contains("loader")) {
-    pending_loader_state_ = train::get_loader(s, "loader");
-    if (loader_) loader_->restore(*pending_loader_state_);
-    if (toy_loader_) toy_loader_->restore(*pending_loader_state_);
-  }
+  loader_position_.get(s, "loader");
 }
 
 }  // namespace nabla::gan

@@ -15,6 +15,7 @@
 #include "models/gan/toy2d.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::gan {
@@ -80,7 +81,7 @@ class CganTrainer : public train::Trainer {
   Tensor toy_labels_;
   std::optional<data::Loader> loader_;
   std::optional<data::TensorLoader> toy_loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
 };
 
 }  // namespace nabla::gan

@@ -24,6 +24,7 @@
 #include "models/metrics/jacobian.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::gan {
@@ -111,7 +112,7 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   std::optional<ToySet> toy_;
   std::optional<data::Loader> loader_;
   std::optional<data::TensorLoader> toy_loader_;
-  std::optional<data::LoaderState> pending_loader_state_;  // loaded before the loader exists
+  train::LoaderPosition loader_position_;
   std::optional<metrics::FeatureNet> fid_net_;              // loaded on the first scores()
 };
 

@@ -88,7 +88,7 @@ ClassifierTrainer::ClassifierTrainer(const train::TrainConfig& config)
 data::Loader& ClassifierTrainer::loader() {
   if (!loader_) {
     loader_.emplace(train::training_loader(config_));
-    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+    loader_position_.bind(*loader_);
   }
   return *loader_;
 }
@@ -148,8 +148,7 @@ train::TrainerState ClassifierTrainer::state() const {
   train::put_module(s, "body", *net_.body);
   train::put_module(s, "head", *net_.head);
   train::put_optimizer(s, "opt", *opt_);
-  if (loader_) train::put_loader(s, "loader", loader_->state());
-  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  loader_position_.put(s, "loader");
   return s;
 }
 
@@ -157,10 +156,7 @@ void ClassifierTrainer::load(const train::TrainerState& s) {
   train::get_module(s, "body", *net_.body);
   train::get_module(s, "head", *net_.head);
   train::get_optimizer(s, "opt", *opt_);
-  if (s.values.contains("loader")) {
-    pending_loader_state_ = train::get_loader(s, "loader");
-    if (loader_) loader_->restore(*pending_loader_state_);
-  }
+  loader_position_.get(s, "loader");
 }
 
 FeatureNet::FeatureNet(ClassifierNet net, Device device) : net_(std::move(net)), device_(device) {}

@@ -15,6 +15,7 @@
 #include "models/data/loader.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::metrics {
@@ -62,7 +63,7 @@ class ClassifierTrainer : public train::Trainer {
   ClassifierNet net_;
   std::unique_ptr<nn::Adam> opt_;
   std::optional<data::Loader> loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
   std::optional<data::Dataset> test_;
 };
 

@@ -59,4 +59,15 @@ data::LoaderState get_loader(const TrainerState& s, const std::string& key) {
   return value_at(s, key).get<data::LoaderState>();
 }
 
+void LoaderPosition::put(TrainerState& s, const std::string& key) const {
+  if (state_) put_loader(s, key, state_());
+  else if (pending_) put_loader(s, key, *pending_);
+}
+
+void LoaderPosition::get(const TrainerState& s, const std::string& key) {
+  if (!s.values.contains(key)) return;
+  pending_ = get_loader(s, key);
+  if (restore_) restore_(*pending_);
+}
+
 }  // namespace nabla::train

@@ -2,6 +2,8 @@
 // Putting the parts of a trainer into a TrainerState and taking them back
 // out, each under a prefix ("G" gives tensors "G.0.weight", ...; values go
 // under values["G"]).
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/random.h"
@@ -24,5 +26,32 @@ void get_generator(const TrainerState& s, const std::string& key, Generator& gen
 
 void put_loader(TrainerState& s, const std::string& key, const data::LoaderState& state);
 data::LoaderState get_loader(const TrainerState& s, const std::string& key);
+
+// Where a trainer's data loader stands. A trainer builds its loader on the
+// first step, so a checkpoint may be loaded before the loader exists: the
+// position then waits here and bind() applies it.
+class LoaderPosition {
+ public:
+  LoaderPosition() = default;
+  LoaderPosition(const LoaderPosition&) = delete;  // bound to one trainer's loader
+  LoaderPosition& operator=(const LoaderPosition&) = delete;
+
+  // `loader` (a data::Loader or TensorLoader) must outlive this object.
+  template <class L>
+  void bind(L& loader) {
+    state_ = [&loader] { return loader.state(); };
+    restore_ = [&loader](const data::LoaderState& st) { loader.restore(st); };
+    if (pending_) restore_(*pending_);
+  }
+  // The bound loader's state, else the one waiting, else nothing.
+  void put(TrainerState& s, const std::string& key) const;
+  // A state without `key` leaves the position alone.
+  void get(const TrainerState& s, const std::string& key);
+
+ private:
+  std::function<data::LoaderState()> state_;
+  std::function<void(const data::LoaderState&)> restore_;
+  std::optional<data::LoaderState> pending_;
+};
 
 }  // namespace nabla::train

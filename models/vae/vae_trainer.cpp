@@ -105,7 +105,7 @@ VaeTrainer::VaeTrainer(const train::TrainConfig& config, VaeKind kind)
 data::Loader& VaeTrainer::loader() {
   if (!loader_) {
     loader_.emplace(train::training_loader(config_));
-    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+    loader_position_.bind(*loader_);
   }
   return *loader_;
 }
@@ -220,8 +220,7 @@ train::TrainerState VaeTrainer::state() const {
   train::put_optimizer(s, "opt", *opt_);
   train::put_generator(s, "noise", noise_);
   s.values["steps"] = steps_;
-  if (loader_) train::put_loader(s, "loader", loader_->state());
-  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  loader_position_.put(s, "loader");
   return s;
 }
 
@@ -231,10 +230,7 @@ void VaeTrainer::load(const train::TrainerState& s) {
   train::get_optimizer(s, "opt", *opt_);
   train::get_generator(s, "noise", noise_);
   steps_ = s.values.at("steps").get<int64_t>();
-  if (s.values.contains("loader")) {
-    pending_loader_state_ = train::get_loader(s, "loader");
-    if (loader_) loader_->restore(*pending_loader_state_);
-  }
+  loader_position_.get(s, "loader");
 }
 
 }  // namespace nabla::vae

@@ -20,6 +20,7 @@
 #include "models/data/loader.h"
 #include "models/nn/optim.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 #include "models/vae/model.h"
 #include "models/vae/schedule.h"
@@ -82,7 +83,7 @@ class VaeTrainer : public train::Trainer {
   Generator noise_;
   int64_t steps_ = 0;
   std::optional<data::Loader> loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
   std::optional<data::Dataset> test_;
 };
 
