@@ -2,6 +2,7 @@
 // (kernels/cuda/<family>.h): the same symbols, each throwing
 // "<op>: built without CUDA". core/ calls them only for CUDA tensors, which
 // a build without CUDA cannot make, so they are a safety net.
+#include "kernels/cuda/conv.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/index.h"
@@ -75,6 +76,15 @@ void upsample_nearest2d(View<T>, View<const T>) { no_cuda("upsample_nearest2d");
 template <class T>
 void upsample_nearest2d_backward(View<T>, View<const T>) { no_cuda("upsample_nearest2d_backward"); }
 
+template <class T>
+void conv2d_forward(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&) { no_cuda("conv2d"); }
+template <class T>
+void conv2d_backward_input(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&) {
+  no_cuda("conv_transpose2d");
+}
+template <class T>
+void conv2d_backward_weight(View<T>, View<const T>, View<const T>, const Conv2dArgs&) { no_cuda("conv2d_weight"); }
+
 #define NABLA_CAST_FROM(To)                                         \
   template void cast<To, float>(View<To>, View<const float>);       \
   template void cast<To, double>(View<To>, View<const double>);     \
@@ -115,7 +125,11 @@ NABLA_CAST_FROM(bool)
   template void avg_pool2d<T>(View<T>, View<const T>, const Pool2d&);                                \
   template void avg_pool2d_backward<T>(View<T>, View<const T>, const Pool2d&);                       \
   template void upsample_nearest2d<T>(View<T>, View<const T>);                                       \
-  template void upsample_nearest2d_backward<T>(View<T>, View<const T>);
+  template void upsample_nearest2d_backward<T>(View<T>, View<const T>);                              \
+  template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&); \
+  template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,       \
+                                         const Conv2dArgs&);                                         \
+  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
