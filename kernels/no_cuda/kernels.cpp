@@ -12,6 +12,7 @@
 #include "kernels/cuda/pool.h"
 #include "kernels/cuda/random.h"
 #include "kernels/cuda/reduce.h"
+#include "kernels/cuda/scan.h"
 #include "kernels/cuda/softmax.h"
 #include "kernels/no_cuda/no_cuda.h"
 
@@ -85,6 +86,9 @@ void conv2d_backward_input(View<T>, View<const T>, View<const T>, View<const T>,
 template <class T>
 void conv2d_backward_weight(View<T>, View<const T>, View<const T>, const Conv2dArgs&) { no_cuda("conv2d_weight"); }
 
+template <class T>
+void cumsum(View<T>, View<const T>, bool) { no_cuda("cumsum"); }
+
 #define NABLA_CAST_FROM(To)                                         \
   template void cast<To, float>(View<To>, View<const float>);       \
   template void cast<To, double>(View<To>, View<const double>);     \
@@ -129,7 +133,8 @@ NABLA_CAST_FROM(bool)
   template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&); \
   template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,       \
                                          const Conv2dArgs&);                                         \
-  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);
+  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&); \
+  template void cumsum<T>(View<T>, View<const T>, bool);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
