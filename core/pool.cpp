@@ -139,6 +139,7 @@ Tensor max_pool2d_gather(const Tensor& x, const Tensor& indices) {
   const char* op = "max_pool2d_gather";
   const Tensor x4 = as_nchw(op, x);
   const Tensor i4 = as_nchw(op, indices);
+  check_same_device(op, {x, indices});
   if (indices.dim() != x.dim() || !std::equal(x.shape().begin(), x.shape().end() - 2, indices.shape().begin()))
     throw_invalid(op, "indices " + describe(indices) + " do not fit the input " + describe(x));
   check_indices(op, indices, indices, x4.shape()[2] * x4.shape()[3]);
