@@ -2,8 +2,9 @@
 // input, weight and bias (which run all three kernels: forward, input
 // gradient = conv_transpose2d's forward, weight gradient), contiguous and
 // strided, f32 and f64, with the DCGAN-28 shapes at batch 4. The GEMMs sum
-// in another order than Eigen: f32 rtol 1e-4 (atol 1e-4 against sums of
-// ~1000 terms), f64 rtol 1e-10.
+// in another order than Eigen. Sums of ~800 products of size ~1 reach ~30
+// with f32 rounding noise ~1e-4 on either side, so f32 compares with rtol
+// and atol 1e-3; f64 with 1e-10.
 #include <gtest/gtest.h>
 
 #include "autograd/conv.h"
@@ -12,7 +13,7 @@
 namespace nabla::testing {
 namespace {
 
-Tol conv_tol(DType t) { return t == DType::f32 ? Tol{1e-4, 1e-4} : Tol{1e-10, 1e-10}; }
+Tol conv_tol(DType t) { return t == DType::f32 ? Tol{1e-3, 1e-3} : Tol{1e-10, 1e-10}; }
 
 struct Case {
   const char* name;
