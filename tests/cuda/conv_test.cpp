@@ -79,6 +79,20 @@ TEST(CudaConv, ConvTranspose2dMatchesTheCpu) {
             true);
 }
 
+// 256 x 3 x 3 x 64 x 64 = 9.4M column entries per image: the CUDA kernels
+// cut the batch of 4 into chunks of 3 and 1 (kColBudget = 2^25), and the
+// weight gradient adds the second chunk's GEMM to the first's. f64 only:
+// the weight gradient sums 16384 terms, beyond a tight f32 comparison.
+TEST(CudaConv, ChunkedBatchMatchesTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  const DType t = DType::f64;
+  const std::vector<Tensor> inputs{sample({4, 256, 64, 64}, t, 7), sample({2, 256, 3, 3}, t, 8, -0.1, 0.1),
+                                   sample({2}, t, 9)};
+  expect_parity("conv2d chunked", inputs,
+                [](const std::vector<Tensor>& v, Device) { return conv2d(v[0], v[1], v[2], params(1, 1)); },
+                Tol{1e-9, 1e-9});
+}
+
 TEST(CudaConv, IsDeterministic) {
   NABLA_REQUIRE_CUDA();
   const Tensor x = to_cuda(sample({4, 64, 14, 14}, DType::f32, 4));
