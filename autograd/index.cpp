@@ -12,6 +12,7 @@
 #include "autograd/record.h"
 #include "autograd/views.h"
 #include "core/check.h"
+#include "core/copy.h"
 #include "core/factory.h"
 
 namespace nabla {
@@ -108,7 +109,8 @@ Tensor pad(const Tensor& x, const std::vector<int64_t>& pads, PadMode mode, doub
     Tensor out = x;
     for (size_t k = 0; k < pads.size() / 2; ++k) {
       const int64_t d = x.dim() - 1 - static_cast<int64_t>(k);
-      out = index_select(out, d, prim::pad_source_index(x.shape()[d], pads[2 * k], pads[2 * k + 1], mode));
+      const Tensor from = prim::pad_source_index(x.shape()[d], pads[2 * k], pads[2 * k + 1], mode);
+      out = index_select(out, d, prim::to(from, x.device()));
     }
     return out.is_same(x) ? clone(x) : out;
   }

@@ -11,12 +11,16 @@
 // synchronize (UseManualTime); the L2 cache is not flushed, so the small
 // GEMM (64x784x256) and the sums can run partly from cache.
 // Shapes: square GEMMs 1024, 2048, 4096 and 64x784x256 (an MLP layer on a
-// batch of 64 flattened 28x28 images), all row-major f32.
+// batch of 64 flattened 28x28 images), all row-major f32; the DCGAN-28
+// convolutions (k4 s2 p1, batch 64) through nabla's conv2d / conv_transpose2d
+// (im2col + the hand GEMM; no cuDNN reference yet), forward and forward +
+// backward, GFLOP/s counted as in bench/conv_bench.cpp.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdint>
 
+#include "autograd/nabla.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/linalg.h"
@@ -117,6 +121,38 @@ void BM_SumRows(benchmark::State& state) {
 }
 BENCHMARK(BM_SumRows)->Args({4096, 16384})->Args({64, 1 << 20})->Args({1 << 20, 64})->UseManualTime()
     ->Unit(benchmark::kMillisecond);
+
+struct ConvLayer {
+  bool transposed;
+  nabla::Shape x, w;
+};
+// Discriminator 1->64 on 28x28, 64->128 on 14x14; generator 128->64 on 7x7, 64->1 on 14x14.
+const ConvLayer kConvLayers[] = {{false, {64, 1, 28, 28}, {64, 1, 4, 4}},
+                                 {false, {64, 64, 14, 14}, {128, 64, 4, 4}},
+                                 {true, {64, 128, 7, 7}, {128, 64, 4, 4}},
+                                 {true, {64, 64, 14, 14}, {64, 1, 4, 4}}};
+
+// state.range(0): the layer; state.range(1): 1 for forward + backward.
+void BM_Conv(benchmark::State& state) {
+  if (!have_device(state)) return;
+  using namespace nabla;
+  const ConvLayer& l = kConvLayers[state.range(0)];
+  const bool backward = state.range(1) != 0;
+  const Conv2dParams p{.stride = {2, 2}, .padding = {1, 1}};
+  const Device dev = Device::cuda(0);
+  const Tensor x = to(randn(l.x), dev).requires_grad_(), w = to(randn(l.w), dev).requires_grad_();
+  auto apply = [&] { return l.transposed ? conv_transpose2d(x, w, {}, p) : conv2d(x, w, {}, p); };
+  const Tensor y0 = apply(), g = to(randn(y0.shape()), dev);
+  auto step = [&] {
+    const Tensor y = apply();
+    if (backward) benchmark::DoNotOptimize(grad({y}, {x, w}, {g})[1].data_ptr());
+  };
+  for (auto _ : state) state.SetIterationTime(seconds_per_call(step, 5) * 5);
+  const Shape& conv_out = l.transposed ? l.x : y0.shape();  // the conv side's output positions
+  const double macs = double(conv_out[0] * conv_out[2] * conv_out[3]) * double(l.w[0] * l.w[1] * l.w[2] * l.w[3]);
+  state.counters["GFLOPs"] = (backward ? 6 : 2) * macs / seconds_per_call(step, 10) / 1e9;
+}
+BENCHMARK(BM_Conv)->ArgsProduct({{0, 1, 2, 3}, {0, 1}})->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "core/check.h"
 #include "core/copy.h"
 #include "kernels/conv.h"
+#include "kernels/cuda/conv.h"
 
 namespace nabla::prim {
 
@@ -47,7 +48,6 @@ void check_operands(const char* op, const Tensor& x, const Tensor& w, const Tens
     check_same_device(op, {x, w});
     check_same_dtype(op, {x, w});
   }
-  require_cpu(op, {x, w, bias});
   if (w.size(2) < 1 || w.size(3) < 1) throw_invalid(op, "expected a kernel of size >= 1, got weight " + describe(w));
 }
 
@@ -111,8 +111,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   Tensor out = make_tensor(checked_output(op, x, w, w.size(0), Ho, Wo, p), x.dtype(), x.device());
   const Tensor wc = contiguous(w);
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    kernels::cpu::conv2d_forward<T>(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias),
-                                    args(p));
+    const auto run = x.device().is_cuda() ? kernels::cuda::conv2d_forward<T> : kernels::cpu::conv2d_forward<T>;
+    run(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias), args(p));
   });
   return out;
 }
@@ -134,8 +134,9 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, co
   Tensor out = make_tensor(checked_output(op, x, w, C_out, Ho, Wo, p), x.dtype(), x.device());
   const Tensor xc = contiguous(x), wc = contiguous(w);
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    kernels::cpu::conv2d_backward_input<T>(out.view<T>(), xc.view<const T>(), wc.view<const T>(),
-                                           bias_view<T>(bias), args(p));
+    const auto run =
+        x.device().is_cuda() ? kernels::cuda::conv2d_backward_input<T> : kernels::cpu::conv2d_backward_input<T>;
+    run(out.view<T>(), xc.view<const T>(), wc.view<const T>(), bias_view<T>(bias), args(p));
   });
   return out;
 }
@@ -151,7 +152,6 @@ Tensor conv2d_weight(const Tensor& x, const Tensor& grad_out, const Shape& weigh
     throw_invalid(op, "expected weight_shape [C_out, C_in/groups, kH, kW] with kH, kW >= 1, got " + str(weight_shape));
   check_same_device(op, {x, grad_out});
   check_same_dtype(op, {x, grad_out});
-  require_cpu(op, {x, grad_out});
   check_params(op, p, false);
   check_groups(op, "weight's output channels", weight_shape[0], p.groups);
   const int64_t Ho = conv_output_size(x.size(2), weight_shape[2], p.stride[0], p.padding[0], p.dilation[0]);
@@ -168,7 +168,9 @@ Tensor conv2d_weight(const Tensor& x, const Tensor& grad_out, const Shape& weigh
   Tensor out = make_tensor(weight_shape, x.dtype(), x.device());
   const Tensor gc = contiguous(grad_out);
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    kernels::cpu::conv2d_backward_weight<T>(out.view<T>(), x.view<const T>(), gc.view<const T>(), args(p));
+    const auto run =
+        x.device().is_cuda() ? kernels::cuda::conv2d_backward_weight<T> : kernels::cpu::conv2d_backward_weight<T>;
+    run(out.view<T>(), x.view<const T>(), gc.view<const T>(), args(p));
   });
   return out;
 }

@@ -2,11 +2,14 @@
 #include "core/index.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "core/check.h"
 #include "core/copy.h"
 #include "core/factory.h"
+#include "kernels/cuda/index.h"
 #include "kernels/index.h"
 
 namespace nabla::prim {
@@ -17,10 +20,13 @@ void require_index(const char* op, const Tensor& index) {
   if (index.dtype() != DType::i64) throw_invalid(op, "expected an i64 index, got " + describe(index));
 }
 
+// A CUDA index is checked on a host copy (one synchronising copy per call).
+Tensor on_host(const Tensor& index) { return to(index, Device::cpu()); }
+
 // Throws "<op>: index v out of range for dim d of size n" for the first bad entry.
 void check_in_range(const char* op, const Tensor& index, int64_t dim, int64_t size) {
   int64_t bad = 0;
-  if (kernels::cpu::find_out_of_range(index.view<const int64_t>(), size, &bad))
+  if (kernels::cpu::find_out_of_range(on_host(index).view<const int64_t>(), size, &bad))
     throw_invalid(op, "index " + std::to_string(bad) + " out of range for dim " + std::to_string(dim) + " of size " +
                           std::to_string(size));
 }
@@ -65,10 +71,10 @@ int check_operands(const char* op, const Tensor& x, int64_t dim, const Tensor& i
   if (src) {
     check_same_device(op, {x, index, *src});
     check_same_dtype(op, {x, *src});
-    require_cpu(op, {x, index, *src});
+    require_cuda_float(op, {x, *src});
   } else {
     check_same_device(op, {x, index});
-    require_cpu(op, {x, index});
+    require_cuda_float(op, {x});
   }
   if (one_d) check_1d_index(op, index);
   else require_index(op, index);
@@ -78,7 +84,11 @@ int check_operands(const char* op, const Tensor& x, int64_t dim, const Tensor& i
 // A new tensor of `shape`: x read along d at the positions `index` gives.
 Tensor gather_along(const char* op, const Tensor& x, int d, const Shape& shape, kernels::View<const int64_t> index) {
   Tensor out = make_tensor(shape, x.dtype(), x.device());
-  dispatch_all(x.dtype(), op, [&]<class T>() { kernels::cpu::gather<T>(out.view<T>(), x.view<const T>(), d, index); });
+  dispatch_all(x.dtype(), op, [&]<class T>() {
+    if constexpr (std::is_floating_point_v<T>)
+      if (x.device().is_cuda()) return kernels::cuda::gather<T>(out.view<T>(), x.view<const T>(), d, index);
+    kernels::cpu::gather<T>(out.view<T>(), x.view<const T>(), d, index);
+  });
   return out;
 }
 
@@ -89,6 +99,9 @@ Tensor scatter_add_along(const char* op, const Tensor& x, int d, kernels::View<c
   Tensor out = clone(x);
   const Shape sizes(index.size, index.size + index.ndim);
   dispatch_number(x.dtype(), op, [&]<class T>() {
+    if constexpr (std::is_floating_point_v<T>)
+      if (x.device().is_cuda())
+        return kernels::cuda::scatter_add<T>(out.view<T>(), d, index, corner<T>(src, sizes));
     kernels::cpu::scatter_add<T>(out.view<T>(), d, index, corner<T>(src, sizes));
   });
   return out;
@@ -137,16 +150,18 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
 
 Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {
   check_defined("one_hot", indices);
-  require_cpu("one_hot", {indices});
   require_index("one_hot", indices);
+  if (indices.device().is_cuda() && !is_floating(dtype))
+    throw std::runtime_error(std::string("one_hot has no CUDA kernel for ") + name(dtype) +
+                             " (the CUDA kernels take f32 and f64)");
   if (num_classes < -1) throw_invalid("one_hot", "num_classes must be -1 or >= 0, got " + std::to_string(num_classes));
   if (num_classes == -1) {
     if (indices.numel() == 0) throw_invalid("one_hot", "cannot infer num_classes from an empty tensor");
-    const auto v = to_vector<int64_t>(indices);
+    const auto v = to_vector<int64_t>(on_host(indices));
     num_classes = *std::max_element(v.begin(), v.end()) + 1;
   }
   int64_t bad = 0;
-  if (kernels::cpu::find_out_of_range(indices.view<const int64_t>(), num_classes, &bad))
+  if (kernels::cpu::find_out_of_range(on_host(indices).view<const int64_t>(), num_classes, &bad))
     throw_invalid("one_hot", "class " + std::to_string(bad) + " out of range for num_classes " +
                                  std::to_string(num_classes));
   Shape shape = indices.shape();
@@ -154,6 +169,8 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {
   Tensor out = make_tensor(shape, dtype, indices.device());
   fill_(out, 0);
   dispatch_all(dtype, "one_hot", [&]<class T>() {
+    if constexpr (std::is_floating_point_v<T>)
+      if (out.device().is_cuda()) return kernels::cuda::one_hot<T>(out.view<T>(), indices.view<const int64_t>());
     kernels::cpu::one_hot<T>(out.view<T>(), indices.view<const int64_t>());
   });
   return out;
@@ -161,7 +178,7 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {
 
 Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
   check_defined("flip", x);
-  require_cpu("flip", {x});
+  require_cuda_float("flip", {x});
   uint32_t mask = 0;
   for (int64_t dim : dims) {
     const int d = normalize_dim(dim, x.dim(), "flip");
@@ -170,6 +187,8 @@ Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
   }
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   dispatch_all(x.dtype(), "flip", [&]<class T>() {
+    if constexpr (std::is_floating_point_v<T>)
+      if (x.device().is_cuda()) return kernels::cuda::flip<T>(out.view<T>(), x.view<const T>(), mask);
     kernels::cpu::flip<T>(out.view<T>(), x.view<const T>(), mask);
   });
   return out;

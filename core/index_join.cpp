@@ -1,5 +1,6 @@
 // Front-ends of cat, stack, split, chunk and pad: copies into slices of the
-// output and views, no kernels of their own.
+// output, views and index_select, no kernels of their own (so they run on
+// CUDA wherever copy_ and index_select do).
 #include <algorithm>
 #include <string>
 
@@ -37,7 +38,6 @@ void check_list(const char* op, const std::vector<Tensor>& ts) {
                             " (nabla does not promote; convert with to(dtype))");
     if (!(ts[i].device() == first.device()))
       throw_invalid(op, "expected tensors on one device, got " + nth(first, 0) + " and " + nth(ts[i], i));
-    require_cpu(op, {ts[i]});
   }
 }
 }  // namespace
@@ -168,13 +168,12 @@ Tensor pad_source_index(int64_t size, int64_t left, int64_t right, PadMode mode)
 
 Tensor pad(const Tensor& x, const std::vector<int64_t>& pads, PadMode mode, double value) {
   const Shape shape = padded_shape(x, pads, mode);
-  require_cpu("pad", {x});
   const size_t dims = pads.size() / 2;
   if (mode != PadMode::constant) {  // one index_select per padded dim
     Tensor out = x;
     for (size_t k = 0; k < dims; ++k) {
       const int64_t d = x.dim() - 1 - static_cast<int64_t>(k);
-      out = index_select(out, d, pad_source_index(x.shape()[d], pads[2 * k], pads[2 * k + 1], mode));
+      out = index_select(out, d, to(pad_source_index(x.shape()[d], pads[2 * k], pads[2 * k + 1], mode), x.device()));
     }
     return out.is_same(x) ? clone(x) : out;
   }

@@ -6,6 +6,7 @@
 #include "core/check.h"
 #include "core/copy.h"
 #include "core/elementwise.h"
+#include "core/index.h"
 #include "core/factory.h"
 #include "core/reduce.h"
 #include "core/views.h"
@@ -30,11 +31,12 @@ int64_t check_classes(const char* op, const Tensor& logits, const Tensor& target
     throw_invalid(op, "expected targets of shape " + str(want) + " for logits " + describe(logits) + ", got " +
                           describe(targets));
   check_same_device(op, {logits, targets});
-  require_cpu(op, {logits, targets});
+  require_cuda_float(op, {logits});
   const int64_t classes = logits.shape()[cd];
-  const int64_t bad = kernels::cpu::first_invalid_target(targets.view<const int64_t>(), classes);
+  const Tensor host = to(targets, Device::cpu());  // a CUDA target is checked on a host copy
+  const int64_t bad = kernels::cpu::first_invalid_target(host.view<const int64_t>(), classes);
   if (bad >= 0)
-    throw_invalid(op, "target " + std::to_string(to_vector<int64_t>(targets)[bad]) + " at index " +
+    throw_invalid(op, "target " + std::to_string(to_vector<int64_t>(host)[bad]) + " at index " +
                           std::to_string(bad) + " is out of range [0, " + std::to_string(classes) + ")");
   return cd;
 }
@@ -107,8 +109,12 @@ CrossEntropyRows cross_entropy_rows(const Tensor& logits, const Tensor& targets,
   CrossEntropyRows r{make_tensor(targets.shape(), logits.dtype(), logits.device()),
                      make_tensor(targets.shape(), logits.dtype(), logits.device())};
   dispatch_float(logits.dtype(), op, [&]<class T>() {
-    kernels::cpu::cross_entropy<T>(r.loss.view<T>(), r.lse.view<T>(), classes_last(logits, cd).view<const T>(),
-                                   targets.view<const int64_t>(), label_smoothing);
+    const auto x = classes_last(logits, cd).view<const T>();
+    const auto t = targets.view<const int64_t>();
+    if (logits.device().is_cuda())
+      kernels::cuda::cross_entropy<T>(r.loss.view<T>(), r.lse.view<T>(), x, t, label_smoothing);
+    else
+      kernels::cpu::cross_entropy<T>(r.loss.view<T>(), r.lse.view<T>(), x, t, label_smoothing);
   });
   return r;
 }
@@ -122,7 +128,9 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& targets, Reduction reduct
   const int64_t cd = check_classes(op, log_probs, targets);
   Tensor loss = make_tensor(targets.shape(), log_probs.dtype(), log_probs.device());
   dispatch_float(log_probs.dtype(), op, [&]<class T>() {
-    kernels::cpu::nll<T>(loss.view<T>(), classes_last(log_probs, cd).view<const T>(), targets.view<const int64_t>());
+    const auto x = classes_last(log_probs, cd).view<const T>();
+    if (log_probs.device().is_cuda()) kernels::cuda::nll<T>(loss.view<T>(), x, targets.view<const int64_t>());
+    else kernels::cpu::nll<T>(loss.view<T>(), x, targets.view<const int64_t>());
   });
   return reduce_loss(loss, reduction);
 }
@@ -130,10 +138,10 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& targets, Reduction reduct
 Tensor target_distribution(const Tensor& logits, const Tensor& targets, double label_smoothing) {
   const int64_t cd = class_dim(logits);
   const int64_t classes = logits.shape()[cd];
-  Shape along(logits.dim(), 1);  // [1, C, 1, ...]
-  along[cd] = classes;
-  const Tensor ids = reshape(arange(classes, Options(DType::i64, logits.device())), along);
-  const Tensor hot = to(compare(Compare::eq, unsqueeze(targets, cd), ids), logits.dtype());
+  // one_hot puts the classes last; move them to cd.
+  std::vector<int64_t> order;
+  for (int64_t d = 0; d < logits.dim(); ++d) order.push_back(d == cd ? logits.dim() - 1 : d < cd ? d : d - 1);
+  const Tensor hot = permute(one_hot(targets, classes, logits.dtype()), order);
   if (label_smoothing == 0) return hot;
   return binary(Binary::add, binary(Binary::mul, hot, scalar(1 - label_smoothing, Options::like(logits))),
                 scalar(label_smoothing / static_cast<double>(classes), Options::like(logits)));

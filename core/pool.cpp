@@ -1,10 +1,12 @@
 #include "core/pool.h"
 
 #include <string>
+#include <utility>
 
 #include "core/check.h"
 #include "core/copy.h"
 #include "core/views.h"
+#include "kernels/cuda/pool.h"
 #include "kernels/pool.h"
 
 namespace nabla::prim {
@@ -25,7 +27,6 @@ std::string str(Size2 s) {
 // x as [N, C, H, W]: a 3-D [C, H, W] input gets a batch dim of 1.
 Tensor as_nchw(const char* op, const Tensor& x) {
   check_defined(op, x);
-  require_cpu(op, {x});
   if (x.dim() != 3 && x.dim() != 4)
     throw_invalid(op, "expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got " + describe(x));
   return x.dim() == 3 ? unsqueeze(x, 0) : x;
@@ -57,6 +58,13 @@ Pool2d resolve(const char* op, const Tensor& x, Size2 kernel, Size2 stride, Size
   return {kernel.h, kernel.w, stride.h, stride.w, padding.h, padding.w, dilation.h, dilation.w};
 }
 
+// Calls the CPU or the CUDA kernel by device.
+template <class Cpu, class Cuda, class... A>
+void run(Device dev, Cpu cpu, Cuda cuda, A&&... args) {
+  if (dev.is_cuda()) cuda(std::forward<A>(args)...);
+  else cpu(std::forward<A>(args)...);
+}
+
 // [N, C, OH, OW] for an input of shape in4 = [N, C, H, W].
 Shape pooled(const Shape& in4, const Pool2d& p) {
   const int64_t oh = (in4[2] + 2 * p.ph - p.dh * (p.kh - 1) - 1) / p.sh + 1;
@@ -79,7 +87,7 @@ void check_indices(const char* op, const Tensor& indices, const Tensor& like, in
   if (indices.dtype() != DType::i64) throw_invalid(op, "expected i64 indices, got " + describe(indices));
   if (indices.shape() != like.shape())
     throw_invalid(op, "expected indices of shape " + nabla::str(like.shape()) + ", got " + describe(indices));
-  const Tensor flat = contiguous(indices);
+  const Tensor flat = contiguous(to(indices, Device::cpu()));  // CUDA indices: checked on a host copy
   const int64_t* p = flat.data<int64_t>();
   for (int64_t i = 0; i < flat.numel(); ++i)
     if (p[i] < -1 || p[i] >= plane_size)
@@ -103,7 +111,8 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, Size2 kernel,
   Tensor out = make_tensor(shape, x.dtype(), x.device());
   Tensor indices = make_tensor(shape, DType::i64, x.device());
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    kernels::cpu::max_pool2d<T>(out.view<T>(), indices.view<int64_t>(), x4.view<const T>(), p);
+    run(out.device(), kernels::cpu::max_pool2d<T>, kernels::cuda::max_pool2d<T>, out.view<T>(), indices.view<int64_t>(),
+        x4.view<const T>(), p);
   });
   return {in_rank(out, x.dim()), in_rank(indices, x.dim())};
 }
@@ -120,8 +129,8 @@ Tensor max_pool2d_backward(const Tensor& g, const Tensor& indices, const Shape& 
   check_indices(op, indices, g, in4[2] * in4[3]);
   Tensor out = make_tensor(in4, g.dtype(), g.device());
   dispatch_float(g.dtype(), op, [&]<class T>() {
-    kernels::cpu::max_pool2d_backward<T>(out.view<T>(), g4.view<const T>(),
-                                         as_nchw(op, indices).view<const int64_t>());
+    run(out.device(), kernels::cpu::max_pool2d_backward<T>, kernels::cuda::max_pool2d_backward<T>, out.view<T>(),
+        g4.view<const T>(), as_nchw(op, indices).view<const int64_t>());
   });
   return view(out, input_shape);
 }
@@ -130,12 +139,14 @@ Tensor max_pool2d_gather(const Tensor& x, const Tensor& indices) {
   const char* op = "max_pool2d_gather";
   const Tensor x4 = as_nchw(op, x);
   const Tensor i4 = as_nchw(op, indices);
+  check_same_device(op, {x, indices});
   if (indices.dim() != x.dim() || !std::equal(x.shape().begin(), x.shape().end() - 2, indices.shape().begin()))
     throw_invalid(op, "indices " + describe(indices) + " do not fit the input " + describe(x));
   check_indices(op, indices, indices, x4.shape()[2] * x4.shape()[3]);
   Tensor out = make_tensor(i4.shape(), x.dtype(), x.device());
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    kernels::cpu::max_pool2d_gather<T>(out.view<T>(), x4.view<const T>(), i4.view<const int64_t>());
+    run(out.device(), kernels::cpu::max_pool2d_gather<T>, kernels::cuda::max_pool2d_gather<T>, out.view<T>(),
+        x4.view<const T>(), i4.view<const int64_t>());
   });
   return in_rank(out, x.dim());
 }
@@ -146,7 +157,9 @@ Tensor avg_pool2d(const Tensor& x, Size2 kernel, Size2 stride, Size2 padding, bo
   Pool2d p = resolve(op, x, kernel, stride, padding, 1);
   p.count_include_pad = count_include_pad;
   Tensor out = make_tensor(pooled(x4.shape(), p), x.dtype(), x.device());
-  dispatch_float(x.dtype(), op, [&]<class T>() { kernels::cpu::avg_pool2d<T>(out.view<T>(), x4.view<const T>(), p); });
+  dispatch_float(x.dtype(), op, [&]<class T>() {
+    run(out.device(), kernels::cpu::avg_pool2d<T>, kernels::cuda::avg_pool2d<T>, out.view<T>(), x4.view<const T>(), p);
+  });
   return in_rank(out, x.dim());
 }
 
@@ -163,7 +176,8 @@ Tensor avg_pool2d_backward(const Tensor& g, const Shape& input_shape, Size2 kern
     throw_invalid(op, "gradient " + describe(g) + " does not match the pooled shape " + nabla::str(pooled(in4, p)) +
                           " of input " + nabla::str(input_shape));
   dispatch_float(g.dtype(), op, [&]<class T>() {
-    kernels::cpu::avg_pool2d_backward<T>(out.view<T>(), g4.view<const T>(), p);
+    run(out.device(), kernels::cpu::avg_pool2d_backward<T>, kernels::cuda::avg_pool2d_backward<T>, out.view<T>(),
+        g4.view<const T>(), p);
   });
   return view(out, input_shape);
 }
@@ -181,7 +195,8 @@ Tensor upsample_nearest2d_to(const Tensor& x, Size2 output_size) {
   check_spatial(op, x, output_size, "output size");
   Tensor out = make_tensor({x4.shape()[0], x4.shape()[1], output_size.h, output_size.w}, x.dtype(), x.device());
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    kernels::cpu::upsample_nearest2d<T>(out.view<T>(), x4.view<const T>());
+    run(out.device(), kernels::cpu::upsample_nearest2d<T>, kernels::cuda::upsample_nearest2d<T>, out.view<T>(),
+        x4.view<const T>());
   });
   return in_rank(out, x.dim());
 }
@@ -194,7 +209,8 @@ Tensor upsample_nearest2d_backward(const Tensor& g, const Shape& input_shape) {
   Tensor out = make_tensor(in4, g.dtype(), g.device());
   check_spatial(op, out, {g4.shape()[2], g4.shape()[3]}, "gradient size");
   dispatch_float(g.dtype(), op, [&]<class T>() {
-    kernels::cpu::upsample_nearest2d_backward<T>(out.view<T>(), g4.view<const T>());
+    run(out.device(), kernels::cpu::upsample_nearest2d_backward<T>, kernels::cuda::upsample_nearest2d_backward<T>,
+        out.view<T>(), g4.view<const T>());
   });
   return view(out, input_shape);
 }

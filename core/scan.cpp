@@ -1,16 +1,18 @@
 #include "core/scan.h"
 
+#include <type_traits>
 #include <vector>
 
 #include "core/check.h"
 #include "core/views.h"
+#include "kernels/cuda/scan.h"
 #include "kernels/scan.h"
 
 namespace nabla::prim {
 
 Tensor cumsum(const Tensor& x, int64_t dim, bool reverse) {
   check_defined("cumsum", x);
-  require_cpu("cumsum", {x});
+  require_cuda_float("cumsum", {x});
   const int d = normalize_dim(dim, x.dim() == 0 ? 1 : x.dim(), "cumsum");
   if (x.dtype() != DType::f32 && x.dtype() != DType::f64 && x.dtype() != DType::i64)
     throw_dtype("cumsum", x.dtype(), "f32, f64 or i64");
@@ -21,7 +23,11 @@ Tensor cumsum(const Tensor& x, int64_t dim, bool reverse) {
     if (k != d) order.push_back(k);
   if (x.dim() > 0) order.push_back(d);
   const Tensor xp = permute(x, order), op = permute(out, order);
-  auto run = [&]<class T>() { kernels::cpu::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse); };
+  auto run = [&]<class T>() {
+    if constexpr (std::is_floating_point_v<T>)
+      if (x.device().is_cuda()) return kernels::cuda::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse);
+    kernels::cpu::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse);
+  };
   if (x.dtype() == DType::f32) run.operator()<float>();
   else if (x.dtype() == DType::f64) run.operator()<double>();
   else run.operator()<int64_t>();

@@ -2,13 +2,17 @@
 // (kernels/cuda/<family>.h): the same symbols, each throwing
 // "<op>: built without CUDA". core/ calls them only for CUDA tensors, which
 // a build without CUDA cannot make, so they are a safety net.
+#include "kernels/cuda/conv.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/index.h"
 #include "kernels/cuda/linalg.h"
 #include "kernels/cuda/loss.h"
 #include "kernels/cuda/norm.h"
+#include "kernels/cuda/pool.h"
 #include "kernels/cuda/random.h"
 #include "kernels/cuda/reduce.h"
+#include "kernels/cuda/scan.h"
 #include "kernels/cuda/softmax.h"
 #include "kernels/no_cuda/no_cuda.h"
 
@@ -45,6 +49,46 @@ void scale_shift(View<T>, View<const T>, View<const T>, View<const T>) { no_cuda
 template <class T>
 void bce_with_logits(View<T>, View<const T>, View<const T>, View<const T>) { no_cuda("bce_with_logits"); }
 
+template <class T>
+void cross_entropy(View<T>, View<T>, View<const T>, View<const int64_t>, double) { no_cuda("cross_entropy"); }
+template <class T>
+void nll(View<T>, View<const T>, View<const int64_t>) { no_cuda("nll_loss"); }
+template <class T>
+void gather(View<T>, View<const T>, int, View<const int64_t>) { no_cuda("gather"); }
+template <class T>
+void scatter_add(View<T>, int, View<const int64_t>, View<const T>) { no_cuda("scatter_add"); }
+template <class T>
+void flip(View<T>, View<const T>, uint32_t) { no_cuda("flip"); }
+template <class T>
+void one_hot(View<T>, View<const int64_t>) { no_cuda("one_hot"); }
+
+template <class T>
+void max_pool2d(View<T>, View<int64_t>, View<const T>, const Pool2d&) { no_cuda("max_pool2d"); }
+template <class T>
+void max_pool2d_backward(View<T>, View<const T>, View<const int64_t>) { no_cuda("max_pool2d_backward"); }
+template <class T>
+void max_pool2d_gather(View<T>, View<const T>, View<const int64_t>) { no_cuda("max_pool2d_gather"); }
+template <class T>
+void avg_pool2d(View<T>, View<const T>, const Pool2d&) { no_cuda("avg_pool2d"); }
+template <class T>
+void avg_pool2d_backward(View<T>, View<const T>, const Pool2d&) { no_cuda("avg_pool2d_backward"); }
+template <class T>
+void upsample_nearest2d(View<T>, View<const T>) { no_cuda("upsample_nearest2d"); }
+template <class T>
+void upsample_nearest2d_backward(View<T>, View<const T>) { no_cuda("upsample_nearest2d_backward"); }
+
+template <class T>
+void conv2d_forward(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&) { no_cuda("conv2d"); }
+template <class T>
+void conv2d_backward_input(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&) {
+  no_cuda("conv_transpose2d");
+}
+template <class T>
+void conv2d_backward_weight(View<T>, View<const T>, View<const T>, const Conv2dArgs&) { no_cuda("conv2d_weight"); }
+
+template <class T>
+void cumsum(View<T>, View<const T>, bool) { no_cuda("cumsum"); }
+
 #define NABLA_CAST_FROM(To)                                         \
   template void cast<To, float>(View<To>, View<const float>);       \
   template void cast<To, double>(View<To>, View<const double>);     \
@@ -72,7 +116,25 @@ NABLA_CAST_FROM(bool)
   template void bce_with_logits<T>(View<T>, View<const T>, View<const T>, View<const T>);        \
   template void norm_forward<T>(View<T>, View<T>, View<T>, View<T>, View<const T>, View<const T>, \
                                 View<const T>, double);                                           \
-  template void scale_shift<T>(View<T>, View<const T>, View<const T>, View<const T>);
+  template void scale_shift<T>(View<T>, View<const T>, View<const T>, View<const T>);                \
+  template void cross_entropy<T>(View<T>, View<T>, View<const T>, View<const int64_t>, double);      \
+  template void nll<T>(View<T>, View<const T>, View<const int64_t>);                                 \
+  template void gather<T>(View<T>, View<const T>, int, View<const int64_t>);                         \
+  template void scatter_add<T>(View<T>, int, View<const int64_t>, View<const T>);                    \
+  template void flip<T>(View<T>, View<const T>, uint32_t);                                           \
+  template void one_hot<T>(View<T>, View<const int64_t>);                                            \
+  template void max_pool2d<T>(View<T>, View<int64_t>, View<const T>, const Pool2d&);                 \
+  template void max_pool2d_backward<T>(View<T>, View<const T>, View<const int64_t>);                 \
+  template void max_pool2d_gather<T>(View<T>, View<const T>, View<const int64_t>);                   \
+  template void avg_pool2d<T>(View<T>, View<const T>, const Pool2d&);                                \
+  template void avg_pool2d_backward<T>(View<T>, View<const T>, const Pool2d&);                       \
+  template void upsample_nearest2d<T>(View<T>, View<const T>);                                       \
+  template void upsample_nearest2d_backward<T>(View<T>, View<const T>);                              \
+  template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&); \
+  template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,       \
+                                         const Conv2dArgs&);                                         \
+  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&); \
+  template void cumsum<T>(View<T>, View<const T>, bool);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
