@@ -1,6 +1,7 @@
 // The `nabla` command: train, sample, eval, models, graph. Each subcommand parses
 // its options here and calls the models layer; errors print one line and
 // exit with status 1 (2 for bad usage).
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -9,6 +10,9 @@
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f) a write then fails with EFBIG and a
+  // message, as on a full disk, instead of the process being killed.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"nabla: a from-scratch deep learning engine; trains and samples generative models"};
   app.require_subcommand(1);
   nabla::tools::add_train_command(app);
