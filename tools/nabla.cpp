@@ -20,6 +20,12 @@ int main(int argc, char** argv) {
   nabla::tools::add_models_command(app);
   nabla::tools::add_graph_command(app);
   nabla::tools::add_eval_command(app);
+  // CLI11 would answer "A subcommand is required" to a misspelt one.
+  const auto known = app.get_subcommands([&](const CLI::App* c) { return argc > 1 && c->check_name(argv[1]); });
+  if (argc > 1 && argv[1][0] != '-' && known.empty()) {
+    std::cerr << "nabla: unknown command \"" << argv[1] << "\"; commands: train, sample, eval, models, graph\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

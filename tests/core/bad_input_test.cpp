@@ -46,6 +46,11 @@ TEST(BadInput, ViewsShapes) {
   EXPECT_THROW_MESSAGE(prim::narrow(zeros({5}), 0, 4, 3), std::invalid_argument, "narrow");
 }
 
+TEST(BadInput, ShapeProductThatOverflows) {
+  EXPECT_THROW_MESSAGE(zeros({int64_t(1) << 40, int64_t(1) << 40}), std::overflow_error, "make_tensor",
+                       "[1099511627776, 1099511627776] has more elements than int64 holds");
+}
+
 TEST(BadInput, ScanAndEigh) {
   EXPECT_THROW_MESSAGE(prim::cumsum(zeros({2}), 1), std::out_of_range, "cumsum", "dim 1");
   EXPECT_THROW_MESSAGE(prim::eigh(zeros({2, 3}, DType::f64)), std::invalid_argument, "eigh", "[2, 3]");

@@ -68,6 +68,9 @@ expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set
 [ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
 expect 1 "loss=lsgan is not one of gan, ns, wgan, wgan-gp, noise, r1" -- "$nabla" train dirac-gan --set loss=lsgan --out "$work/bad"
 
+# An unknown command or flag is a usage error (status 2) naming it.
+expect 2 'unknown command "frobnicate"; commands: train' -- "$nabla" frobnicate
+expect 2 "--nosuch" -- "$nabla" train mlpgan --nosuch
 # A missing dataset says how to install it or where to point --data, and leaves no run folder.
 expect 1 "apt-get install dataset-fashion-mnist" -- "$nabla" train mlpgan --data "$work/nodata" --out "$work/nodata-run"
 expect 1 "nabla train --data DIR" -- "$nabla" train dcgan --data "$work/nodata" --out "$work/nodata-run"
