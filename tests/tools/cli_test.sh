@@ -82,6 +82,7 @@ expect 1 "step-00000003.safetensors: write failed: File too large" -- bash -c "u
 [ "$(ls "$work/full/checkpoints")" = "$(printf 'step-00000001.safetensors\nstep-00000002.safetensors')" ] ||
   fail "a failed checkpoint write left: $(ls "$work/full/checkpoints")"
 expect 0 "samples of gan at step 2" -- "$nabla" sample "$work/full/checkpoints/step-00000002.safetensors" --out "$work/full.png"
+expect 1 "--set cannot change a resumed run's options" -- "$nabla" train --resume "$work/full/checkpoints/step-00000002.safetensors" --steps 3 --set loss=ns
 
 if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "run folder:  $work/run" -- "$nabla" train mlpgan --steps 4 --batch 8 --out "$work/run"
