@@ -44,7 +44,7 @@ std::string find_file(const std::string& root, const std::string& stem) {
   }
   throw std::runtime_error("load_fashion_mnist: missing " + base.string() + ".gz (nor " + base.string() +
                            "); install Fashion-MNIST with `apt-get install dataset-fashion-mnist` (it goes to " +
-                           kFashionMnistRoot + "), or pass the folder holding the MNIST-format files as root");
+                           kFashionMnistRoot + "), or pass the folder holding the MNIST-format files as root (`nabla train --data DIR`)");
 }
 }  // namespace
 

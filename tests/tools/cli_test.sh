@@ -68,6 +68,22 @@ expect 0 "run folder:  $work/dirac" -- "$nabla" train dirac-gan --steps 20 --set
 [ -s "$work/dirac/samples.png" ] || fail "dirac-gan left no samples.png"
 expect 1 "loss=lsgan is not one of gan, ns, wgan, wgan-gp, noise, r1" -- "$nabla" train dirac-gan --set loss=lsgan --out "$work/bad"
 
+# An unknown command or flag is a usage error (status 2) naming it.
+expect 2 'unknown command "frobnicate"; commands: train' -- "$nabla" frobnicate
+expect 2 "--nosuch" -- "$nabla" train mlpgan --nosuch
+# A missing dataset says how to install it or where to point --data, and leaves no run folder.
+expect 1 "apt-get install dataset-fashion-mnist" -- "$nabla" train mlpgan --data "$work/nodata" --out "$work/nodata-run"
+expect 1 "nabla train --data DIR" -- "$nabla" train dcgan --data "$work/nodata" --out "$work/nodata-run"
+[ ! -e "$work/nodata-run" ] || fail "a run with no data left a run folder"
+# A full disk (simulated by a file size limit) while writing a checkpoint: a
+# clear error, no partial file, the previous checkpoint intact.
+expect 0 "run folder:  $work/full" -- "$nabla" train gan --set data=ring8 --steps 2 --batch 16 --out "$work/full"
+expect 1 "step-00000003.safetensors: write failed: File too large" -- bash -c "ulimit -f 200; exec \"\$0\" \"\$@\"" "$nabla" train --resume "$work/full/checkpoints/step-00000002.safetensors" --steps 3
+[ "$(ls "$work/full/checkpoints")" = "$(printf 'step-00000001.safetensors\nstep-00000002.safetensors')" ] ||
+  fail "a failed checkpoint write left: $(ls "$work/full/checkpoints")"
+expect 0 "samples of gan at step 2" -- "$nabla" sample "$work/full/checkpoints/step-00000002.safetensors" --out "$work/full.png"
+expect 1 "--set cannot change a resumed run's options" -- "$nabla" train --resume "$work/full/checkpoints/step-00000002.safetensors" --steps 3 --set loss=ns
+
 if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "run folder:  $work/run" -- "$nabla" train mlpgan --steps 4 --batch 8 --out "$work/run"
   for f in config.json metrics.jsonl samples.png plots/loss.png checkpoints/step-00000004.safetensors; do
