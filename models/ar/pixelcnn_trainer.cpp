@@ -17,7 +17,7 @@ constexpr uint64_t kInitStream = 0x1000;
 constexpr int64_t kEvalBatch = 250, kPixels = 28 * 28;
 
 PixelCnnOptions read_options(const train::TrainConfig& c) {
-  c.check_options({"levels", "width", "blocks", "out_hidden", "eval_n", "completions"});
+  c.check_options({"levels", "width", "blocks", "out_hidden", "eval_n", "completions", "picture_n"});
   PixelCnnOptions o;
   o.levels = c.option<int64_t>("levels", o.levels);
   o.width = c.option<int64_t>("width", o.width);
@@ -37,9 +37,11 @@ Tensor pixel_values(const Tensor& images, int64_t levels) {
 PixelCnnTrainer::PixelCnnTrainer(const train::TrainConfig& config)
     : config_(config),
       eval_n_(config.option<int64_t>("eval_n", 1000)),
-      completions_(config.option<int64_t>("completions", 2)) {
+      completions_(config.option<int64_t>("completions", 2)),
+      picture_n_(config.option<int64_t>("picture_n", 0)) {
   if (eval_n_ <= 0) throw std::invalid_argument("pixelcnn: option eval_n must be positive");
   if (completions_ < 0) throw std::invalid_argument("pixelcnn: option completions must be non-negative");
+  if (picture_n_ < 0) throw std::invalid_argument("pixelcnn: option picture_n must be non-negative");
   Generator init(config.seed ^ kInitStream);
   net_ = std::make_shared<PixelCnn>(read_options(config), &init);
   net_->to(config.device);
@@ -107,6 +109,7 @@ Tensor PixelCnnTrainer::picture(int64_t n, Generator& gen) {
   NoGradGuard no_grad;
   const double top = static_cast<double>(net_->options.levels - 1);
   std::vector<vae::Panel> panels;
+  if (picture_n_ > 0) n = std::min(n, picture_n_);
   panels.push_back({"samples", (sample(n, gen) + 1.0) * 0.5, 8});
   if (completions_ > 0) {
     const Tensor images = to(slice(test_set().images, 0, 0, 8), DType::f32) / 127.5 - 1.0;

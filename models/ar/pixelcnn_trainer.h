@@ -7,7 +7,8 @@
 // nats per image; 256: the 8-bit pixels, a 256-way softmax per pixel,
 // reported in bits/dim), width (32), blocks (4), out_hidden (32), eval_n
 // (1000 test images scored), completions (2 completions per test image in
-// the picture; 0: no completion panel).
+// the picture; 0: no completion panel), picture_n (0: the run's 64; else at
+// most this many samples in the picture: sampling costs 784 passes).
 //
 // "loss" is the batch-mean NLL per image (nats) for levels 2 and bits/dim for
 // levels 256. scores(): "test_nll" (nats per image) for levels 2, "test_bpd"
@@ -53,7 +54,7 @@ class PixelCnnTrainer : public train::Trainer {
   Tensor loss_of(const data::Batch& batch);
 
   train::TrainConfig config_;
-  int64_t eval_n_, completions_;
+  int64_t eval_n_, completions_, picture_n_;
   std::shared_ptr<PixelCnn> net_;
   std::unique_ptr<nn::Adam> opt_;
   std::optional<data::Loader> loader_;
