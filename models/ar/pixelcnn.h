@@ -10,8 +10,8 @@
 // block's input; then ReLU -> 1x1 conv to `out_hidden` -> ReLU -> 1x1 conv to
 // the logits: one per pixel (levels = 2: Bernoulli on binarised images) or
 // 256 per pixel (levels = 256: a softmax over the 8-bit values). (1x1 convs
-// need no mask with one image channel.) The paper uses 15 layers of h = 128;
-// the CPU defaults here are much smaller.
+// need no mask with one image channel.) The paper's nets are far larger
+// (15 layers for CIFAR-10); the CPU defaults here are small.
 #include <cstdint>
 #include <memory>
 
