@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "models/ae/ae_trainer.h"
+#include "models/ar/pixelcnn_trainer.h"
 #include "models/flow/flow_trainer.h"
 #include "models/gan/aegan.h"
 #include "models/gan/bgan.h"
@@ -143,6 +144,9 @@ std::vector<ModelEntry> make_registry() {
       {"realnvp", "Real NVP (Dinh et al. 2017): affine couplings (checkerboard, channel), squeeze, 2 scales, actnorm, ResNet s/t of width 16; --set conv1x1=1 for Glow's 1x1 conv",
        {800, 64, 1e-3},
        [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::realnvp); }},
+      {"pixelcnn", "PixelCNN (van den Oord et al. 2016): 7x7 type-A masked conv, 4 residual blocks (1x1, 3x3 type B, 1x1) of width 32; binarised (Bernoulli, nats/image) or --set levels=256 (softmax, bits/dim)",
+       {1500, 32, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<ar::PixelCnnTrainer>(c); }},
   };
 }
 
