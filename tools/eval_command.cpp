@@ -1,4 +1,4 @@
-// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,gs,birthday,mre,jacobian] [--n] [--seed] ...
+// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,pr,gs,birthday,mre,jacobian] [--n] [--seed] ...
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -84,11 +84,13 @@ void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   metrics::EvalOptions& o = args->o;
   CLI::App* cmd = app.add_subcommand(
-      "eval", "score a checkpoint's samples (FID, Inception Score, Geometry Score, birthday test, MRE, Jacobian spectrum)");
+      "eval", "score a checkpoint's samples (FID, Inception Score, precision/recall, Geometry Score, birthday test, MRE, Jacobian spectrum)");
   cmd->add_option("checkpoint", args->checkpoint, "a .safetensors checkpoint written by `nabla train`")->required();
   cmd->add_option("--classifier", args->classifier,
-                  "a `nabla train classifier` checkpoint (the feature network of fid, is, --birthday-features)");
-  cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, gs, birthday, mre, jacobian")
+                  "a `nabla train classifier` checkpoint (the feature network of fid, is, pr, --birthday-features)");
+  cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, pr, gs, birthday, mre, jacobian")
+      ->capture_default_str();
+  cmd->add_option("--pr-k", o.pr.k, "pr: a point's radius is the distance to its k-th nearest neighbour")
       ->capture_default_str();
   cmd->add_option("--jacobian-n", o.jacobian_n, "jacobian: latent samples of the spectrum")->capture_default_str();
   cmd->add_option("--n", o.n, "samples drawn (FID compares them with the first n test images)")->capture_default_str();

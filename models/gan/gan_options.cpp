@@ -1,5 +1,7 @@
 #include "models/gan/gan_options.h"
 
+#include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include "models/gan/toy2d.h"
@@ -22,13 +24,27 @@ std::vector<std::string> gan_option_names() {
   return names;
 }
 
-std::vector<std::string> fid_option_names() { return {"fid_classifier", "fid_samples"}; }
+std::vector<std::string> fid_option_names() { return {"fid_classifier", "fid_samples", "eval_metrics"}; }
 
 void resolve_fid_options(const train::TrainConfig& c, GanOptions& o) {
   o.fid_classifier = c.option<std::string>("fid_classifier", o.fid_classifier);
   o.fid_samples = c.option<int64_t>("fid_samples", o.fid_samples);
   require(o.fid_samples > 128, c, "fid_samples must exceed the classifier's 128 feature dims");
   require(o.fid_classifier.empty() || o.data == "fashion", c, "fid_classifier needs data=fashion");
+  if (c.options.contains("eval_metrics")) {
+    o.eval_metrics.clear();
+    std::stringstream in(c.option<std::string>("eval_metrics", ""));
+    for (std::string m; std::getline(in, m, ',');)
+      if (!m.empty()) o.eval_metrics.push_back(m);
+  }
+  const std::vector<std::string> known = {"fid", "is", "pr", "gs", "birthday", "mre"};
+  for (const std::string& m : o.eval_metrics) {
+    require(std::count(known.begin(), known.end(), m) > 0, c,
+            "eval_metrics: unknown metric \"" + m + "\"; known: fid, is, pr, gs, birthday, mre (jacobian: option jac_n)");
+    require(o.fid_classifier.size() > 0 || (m != "fid" && m != "is" && m != "pr"), c,
+            "eval_metrics: " + m + " needs fid_classifier");
+  }
+  require(o.eval_metrics.empty() || o.data == "fashion", c, "eval_metrics needs data=fashion");
 }
 
 GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {

@@ -46,6 +46,10 @@ struct GanOptions {
   // fid_samples the samples scored (more than the 128 feature dims).
   std::string fid_classifier;
   int64_t fid_samples = 1000;
+  // Option eval_metrics: what scores() logs, a comma list of metrics::evaluate
+  // names (fid, is, pr, gs, birthday, mre); empty: fid,is with
+  // fid_classifier, none without. fid, is and pr need fid_classifier.
+  std::vector<std::string> eval_metrics;
 };
 
 // The option names of a configurable GAN model.

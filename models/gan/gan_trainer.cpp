@@ -241,10 +241,16 @@ std::map<std::string, Tensor> GanTrainer::losses() {
 
 metrics::EvalOptions GanTrainer::fid_options() const {
   metrics::EvalOptions o;
-  o.metrics = {"fid", "is"};
+  o.metrics = options_.eval_metrics;
+  if (o.metrics.empty() && !options_.fid_classifier.empty()) o.metrics = {"fid", "is"};
   o.n = options_.fid_samples;
   o.seed = config_.seed;
   o.data = config_.data;
+  // Sizes for a score logged every sample grid, not evaluate's defaults.
+  o.gs_n = options_.fid_samples;
+  o.gs.repeats = 100;
+  o.birthday.batches = 10;
+  o.mre_images = 16;
   return o;
 }
 
@@ -254,9 +260,11 @@ std::map<std::string, double> GanTrainer::scores() {
     Generator gen(config_.seed ^ kJacobianStream);
     out = metrics::spectrum_scores(metrics::jacobian_spectrum(*this, options_.jac_n, gen, config_.device));
   }
-  if (!options_.fid_classifier.empty()) {
-    if (!fid_net_) fid_net_.emplace(metrics::FeatureNet::load(options_.fid_classifier, config_.device));
-    out.merge(metrics::evaluate(*this, *fid_net_, fid_options()));
+  const metrics::EvalOptions o = fid_options();
+  if (!o.metrics.empty()) {
+    if (!fid_net_ && !options_.fid_classifier.empty())
+      fid_net_.emplace(metrics::FeatureNet::load(options_.fid_classifier, config_.device));
+    out.merge(metrics::evaluate(*this, fid_net_ ? &*fid_net_ : nullptr, o));
   }
   return out;
 }

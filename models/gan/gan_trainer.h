@@ -57,8 +57,9 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, Tensor> losses() override;
   // The Jacobian spectrum's scores at jac_n latent samples (option jac_n >
-  // 0) and, with fid_classifier, {"fid", "is", "is_std"} of fid_options()'s
-  // samples; each draws from its own generator (the run's state is untouched).
+  // 0) and the scores of fid_options() (option eval_metrics; by default
+  // {"fid", "is", "is_std"} with fid_classifier); each draws from its own
+  // generator (the run's state is untouched).
   std::map<std::string, double> scores() override;
   int64_t latent_dim() const override { return z_dim_; }
   Device latent_device() const override { return config_.device; }

@@ -15,7 +15,7 @@ namespace nabla::metrics {
 
 namespace {
 
-const std::vector<std::string> kMetrics = {"fid", "is", "gs", "birthday", "mre", "jacobian"};
+const std::vector<std::string> kMetrics = {"fid", "is", "pr", "gs", "birthday", "mre", "jacobian"};
 
 // The first n test images in [-1, 1], f32 [n, 1, 28, 28], loaded once.
 class TestImages {
@@ -103,21 +103,26 @@ Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options) {
   for (const std::string& m : options.metrics)
     if (std::count(kMetrics.begin(), kMetrics.end(), m) == 0)
-      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, gs, birthday, mre, jacobian");
+      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, gs, birthday, mre, jacobian, pr");
   auto wants = [&](const char* m) { return std::count(options.metrics.begin(), options.metrics.end(), m) > 0; };
   Generator gen(options.seed);
   TestImages test(options.data);
   std::map<std::string, double> out;
-  if (wants("fid") || wants("is")) {
-    const FeatureNet& f = need_net(net, wants("fid") ? "fid" : "is");
+  if (wants("fid") || wants("is") || wants("pr")) {
+    const FeatureNet& f = need_net(net, wants("fid") ? "fid" : wants("is") ? "is" : "pr");
     const Features samples = sample_features(trainer, f, options.n, gen, options.batch);
-    if (wants("fid"))
-      out["fid"] = fid(samples.features, f(test.first(options.n), options.batch).features,
-                       {.regularise = options.regularise});
+    Tensor real;
+    if (wants("fid") || wants("pr")) real = f(test.first(options.n), options.batch).features;
+    if (wants("fid")) out["fid"] = fid(samples.features, real, {.regularise = options.regularise});
     if (wants("is")) {
       const InceptionScore s = inception_score(samples.probs, 10, options.seed);
       out["is"] = s.mean;
       out["is_std"] = s.std;
+    }
+    if (wants("pr")) {
+      const PrecisionRecall pr = precision_recall(real, samples.features, options.pr);
+      out["precision"] = pr.precision;
+      out["recall"] = pr.recall;
     }
   }
   if (wants("gs")) out["gs"] = geometry(trainer, test, gen, options);

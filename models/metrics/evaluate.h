@@ -13,6 +13,7 @@
 #include "models/metrics/classifier.h"
 #include "models/metrics/geometry_score.h"
 #include "models/metrics/jacobian.h"
+#include "models/metrics/precision_recall.h"
 #include "models/metrics/reconstruction.h"
 #include "models/train/trainer.h"
 
@@ -38,6 +39,9 @@ struct EvalOptions {
   // "mre": over the first mre_images test images.
   int64_t mre_images = 100;
   MreOptions mre;  // mre.seed is replaced by seed
+  // "pr": the classifier features of the n samples against those of the
+  // first n test images (the same sets as fid).
+  PrecisionRecallOptions pr;
 };
 
 // Features of n samples of trainer (drawn `batch` at a time from gen).
@@ -45,10 +49,10 @@ Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t
                          int64_t batch = 500);
 
 // The scores asked for, by name: "fid"; "is", "is_std" (10 splits); "gs";
-// "birthday_support", "birthday_threshold", "birthday_rate_s<S>" per batch
+// "precision", "recall" (pr); "birthday_support", "birthday_threshold", "birthday_rate_s<S>" per batch
 // size; "mre"; "jacobian" adds spectrum_scores (jacobian.h) at jacobian_n
-// latent samples. net may be null when neither fid, is nor
-// birthday_features is asked for; mre and jacobian need a trainer that is a
+// latent samples. net may be null when none of fid, is, pr
+// and birthday_features is asked for; mre and jacobian need a trainer that is a
 // LatentModel (a GAN). An unknown metric name, or a missing net or
 // generator, throws std::invalid_argument.
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options);

@@ -22,12 +22,18 @@ TEST(Evaluate, ScoresTestImagesAsData) {
   EvalOptions o;
   o.n = 300;
   o.batch = 128;
+  o.metrics = {"fid", "is", "pr"};
   const auto scores = evaluate(trainer, net, o);
-  ASSERT_EQ(scores.size(), 3u);
+  ASSERT_EQ(scores.size(), 5u);
   EXPECT_GE(scores.at("fid"), 0.0);
   EXPECT_GT(scores.at("is"), 1.0);
   EXPECT_LE(scores.at("is"), 10.0);
   EXPECT_GT(scores.at("is_std"), 0.0);
+  // Samples from the data's own distribution: most are realistic and most of the data is covered.
+  EXPECT_GT(scores.at("precision"), 0.5);
+  EXPECT_LE(scores.at("precision"), 1.0);
+  EXPECT_GT(scores.at("recall"), 0.5);
+  EXPECT_LE(scores.at("recall"), 1.0);
   // Shifted images are further from the data than the data's own.
   Generator gen(0);
   const Features real = sample_features(trainer, net, 300, gen, 128);
@@ -35,6 +41,9 @@ TEST(Evaluate, ScoresTestImagesAsData) {
   const Features dark = net(clamp(trainer.sample(300, gen) - 0.8, -1.0, 1.0));
   EXPECT_LT(fid(real.features, sample_features(trainer, net, 300, gen).features),
             fid(real.features, dark.features));
+  // Darkened images cover less of the data manifold.
+  EXPECT_LT(precision_recall(real.features, dark.features).recall,
+            precision_recall(real.features, sample_features(trainer, net, 300, gen).features).recall);
   o.metrics = {"is"};
   EXPECT_EQ(evaluate(trainer, net, o).count("fid"), 0u);
   o.metrics = {"fid", "nosuch"};

@@ -100,6 +100,7 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   grep -qF '"test_accuracy"' "$work/clf/metrics.jsonl" || fail "classifier logged no test_accuracy"
   clf="$work/clf/checkpoints/step-00000003.safetensors"
   expect 0 "mlpgan at step 6, 200 samples: fid" -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --n 200 --batch 100
+  expect 0 " recall " -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics pr --pr-k 5 --n 200 --batch 100
   expect 1 "need more samples than feature dims" -- "$nabla" eval "$clf" --classifier "$clf" --n 100
   expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
   expect 1 'unknown metric "nosuch"' -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics fid,nosuch --n 100
@@ -116,6 +117,8 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   # FID and IS logged while training, as `nabla eval` computes them with --seed 0.
   expect 0 "run folder:  $work/fid" -- "$nabla" train mlpgan --steps 2 --batch 8 --set fid_classifier="$clf" --set fid_samples=150 --out "$work/fid"
   grep -qF '"fid"' "$work/fid/metrics.jsonl" || fail "mlpgan with fid_classifier logged no fid"
+  expect 0 "run folder:  $work/pr" -- "$nabla" train mlpgan --steps 2 --batch 8 --set fid_classifier="$clf" --set fid_samples=150 --set eval_metrics=fid,pr --out "$work/pr"
+  grep -qF '"recall"' "$work/pr/metrics.jsonl" || fail "mlpgan with eval_metrics=fid,pr logged no recall"
 
   # A VAE: ELBO terms at each grid, the IWAE estimate at the last step; an autoencoder.
   expect 0 "run folder:  $work/vae" -- "$nabla" train vae --steps 2 --batch 8 --set eval_n=20 --set iwae_k=4 --set iwae_n=3 --out "$work/vae"
