@@ -235,23 +235,16 @@ Tensor AeganTrainer::picture(int64_t n, Generator& gen) {
   return io::image_grid(cat({samples, blank, pairs}, 0), static_cast<int>(kPictureColumns), 2, -1, 1);
 }
 
-NamedTensors AeganTrainer::named_parameters() const {
-  NamedTensors out;
-  const std::pair<const char*, const ModulePtr*> nets[] = {{"G.", &g_}, {"E.", &e_}, {"Dx.", &dx_}, {"Dz.", &dz_}};
-  for (const auto& [prefix, m] : nets)
-    for (const auto& [name, p] : (*m)->named_parameters()) out.emplace_back(prefix + name, p);
-  return out;
+train::Parts AeganTrainer::parts() const {
+  return {{{"G", g_.get()}, {"E", e_.get()}, {"Dx", dx_.get()}, {"Dz", dz_.get()}},
+          {{"opt_GE", opt_ge_.get()}, {"opt_Dx", opt_dx_.get()}, {"opt_Dz", opt_dz_.get()}}};
 }
+
+NamedTensors AeganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState AeganTrainer::state() const {
   train::TrainerState s;
-  train::put_module(s, "G", *g_);
-  train::put_module(s, "E", *e_);
-  train::put_module(s, "Dx", *dx_);
-  train::put_module(s, "Dz", *dz_);
-  train::put_optimizer(s, "opt_GE", *opt_ge_);
-  train::put_optimizer(s, "opt_Dx", *opt_dx_);
-  train::put_optimizer(s, "opt_Dz", *opt_dz_);
+  train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
   s.values["aegan_steps"] = steps_done_;
   loader_position_.put(s, "loader");
@@ -259,13 +252,7 @@ train::TrainerState AeganTrainer::state() const {
 }
 
 void AeganTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, "G", *g_);
-  train::get_module(s, "E", *e_);
-  train::get_module(s, "Dx", *dx_);
-  train::get_module(s, "Dz", *dz_);
-  train::get_optimizer(s, "opt_GE", *opt_ge_);
-  train::get_optimizer(s, "opt_Dx", *opt_dx_);
-  train::get_optimizer(s, "opt_Dz", *opt_dz_);
+  train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
   steps_done_ = s.values.value("aegan_steps", int64_t{0});
   loader_position_.get(s, "loader");

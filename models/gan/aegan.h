@@ -68,6 +68,8 @@ class AeganTrainer : public train::Trainer {
   const ToySet& toy_set() const { return *toy_; }
 
  private:
+  // The networks and optimizers, by checkpoint name.
+  train::Parts parts() const;
   struct Forward {
     Tensor x, z, x_hat, z_hat, x_tilde, z_tilde;
   };

@@ -169,19 +169,15 @@ Tensor BganTrainer::picture(int64_t n, Generator& gen) {
   return scatter_plot(sample(std::max(n, kScatterPoints), gen), *toy_).to_tensor();
 }
 
-NamedTensors BganTrainer::named_parameters() const {
-  NamedTensors out;
-  for (const auto& [name, p] : g_->named_parameters()) out.emplace_back("G." + name, p);
-  for (const auto& [name, p] : d_->named_parameters()) out.emplace_back("D." + name, p);
-  return out;
+train::Parts BganTrainer::parts() const {
+  return {{{"G", g_.get()}, {"D", d_.get()}}, {{"opt_G", opt_g_.get()}, {"opt_D", opt_d_.get()}}};
 }
+
+NamedTensors BganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState BganTrainer::state() const {
   train::TrainerState s;
-  train::put_module(s, "G", *g_);
-  train::put_module(s, "D", *d_);
-  train::put_optimizer(s, "opt_G", *opt_g_);
-  train::put_optimizer(s, "opt_D", *opt_d_);
+  train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
   s.values["bgan_steps"] = steps_done_;
   loader_position_.put(s, "loader");
@@ -189,10 +185,7 @@ train::TrainerState BganTrainer::state() const {
 }
 
 void BganTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, "G", *g_);
-  train::get_module(s, "D", *d_);
-  train::get_optimizer(s, "opt_G", *opt_g_);
-  train::get_optimizer(s, "opt_D", *opt_d_);
+  train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
   steps_done_ = s.values.value("bgan_steps", int64_t{0});
   loader_position_.get(s, "loader");

@@ -74,6 +74,8 @@ class BganTrainer : public train::Trainer {
   nn::Module& discriminator() { return *d_; }
 
  private:
+  // The networks and optimizers, by checkpoint name.
+  train::Parts parts() const;
   struct Mixed {
     Tensor batch;  // [B, 2] or [B, 1, 28, 28]: fakes (with G's graph) where the mask is 1, reals elsewhere
     double q;

@@ -247,19 +247,15 @@ Tensor CganTrainer::picture(int64_t n, Generator& gen) {
   return canvas.to_tensor();
 }
 
-NamedTensors CganTrainer::named_parameters() const {
-  NamedTensors out;
-  for (const auto& [name, p] : g_->named_parameters()) out.emplace_back("G." + name, p);
-  for (const auto& [name, p] : d_->named_parameters()) out.emplace_back("D." + name, p);
-  return out;
+train::Parts CganTrainer::parts() const {
+  return {{{"G", g_.get()}, {"D", d_.get()}}, {{"opt_G", opt_g_.get()}, {"opt_D", opt_d_.get()}}};
 }
+
+NamedTensors CganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState CganTrainer::state() const {
   train::TrainerState s;
-  train::put_module(s, "G", *g_);
-  train::put_module(s, "D", *d_);
-  train::put_optimizer(s, "opt_G", *opt_g_);
-  train::put_optimizer(s, "opt_D", *opt_d_);
+  train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
   s.values["gan_steps"] = steps_done_;
   loader_position_.put(s, "loader");
@@ -267,10 +263,7 @@ train::TrainerState CganTrainer::state() const {
 }
 
 void CganTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, "G", *g_);
-  train::get_module(s, "D", *d_);
-  train::get_optimizer(s, "opt_G", *opt_g_);
-  train::get_optimizer(s, "opt_D", *opt_d_);
+  train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
   steps_done_ = s.values.value("gan_steps", int64_t{0});
   loader_position_.get(s, "loader");

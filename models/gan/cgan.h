@@ -61,6 +61,8 @@ class CganTrainer : public train::Trainer {
   const ToySet& toy_set() const { return *toy_; }
 
  private:
+  // The networks and optimizers, by checkpoint name.
+  train::Parts parts() const;
   struct Real {
     Tensor x, labels;
   };

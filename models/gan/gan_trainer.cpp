@@ -269,14 +269,16 @@ std::map<std::string, double> GanTrainer::scores() {
   return out;
 }
 
-NamedTensors GanTrainer::named_parameters() const {
-  NamedTensors out;
-  for (const auto& [name, p] : g_->named_parameters()) out.emplace_back("G." + name, p);
-  for (const auto& [name, p] : d_->named_parameters()) out.emplace_back("D." + name, p);
-  if (lens_)
-    for (const auto& [name, p] : lens_->named_parameters()) out.emplace_back("L." + name, p);
-  return out;
+train::Parts GanTrainer::parts() const {
+  train::Parts p{{{"G", g_.get()}, {"D", d_.get()}}, {{"opt_G", opt_g_.get()}, {"opt_D", opt_d_.get()}}};
+  if (lens_) {
+    p.modules.emplace_back("L", lens_.get());
+    p.optimizers.emplace_back("opt_L", opt_lens_.get());
+  }
+  return p;
 }
+
+NamedTensors GanTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 Tensor GanTrainer::sample(int64_t n, Generator& gen) {
   NoGradGuard no_grad;
@@ -293,14 +295,7 @@ Tensor GanTrainer::picture(int64_t n, Generator& gen) {
 
 train::TrainerState GanTrainer::state() const {
   train::TrainerState s;
-  train::put_module(s, "G", *g_);
-  train::put_module(s, "D", *d_);
-  train::put_optimizer(s, "opt_G", *opt_g_);
-  train::put_optimizer(s, "opt_D", *opt_d_);
-  if (lens_) {
-    train::put_module(s, "L", *lens_);
-    train::put_optimizer(s, "opt_L", *opt_lens_);
-  }
+  train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
   s.values["gan_steps"] = steps_done_;
   loader_position_.put(s, "loader");
@@ -308,14 +303,7 @@ train::TrainerState GanTrainer::state() const {
 }
 
 void GanTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, "G", *g_);
-  train::get_module(s, "D", *d_);
-  train::get_optimizer(s, "opt_G", *opt_g_);
-  train::get_optimizer(s, "opt_D", *opt_d_);
-  if (lens_) {
-    train::get_module(s, "L", *lens_);
-    train::get_optimizer(s, "opt_L", *opt_lens_);
-  }
+  train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
   steps_done_ = s.values.value("gan_steps", int64_t{0});
   loader_position_.get(s, "loader");

@@ -84,6 +84,8 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   const ToySet& toy_set() const { return *toy_; }
 
  private:
+  // The networks and optimizers, by checkpoint name.
+  train::Parts parts() const;
   void make_loader();
   Tensor next_real();
   // G(z) for fresh z [n, z_dim], z stored in *z when given.

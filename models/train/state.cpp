@@ -59,6 +59,23 @@ data::LoaderState get_loader(const TrainerState& s, const std::string& key) {
   return value_at(s, key).get<data::LoaderState>();
 }
 
+void put_parts(TrainerState& s, const Parts& parts) {
+  for (const auto& [name, m] : parts.modules) put_module(s, name, *m);
+  for (const auto& [name, opt] : parts.optimizers) put_optimizer(s, name, *opt);
+}
+
+void get_parts(const TrainerState& s, const Parts& parts) {
+  for (const auto& [name, m] : parts.modules) get_module(s, name, *m);
+  for (const auto& [name, opt] : parts.optimizers) get_optimizer(s, name, *opt);
+}
+
+NamedTensors named_parameters(const Parts& parts) {
+  NamedTensors out;
+  for (const auto& [prefix, m] : parts.modules)
+    for (const auto& [name, p] : m->named_parameters()) out.emplace_back(prefix + "." + name, p);
+  return out;
+}
+
 void LoaderPosition::put(TrainerState& s, const std::string& key) const {
   if (state_) put_loader(s, key, state_());
   else if (pending_) put_loader(s, key, *pending_);

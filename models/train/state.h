@@ -5,6 +5,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/random.h"
 #include "models/data/sampler.h"
@@ -26,6 +28,16 @@ void get_generator(const TrainerState& s, const std::string& key, Generator& gen
 
 void put_loader(TrainerState& s, const std::string& key, const data::LoaderState& state);
 data::LoaderState get_loader(const TrainerState& s, const std::string& key);
+
+// A trainer's networks and optimizers by name: module "G" is saved as
+// tensors "G.*" and its parameters are named "G.0.weight", ...
+struct Parts {
+  std::vector<std::pair<std::string, nn::Module*>> modules;
+  std::vector<std::pair<std::string, nn::Optimizer*>> optimizers;
+};
+void put_parts(TrainerState& s, const Parts& parts);
+void get_parts(const TrainerState& s, const Parts& parts);
+NamedTensors named_parameters(const Parts& parts);
 
 // Where a trainer's data loader stands. A trainer builds its loader on the
 // first step, so a checkpoint may be loaded before the loader exists: the
