@@ -1,4 +1,4 @@
-// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,pr,gs,birthday,mre,jacobian] [--n] [--seed] ...
+// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,pr,gs,birthday,mre,jacobian,bpd,nll,elbo,rate,distortion,iwae] [--n] [--seed] ...
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -28,6 +28,18 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
+// "10000 samples", "64 latent samples" (jacobian alone) or "10000 test
+// images" (likelihoods alone).
+std::string what_was_scored(const metrics::EvalOptions& o) {
+  const std::vector<std::string>& likelihood = metrics::likelihood_metric_names();
+  auto is = [&](const std::string& m, const std::vector<std::string>& set) { return std::count(set.begin(), set.end(), m) > 0; };
+  const bool sampled = std::any_of(o.metrics.begin(), o.metrics.end(),
+                                   [&](const std::string& m) { return m != "jacobian" && !is(m, likelihood); });
+  if (sampled) return std::to_string(o.n) + " samples";
+  if (is("jacobian", o.metrics)) return std::to_string(o.jacobian_n) + " latent samples";
+  return std::to_string(o.n) + " test images";
+}
+
 void run_eval(EvalArgs& a) {
   metrics::EvalOptions& o = a.o;
   o.metrics = split_commas(a.metrics);
@@ -37,13 +49,12 @@ void run_eval(EvalArgs& a) {
   std::optional<metrics::FeatureNet> net;
   if (!a.classifier.empty()) net = metrics::FeatureNet::load(a.classifier);
   train::Checkpoint c = train::load_checkpoint(a.checkpoint);
+  if (!a.data.empty()) c.config.data = a.data;  // the trainer's own test split too (likelihoods)
+  o.model = c.config.model;
   std::unique_ptr<train::Trainer> trainer = find_model(c.config.model).make(c.config);
   trainer->load(c.state);
   const auto scores = metrics::evaluate(*trainer, net ? &*net : nullptr, o);
-  const bool sampled =
-      std::any_of(o.metrics.begin(), o.metrics.end(), [](const std::string& m) { return m != "jacobian"; });
-  std::cout << c.config.model << " at step " << c.step << ", "
-            << (sampled ? std::to_string(o.n) + " samples:" : std::to_string(o.jacobian_n) + " latent samples:");
+  std::cout << c.config.model << " at step " << c.step << ", " << what_was_scored(o) << ":";
   for (const auto& [name, v] : scores) std::cout << " " << name << " " << std::setprecision(5) << v;
   std::cout << "\n";
 }
@@ -78,22 +89,28 @@ void add_mre_options(CLI::App* cmd, metrics::EvalOptions& o) {
   cmd->add_option("--mre-lr", o.mre.lr, "mre: Adam's step size")->capture_default_str();
 }
 
+void add_likelihood_options(CLI::App* cmd, metrics::EvalOptions& o) {
+  cmd->add_option("--iwae-k", o.iwae_k, "iwae: importance samples per image")->capture_default_str();
+  cmd->add_option("--iwae-n", o.iwae_n, "iwae: the first N test images")->capture_default_str();
+}
+
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   metrics::EvalOptions& o = args->o;
   CLI::App* cmd = app.add_subcommand(
-      "eval", "score a checkpoint's samples (FID, Inception Score, precision/recall, Geometry Score, birthday test, MRE, Jacobian spectrum)");
+      "eval", "score a checkpoint: its samples (FID, Inception Score, precision/recall, Geometry Score, birthday test, MRE, Jacobian spectrum) or its test likelihood (bits/dim, ELBO, rate, distortion, IWAE)");
   cmd->add_option("checkpoint", args->checkpoint, "a .safetensors checkpoint written by `nabla train`")->required();
   cmd->add_option("--classifier", args->classifier,
                   "a `nabla train classifier` checkpoint (the feature network of fid, is, pr, --birthday-features)");
-  cmd->add_option("--metrics", args->metrics, "comma-separated: fid, is, pr, gs, birthday, mre, jacobian")
+  cmd->add_option("--metrics", args->metrics,
+                  "comma-separated: fid, is, pr, gs, birthday, mre, jacobian; bpd, nll, elbo, rate, distortion, iwae")
       ->capture_default_str();
   cmd->add_option("--pr-k", o.pr.k, "pr: a point's radius is the distance to its k-th nearest neighbour")
       ->capture_default_str();
   cmd->add_option("--jacobian-n", o.jacobian_n, "jacobian: latent samples of the spectrum")->capture_default_str();
-  cmd->add_option("--n", o.n, "samples drawn (FID compares them with the first n test images)")->capture_default_str();
+  cmd->add_option("--n", o.n, "samples drawn (FID compares them with the first n test images); likelihoods: the first n test images")->capture_default_str();
   cmd->add_option("--batch", o.batch, "samples drawn and scored at a time")->capture_default_str();
   cmd->add_option("--seed", o.seed, "seed of the samples, IS splits, GS landmarks and MRE starts")
       ->capture_default_str();
@@ -103,6 +120,7 @@ void add_eval_command(CLI::App& app) {
   add_gs_options(cmd, o);
   add_birthday_options(cmd, *args);
   add_mre_options(cmd, o);
+  add_likelihood_options(cmd, o);
   cmd->callback([args] { run_eval(*args); });
 }
 

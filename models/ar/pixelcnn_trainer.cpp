@@ -99,6 +99,18 @@ std::map<std::string, double> PixelCnnTrainer::scores() {
   return {{"test_bpd", metrics::bits_per_dim(nats, kPixels)}};
 }
 
+std::vector<std::string> PixelCnnTrainer::likelihood_metrics() const { return {"bpd", "nll"}; }
+
+std::map<std::string, double> PixelCnnTrainer::likelihood_scores(const metrics::LikelihoodOptions& o) {
+  const double nats = test_nll_nats(o.n);
+  std::map<std::string, double> s;
+  for (const std::string& m : o.metrics) {
+    if (m == "bpd") s[m] = metrics::bits_per_dim(nats, kPixels);
+    if (m == "nll") s[m] = nats;
+  }
+  return s;
+}
+
 Tensor PixelCnnTrainer::sample(int64_t n, Generator& gen) {
   const Tensor x = zeros({n, 1, 28, 28}, Options{DType::f32, config_.device});
   const Tensor v = net_->complete(x, 0, gen);

@@ -18,6 +18,7 @@
 
 #include "models/ar/pixelcnn.h"
 #include "models/data/loader.h"
+#include "models/metrics/likelihood.h"
 #include "models/nn/optim.h"
 #include "models/train/config.h"
 #include "models/train/trainer.h"
@@ -28,7 +29,7 @@ namespace nabla::ar {
 // {0, .., levels-1} as f32.
 Tensor pixel_values(const Tensor& images, int64_t levels);
 
-class PixelCnnTrainer : public train::Trainer {
+class PixelCnnTrainer : public train::Trainer, public metrics::LikelihoodModel {
  public:
   explicit PixelCnnTrainer(const train::TrainConfig& config);
 
@@ -39,6 +40,10 @@ class PixelCnnTrainer : public train::Trainer {
   // Samples, then 8 test images: real / lower half masked / completions.
   Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, double> scores() override;
+  // Exact: nll = test_nll_nats(n); bpd = nll / (784 ln 2), bits per binary
+  // pixel (levels 2) or per 8-bit pixel (levels 256).
+  std::vector<std::string> likelihood_metrics() const override;
+  std::map<std::string, double> likelihood_scores(const metrics::LikelihoodOptions& options) override;
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;

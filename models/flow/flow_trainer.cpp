@@ -114,6 +114,18 @@ double FlowTrainer::test_bits_per_dim(int64_t n) {
 
 std::map<std::string, double> FlowTrainer::scores() { return {{"test_bpd", test_bits_per_dim(eval_n_)}}; }
 
+std::vector<std::string> FlowTrainer::likelihood_metrics() const { return {"bpd", "nll"}; }
+
+std::map<std::string, double> FlowTrainer::likelihood_scores(const metrics::LikelihoodOptions& o) {
+  const double bpd = test_bits_per_dim(o.n);
+  std::map<std::string, double> s;
+  for (const std::string& m : o.metrics) {
+    if (m == "bpd") s[m] = bpd;
+    if (m == "nll") s[m] = bpd * static_cast<double>(net_->dims()) * std::log(2.0);
+  }
+  return s;
+}
+
 Tensor FlowTrainer::sample(int64_t n, Generator& gen) { return images_at(*net_, n, temperature_.value_or(1.0), gen); }
 
 Tensor FlowTrainer::picture(int64_t n, Generator& gen) {

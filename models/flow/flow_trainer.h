@@ -15,6 +15,7 @@
 
 #include "models/data/loader.h"
 #include "models/flow/flow.h"
+#include "models/metrics/likelihood.h"
 #include "models/nn/optim.h"
 #include "models/train/config.h"
 #include "models/train/state.h"
@@ -24,7 +25,7 @@ namespace nabla::flow {
 
 enum class FlowKind { nice, realnvp };
 
-class FlowTrainer : public train::Trainer {
+class FlowTrainer : public train::Trainer, public metrics::LikelihoodModel {
  public:
   FlowTrainer(const train::TrainConfig& config, FlowKind kind);
 
@@ -35,6 +36,9 @@ class FlowTrainer : public train::Trainer {
   // With no temperature option: rows in four temperature bands, 1 to 0.5.
   Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, double> scores() override;
+  // bpd: test_bits_per_dim(n); nll: the same bound in nats per image.
+  std::vector<std::string> likelihood_metrics() const override;
+  std::map<std::string, double> likelihood_scores(const metrics::LikelihoodOptions& options) override;
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;

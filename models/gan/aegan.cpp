@@ -67,8 +67,9 @@ ModulePtr toy_encoder(int64_t z_dim, Generator* gen) {
 }
 
 AeganTrainer::AeganTrainer(const train::TrainConfig& config) : config_(config), noise_(config.seed ^ kNoiseStream) {
-  config.check_options({"data", "rec_x", "rec_z"});
+  config.check_options(metrics::scoring_option_names({"data", "rec_x", "rec_z"}));
   data_ = config.option<std::string>("data", "fashion");
+  scorer_.emplace(config, metrics::Scorable{.fashion_images = data_ == "fashion", .latent = false});
   rec_x_ = config.option<double>("rec_x", 10.0);
   rec_z_ = config.option<double>("rec_z", 5.0);
   if (rec_x_ < 0 || rec_z_ < 0) throw std::invalid_argument(config.model + ": options rec_x and rec_z must be >= 0");

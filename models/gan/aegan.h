@@ -16,6 +16,7 @@
 #include "models/data/loader.h"
 #include "models/data/mnist.h"
 #include "models/gan/toy2d.h"
+#include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/state.h"
@@ -46,6 +47,8 @@ class AeganTrainer : public train::Trainer {
   // of interpolation() between test images picked with gen. 2-D: a scatter
   // plot of max(n, 1000) samples.
   Tensor picture(int64_t n, Generator& gen) override;
+  // The scores of options fid_classifier, eval_metrics, ... (metrics/scoring.h), Fashion-MNIST only.
+  std::map<std::string, double> scores() override { return (*scorer_)(*this); }
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
@@ -96,6 +99,7 @@ class AeganTrainer : public train::Trainer {
   std::optional<data::TensorLoader> toy_loader_;
   train::LoaderPosition loader_position_;
   std::optional<data::Dataset> test_;
+  std::optional<metrics::SampleScorer> scorer_;
 };
 
 }  // namespace nabla::gan

@@ -75,8 +75,9 @@ Tensor batch_d_loss(const Tensor& logits, double q) {
 Tensor batch_g_loss(const Tensor& logits) { return binary_cross_entropy_with_logits(logits, zeros_like(logits)); }
 
 BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config_(config), noise_(config.seed ^ kNoiseStream) {
-  config.check_options({"data"});
+  config.check_options(metrics::scoring_option_names({"data"}));
   const std::string data = config.option<std::string>("data", "ring8");
+  scorer_.emplace(config, metrics::Scorable{.fashion_images = data == "fashion", .latent = false});
   if (!is_toy_set(data) && data != "fashion")
     throw std::invalid_argument(config.model + ": option data must be ring8, grid25 or fashion, got " + data);
   Generator init(config.seed ^ kInitStream);

@@ -22,6 +22,7 @@
 
 #include "models/data/loader.h"
 #include "models/gan/toy2d.h"
+#include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/state.h"
@@ -64,6 +65,8 @@ class BganTrainer : public train::Trainer {
   // 2-D data: a scatter plot of max(n, 1000) points over the mode centres;
   // images: the usual grid.
   Tensor picture(int64_t n, Generator& gen) override;
+  // The scores of options fid_classifier, eval_metrics, ... (metrics/scoring.h), Fashion-MNIST only.
+  std::map<std::string, double> scores() override { return (*scorer_)(*this); }
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
@@ -93,6 +96,7 @@ class BganTrainer : public train::Trainer {
   std::optional<data::TensorLoader> loader_;
   std::optional<data::Loader> image_loader_;
   train::LoaderPosition loader_position_;
+  std::optional<metrics::SampleScorer> scorer_;
 };
 
 }  // namespace nabla::gan

@@ -114,8 +114,9 @@ double on_class_share(const Tensor& points, const Tensor& labels, const Tensor& 
 
 CganTrainer::CganTrainer(const train::TrainConfig& config)
     : config_(config), noise_(config.seed ^ kNoiseStream) {
-  config.check_options({"data"});
+  config.check_options(metrics::scoring_option_names({"data"}));
   data_ = config.option<std::string>("data", "fashion");
+  scorer_.emplace(config, metrics::Scorable{.fashion_images = data_ == "fashion", .latent = false});
   Generator init(config.seed ^ kInitStream);
   if (data_ == "fashion") {
     classes_ = kFashionClasses;

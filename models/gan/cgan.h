@@ -13,6 +13,7 @@
 
 #include "models/data/loader.h"
 #include "models/gan/toy2d.h"
+#include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/state.h"
@@ -51,6 +52,8 @@ class CganTrainer : public train::Trainer {
   // Images: one row per class (K rows of ceil(n / K) samples). 2-D: a
   // scatter plot of max(n, 1000) samples, each coloured by its class.
   Tensor picture(int64_t n, Generator& gen) override;
+  // The scores of options fid_classifier, eval_metrics, ... (metrics/scoring.h), Fashion-MNIST only.
+  std::map<std::string, double> scores() override { return (*scorer_)(*this); }
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
@@ -84,6 +87,7 @@ class CganTrainer : public train::Trainer {
   std::optional<data::Loader> loader_;
   std::optional<data::TensorLoader> toy_loader_;
   train::LoaderPosition loader_position_;
+  std::optional<metrics::SampleScorer> scorer_;
 };
 
 }  // namespace nabla::gan

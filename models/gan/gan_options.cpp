@@ -1,7 +1,5 @@
 #include "models/gan/gan_options.h"
 
-#include <algorithm>
-#include <sstream>
 #include <stdexcept>
 
 #include "models/gan/toy2d.h"
@@ -20,31 +18,12 @@ std::vector<std::string> gan_option_names() {
   std::vector<std::string> names = {"data", "loss", "n_critic", "clip", "gp", "r1", "r2", "noise", "noise_steps",
                                     "jc", "jc_eps", "jc_min", "jc_max", "tangent", "tangent_dirs", "jac_n", "lens",
                                     "lens_steps", "tau", "gamma", "slope", "nonneg", "weight_decay"};
-  for (const std::string& n : fid_option_names()) names.push_back(n);
+  for (const std::string& n : metrics::scoring_option_names()) names.push_back(n);
   return names;
 }
 
-std::vector<std::string> fid_option_names() { return {"fid_classifier", "fid_samples", "eval_metrics"}; }
-
-void resolve_fid_options(const train::TrainConfig& c, GanOptions& o) {
-  o.fid_classifier = c.option<std::string>("fid_classifier", o.fid_classifier);
-  o.fid_samples = c.option<int64_t>("fid_samples", o.fid_samples);
-  require(o.fid_samples > 128, c, "fid_samples must exceed the classifier's 128 feature dims");
-  require(o.fid_classifier.empty() || o.data == "fashion", c, "fid_classifier needs data=fashion");
-  if (c.options.contains("eval_metrics")) {
-    o.eval_metrics.clear();
-    std::stringstream in(c.option<std::string>("eval_metrics", ""));
-    for (std::string m; std::getline(in, m, ',');)
-      if (!m.empty()) o.eval_metrics.push_back(m);
-  }
-  const std::vector<std::string> known = {"fid", "is", "pr", "gs", "birthday", "mre"};
-  for (const std::string& m : o.eval_metrics) {
-    require(std::count(known.begin(), known.end(), m) > 0, c,
-            "eval_metrics: unknown metric \"" + m + "\"; known: fid, is, pr, gs, birthday, mre (jacobian: option jac_n)");
-    require(o.fid_classifier.size() > 0 || (m != "fid" && m != "is" && m != "pr"), c,
-            "eval_metrics: " + m + " needs fid_classifier");
-  }
-  require(o.eval_metrics.empty() || o.data == "fashion", c, "eval_metrics needs data=fashion");
+void resolve_scoring_options(const train::TrainConfig& c, GanOptions& o) {
+  o.scoring = metrics::read_scoring_options(c, {.fashion_images = o.data == "fashion", .latent = true}, o.scoring);
 }
 
 GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
@@ -78,7 +57,7 @@ GanOptions resolve_gan_options(const train::TrainConfig& c, GanOptions o) {
   o.qi.nonneg = parse_nonneg(c.option<std::string>("nonneg", nonneg_name(o.qi.nonneg)), c.model);
   require(o.qi.slope >= 0 && o.qi.slope <= 1, c, "slope must lie in [0, 1]");
   o.weight_decay = c.option<double>("weight_decay", o.weight_decay);
-  resolve_fid_options(c, o);
+  resolve_scoring_options(c, o);
   for (const auto& [name, v] : {std::pair<const char*, double>{"clip", o.clip}, {"gp", o.gp}, {"r1", o.r1},
                                 {"r2", o.r2}, {"noise", o.noise}, {"noise_steps", static_cast<double>(o.noise_steps)},
                                 {"jc", o.jc}, {"jc_min", o.jc_min}, {"tangent", o.tangent},

@@ -9,6 +9,7 @@
 
 #include "models/gan/loss_sensitive.h"
 #include "models/gan/losses.h"
+#include "models/metrics/scoring.h"
 #include "models/train/config.h"
 
 namespace nabla::gan {
@@ -41,15 +42,9 @@ struct GanOptions {
 
   LossSensitive qi;                       // options tau, gamma, slope, nonneg (loss=qi only)
   double weight_decay = 0;                // option weight_decay: L2 added to both players' gradients
-  // FID and IS logged at every sample grid (Fashion-MNIST only): option
-  // fid_classifier names a `nabla train classifier` checkpoint (empty: off),
-  // fid_samples the samples scored (more than the 128 feature dims).
-  std::string fid_classifier;
-  int64_t fid_samples = 1000;
-  // Option eval_metrics: what scores() logs, a comma list of metrics::evaluate
-  // names (fid, is, pr, gs, birthday, mre); empty: fid,is with
-  // fid_classifier, none without. fid, is and pr need fid_classifier.
-  std::vector<std::string> eval_metrics;
+  // Scores logged at every sample grid (Fashion-MNIST only): options
+  // fid_classifier, fid_samples, eval_metrics, eval_gs_n, ... (metrics/scoring.h).
+  metrics::ScoringOptions scoring;
 };
 
 // The option names of a configurable GAN model.
@@ -58,8 +53,7 @@ std::vector<std::string> gan_option_names();
 // gan_option_names(); out-of-range values throw std::invalid_argument naming
 // the model and the option.
 GanOptions resolve_gan_options(const train::TrainConfig& config, GanOptions defaults);
-// The FID options alone (what a model without --set options still takes).
-std::vector<std::string> fid_option_names();
-void resolve_fid_options(const train::TrainConfig& config, GanOptions& options);
+// The scoring options alone (what a model without --set options still takes).
+void resolve_scoring_options(const train::TrainConfig& config, GanOptions& options);
 
 }  // namespace nabla::gan

@@ -45,10 +45,11 @@ GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
   if (model.configurable) {
     options_ = resolve_gan_options(config, model.defaults);
   } else {
-    config.check_options(fid_option_names());
+    config.check_options(metrics::scoring_option_names());
     options_ = model.defaults;
-    resolve_fid_options(config, options_);
+    resolve_scoring_options(config, options_);
   }
+  scorer_.emplace(config, options_.scoring);
   if (is_toy_set(options_.data)) {
     if (!model.toy) throw std::invalid_argument(config.model + ": has no nets for data=" + options_.data);
     toy_ = make_toy_set(options_.data, kToyPoints, config.seed ^ kToyDataStream, config.model);
@@ -239,20 +240,7 @@ std::map<std::string, Tensor> GanTrainer::losses() {
   return {{"loss_d", critic_loss(lensed(real), fake, nullptr)}, {"loss_g", generator_loss(fake, z, nullptr)}};
 }
 
-metrics::EvalOptions GanTrainer::fid_options() const {
-  metrics::EvalOptions o;
-  o.metrics = options_.eval_metrics;
-  if (o.metrics.empty() && !options_.fid_classifier.empty()) o.metrics = {"fid", "is"};
-  o.n = options_.fid_samples;
-  o.seed = config_.seed;
-  o.data = config_.data;
-  // Sizes for a score logged every sample grid, not evaluate's defaults.
-  o.gs_n = options_.fid_samples;
-  o.gs.repeats = 100;
-  o.birthday.batches = 10;
-  o.mre_images = 16;
-  return o;
-}
+metrics::EvalOptions GanTrainer::fid_options() const { return scorer_->eval_options(); }
 
 std::map<std::string, double> GanTrainer::scores() {
   std::map<std::string, double> out;
@@ -260,12 +248,7 @@ std::map<std::string, double> GanTrainer::scores() {
     Generator gen(config_.seed ^ kJacobianStream);
     out = metrics::spectrum_scores(metrics::jacobian_spectrum(*this, options_.jac_n, gen, config_.device));
   }
-  const metrics::EvalOptions o = fid_options();
-  if (!o.metrics.empty()) {
-    if (!fid_net_ && !options_.fid_classifier.empty())
-      fid_net_.emplace(metrics::FeatureNet::load(options_.fid_classifier, config_.device));
-    out.merge(metrics::evaluate(*this, fid_net_ ? &*fid_net_ : nullptr, o));
-  }
+  out.merge((*scorer_)(*this));
   return out;
 }
 

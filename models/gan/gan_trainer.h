@@ -22,6 +22,7 @@
 #include "models/gan/toy2d.h"
 #include "models/metrics/evaluate.h"
 #include "models/metrics/jacobian.h"
+#include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
 #include "models/train/state.h"
@@ -74,9 +75,9 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   // The tempered lens (option lens=1), else nullptr.
   nn::Module* lens() { return lens_.get(); }
   const GanOptions& options() const { return options_; }
-  // What scores() passes to metrics::evaluate: fid_samples samples, seed
-  // config.seed, so that `nabla eval CHECKPOINT --classifier C --n
-  // fid_samples --seed SEED` computes the same numbers.
+  // What scores() passes to metrics::evaluate (metrics/scoring.h):
+  // fid_samples samples, seed config.seed, so that `nabla eval CHECKPOINT
+  // --classifier C --n fid_samples --seed SEED` computes the same numbers.
   metrics::EvalOptions fid_options() const;
 
   bool is_toy() const { return toy_.has_value(); }
@@ -116,7 +117,7 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   std::optional<data::Loader> loader_;
   std::optional<data::TensorLoader> toy_loader_;
   train::LoaderPosition loader_position_;
-  std::optional<metrics::FeatureNet> fid_net_;              // loaded on the first scores()
+  std::optional<metrics::SampleScorer> scorer_;             // options_.scoring
 };
 
 }  // namespace nabla::gan

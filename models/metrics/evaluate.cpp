@@ -15,7 +15,47 @@ namespace nabla::metrics {
 
 namespace {
 
-const std::vector<std::string> kMetrics = {"fid", "is", "pr", "gs", "birthday", "mre", "jacobian"};
+const std::vector<std::string> kSampleMetrics = {"fid", "is", "pr", "gs", "birthday", "mre", "jacobian"};
+
+bool is_likelihood_metric(const std::string& m) {
+  const std::vector<std::string>& names = likelihood_metric_names();
+  return std::count(names.begin(), names.end(), m) > 0;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::string model_name(const EvalOptions& o) { return o.model.empty() ? "this model" : o.model; }
+
+void check_metric_names(const std::vector<std::string>& metrics) {
+  for (const std::string& m : metrics)
+    if (std::count(kSampleMetrics.begin(), kSampleMetrics.end(), m) == 0 && !is_likelihood_metric(m))
+      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, pr, gs, birthday, mre, jacobian, " +
+                                  joined(likelihood_metric_names()));
+}
+
+// The likelihood metrics asked for, from the trainer as a LikelihoodModel.
+std::map<std::string, double> likelihoods(train::Trainer& trainer, const EvalOptions& o) {
+  LikelihoodOptions lo{.metrics = {}, .n = o.n, .iwae_k = o.iwae_k, .iwae_n = o.iwae_n};
+  for (const std::string& m : o.metrics)
+    if (is_likelihood_metric(m)) lo.metrics.push_back(m);
+  if (lo.metrics.empty()) return {};
+  auto* model = dynamic_cast<LikelihoodModel*>(&trainer);
+  if (!model)
+    throw std::invalid_argument("eval: " + lo.metrics.front() + " needs a likelihood model (vae, conv-vae, cvae, nice, "
+                                "realnvp, pixelcnn); " + model_name(o) + " has no test likelihood");
+  const std::vector<std::string> has = model->likelihood_metrics();
+  for (const std::string& m : lo.metrics)
+    if (std::count(has.begin(), has.end(), m) == 0)
+      throw std::invalid_argument("eval: " + m + " does not apply to " + model_name(o) + "; its likelihood metrics: " +
+                                  joined(has));
+  if (lo.n <= 0 || lo.iwae_k <= 0 || lo.iwae_n <= 0)
+    throw std::invalid_argument("eval: --n, --iwae-k and --iwae-n must be positive");
+  return model->likelihood_scores(lo);
+}
 
 // The first n test images in [-1, 1], f32 [n, 1, 28, 28], loaded once.
 class TestImages {
@@ -101,13 +141,11 @@ Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t
 }
 
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options) {
-  for (const std::string& m : options.metrics)
-    if (std::count(kMetrics.begin(), kMetrics.end(), m) == 0)
-      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, gs, birthday, mre, jacobian, pr");
+  check_metric_names(options.metrics);
   auto wants = [&](const char* m) { return std::count(options.metrics.begin(), options.metrics.end(), m) > 0; };
   Generator gen(options.seed);
   TestImages test(options.data);
-  std::map<std::string, double> out;
+  std::map<std::string, double> out = likelihoods(trainer, options);
   if (wants("fid") || wants("is") || wants("pr")) {
     const FeatureNet& f = need_net(net, wants("fid") ? "fid" : wants("is") ? "is" : "pr");
     const Features samples = sample_features(trainer, f, options.n, gen, options.batch);

@@ -1,8 +1,10 @@
 #pragma once
-// Scoring a trained model's samples: what `nabla eval` runs, usable from a
-// trainer's scores() too. FID and IS need a feature network (the
-// classifier); the Geometry Score, the birthday test and MRE work in pixel
-// space and need none (MRE and the Jacobian spectrum need a GAN's generator).
+// Scoring a trained model: what `nabla eval` runs, usable from a trainer's
+// scores() too. FID and IS need a feature network (the classifier); the
+// Geometry Score, the birthday test and MRE work in pixel space and need none
+// (MRE and the Jacobian spectrum need a GAN's generator). The likelihood
+// metrics (bpd, nll, elbo, rate, distortion, iwae; likelihood.h) need a
+// density model: the trainer is asked through metrics::LikelihoodModel.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -13,6 +15,7 @@
 #include "models/metrics/classifier.h"
 #include "models/metrics/geometry_score.h"
 #include "models/metrics/jacobian.h"
+#include "models/metrics/likelihood.h"
 #include "models/metrics/precision_recall.h"
 #include "models/metrics/reconstruction.h"
 #include "models/train/trainer.h"
@@ -27,6 +30,10 @@ struct EvalOptions {
   double regularise = 0;  // FidOptions::regularise
   std::string data;       // MNIST-format folder of the reference test split; empty: Fashion-MNIST
   int64_t jacobian_n = 64;  // latent samples of the Jacobian spectrum (jacobian.h)
+  std::string model;        // the model's name in error messages; empty: "this model"
+  // Likelihood metrics on the first n test images (likelihood.h); "iwae" on
+  // the first iwae_n with iwae_k importance samples each.
+  int64_t iwae_k = 1000, iwae_n = 500;
 
   // "gs": MRLTs of gs_n samples and of the first gs_n test images.
   int64_t gs_n = 5000;
@@ -49,12 +56,14 @@ Features sample_features(train::Trainer& trainer, const FeatureNet& net, int64_t
                          int64_t batch = 500);
 
 // The scores asked for, by name: "fid"; "is", "is_std" (10 splits); "gs";
+// the likelihood metrics under their own names, from a LikelihoodModel;
 // "precision", "recall" (pr); "birthday_support", "birthday_threshold", "birthday_rate_s<S>" per batch
 // size; "mre"; "jacobian" adds spectrum_scores (jacobian.h) at jacobian_n
 // latent samples. net may be null when none of fid, is, pr
 // and birthday_features is asked for; mre and jacobian need a trainer that is a
-// LatentModel (a GAN). An unknown metric name, or a missing net or
-// generator, throws std::invalid_argument.
+// LatentModel (a GAN). An unknown metric name, a missing net or generator,
+// or a likelihood metric the model does not report throws
+// std::invalid_argument naming options.model.
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet* net, const EvalOptions& options);
 std::map<std::string, double> evaluate(train::Trainer& trainer, const FeatureNet& net, const EvalOptions& options);
 

@@ -29,4 +29,9 @@ double dequantised_bits_per_dim(double nll_continuous_nats, int64_t dims) {
   return bits_per_dim(nll_continuous_nats + dequantisation_offset(dims), dims);
 }
 
+const std::vector<std::string>& likelihood_metric_names() {
+  static const std::vector<std::string> names = {"bpd", "nll", "elbo", "rate", "distortion", "iwae"};
+  return names;
+}
+
 }  // namespace nabla::metrics

@@ -14,6 +14,9 @@
 // limit of a density constant on each cube. A uniform density on [0, 1]^D
 // (NLL_continuous = 0) scores 8 bits/dim.
 #include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace nabla::metrics {
 
@@ -27,5 +30,34 @@ double dequantisation_offset(int64_t dims);
 // Bits/dim of 8-bit data from the NLL (nats per image) of a continuous density
 // on the dequantised pixels scaled to [0, 1]^D: the bound above.
 double dequantised_bits_per_dim(double nll_continuous_nats, int64_t dims);
+
+// Test-split likelihoods of a density model, what `nabla eval --metrics
+// bpd,nll,elbo,rate,distortion,iwae` asks of a trainer. All on the first n
+// images of the test split, in nats per image unless bits/dim:
+//   bpd         bits per dimension: nll / (D ln 2) (VAEs: -elbo / (D ln 2))
+//   nll         negative log-likelihood (flows: the dequantised bound above)
+//   elbo        E_q[log p(x|z)] - KL(q(z|x) || p(z)), one z per image
+//   rate        KL(q(z|x) || p(z));  distortion  -E_q log p(x|z)
+//   iwae        the IWAE bound log (1/k) sum_i p(x, z_i) / q(z_i|x), k = iwae_k,
+//               on the first iwae_n images (Burda et al. 2016, eq. 8)
+struct LikelihoodOptions {
+  std::vector<std::string> metrics;  // names from likelihood_metric_names()
+  int64_t n = 10000;                 // test images (at most the split)
+  int64_t iwae_k = 1000, iwae_n = 500;
+};
+
+// bpd, nll, elbo, rate, distortion, iwae.
+const std::vector<std::string>& likelihood_metric_names();
+
+class LikelihoodModel {
+ public:
+  virtual ~LikelihoodModel() = default;
+  // The names of likelihood_metric_names() that this model reports.
+  virtual std::vector<std::string> likelihood_metrics() const = 0;
+  // The asked-for scores by name, each drawing its randomness (dequantisation
+  // noise, z ~ q) from a stream of the run's seed, so that they equal what
+  // the trainer's scores() logs at the same sizes; changes no state.
+  virtual std::map<std::string, double> likelihood_scores(const LikelihoodOptions& options) = 0;
+};
 
 }  // namespace nabla::metrics

@@ -1,8 +1,10 @@
 #include "models/vae/vae_trainer.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "autograd/nabla.h"
+#include "models/metrics/likelihood.h"
 #include "models/train/data.h"
 #include "models/train/state.h"
 #include "models/vae/grids.h"
@@ -11,7 +13,7 @@ namespace nabla::vae {
 
 namespace {
 
-constexpr uint64_t kInitStream = 0x1000, kNoiseStream = 0x2000, kEvalStream = 0x4000;
+constexpr uint64_t kInitStream = 0x1000, kNoiseStream = 0x2000, kEvalStream = 0x4000, kIwaeStream = 0x8000;
 constexpr int64_t kEvalBatch = 500;
 
 const char* model_name(VaeKind kind) {
@@ -145,28 +147,54 @@ std::pair<Tensor, Tensor> VaeTrainer::test_data(int64_t n) {
           to(slice(test.labels, 0, 0, n), config_.device)};
 }
 
-std::map<std::string, double> VaeTrainer::scores() {
+std::vector<std::string> VaeTrainer::likelihood_metrics() const {
+  std::vector<std::string> m = {"elbo", "rate", "distortion", "iwae"};
+  if (options_.arch.decoder == Decoder::bernoulli) m.insert(m.begin(), "bpd");
+  return m;
+}
+
+std::map<std::string, double> VaeTrainer::likelihood_scores(const metrics::LikelihoodOptions& o) {
   NoGradGuard no_grad;
-  Generator gen(config_.seed ^ kEvalStream);
-  const auto [x, y] = test_data(options_.eval_n);
-  double rate = 0, distortion = 0;
-  for (int64_t start = 0; start < x.size(0); start += kEvalBatch) {
-    const int64_t end = std::min(x.size(0), start + kEvalBatch);
-    const Terms t = vae_.terms(slice(x, 0, start, end), slice(y, 0, start, end), &gen);
-    rate += sum(to(t.rate, DType::f64)).item();
-    distortion += sum(to(t.distortion, DType::f64)).item();
+  auto wants = [&](const char* m) { return std::count(o.metrics.begin(), o.metrics.end(), m) > 0; };
+  std::map<std::string, double> s;
+  if (wants("elbo") || wants("rate") || wants("distortion") || wants("bpd")) {
+    Generator gen(config_.seed ^ kEvalStream);
+    const auto [x, y] = test_data(o.n);
+    double rate = 0, distortion = 0;
+    for (int64_t start = 0; start < x.size(0); start += kEvalBatch) {
+      const int64_t end = std::min(x.size(0), start + kEvalBatch);
+      const Terms t = vae_.terms(slice(x, 0, start, end), slice(y, 0, start, end), &gen);
+      rate += sum(to(t.rate, DType::f64)).item();
+      distortion += sum(to(t.distortion, DType::f64)).item();
+    }
+    const double n = static_cast<double>(x.size(0));
+    for (const auto& [name, v] : {std::pair<const char*, double>{"rate", rate / n},
+                                  {"distortion", distortion / n},
+                                  {"elbo", -(rate + distortion) / n},
+                                  {"bpd", metrics::bits_per_dim((rate + distortion) / n, kPixels)}})
+      if (wants(name)) s[name] = v;
   }
-  const double n = static_cast<double>(x.size(0));
-  std::map<std::string, double> s{
-      {"test_rate", rate / n}, {"test_distortion", distortion / n}, {"test_elbo", -(rate + distortion) / n}};
+  if (wants("iwae")) {
+    // Its own stream: the same estimate whether or not the ELBO is asked for.
+    Generator gen(config_.seed ^ kIwaeStream);
+    const auto [x, y] = test_data(o.iwae_n);
+    s["iwae"] = mean(to(vae_.iwae(x, y, o.iwae_k, &gen), DType::f64)).item();
+  }
+  return s;
+}
+
+std::map<std::string, double> VaeTrainer::scores() {
+  metrics::LikelihoodOptions o{.metrics = {"elbo", "rate", "distortion"},
+                               .n = options_.eval_n, .iwae_k = options_.iwae_k, .iwae_n = options_.iwae_n};
   // The IWAE estimate costs k decoder passes per image: only at the end of
   // the run (every time for a run counted in epochs, whose length the
   // trainer does not know).
   const bool last = config_.steps <= 0 || steps_ >= config_.steps;
-  if (options_.iwae_k > 0 && last) {
-    const auto [xi, yi] = test_data(options_.iwae_n);
-    s["test_nll_iwae"] = -mean(to(vae_.iwae(xi, yi, options_.iwae_k, &gen), DType::f64)).item();
-  }
+  if (options_.iwae_k > 0 && last) o.metrics.push_back("iwae");
+  const std::map<std::string, double> l = likelihood_scores(o);
+  std::map<std::string, double> s{
+      {"test_rate", l.at("rate")}, {"test_distortion", l.at("distortion")}, {"test_elbo", l.at("elbo")}};
+  if (l.count("iwae")) s["test_nll_iwae"] = -l.at("iwae");
   return s;
 }
 

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "models/data/loader.h"
+#include "models/metrics/likelihood.h"
 #include "models/nn/optim.h"
 #include "models/train/config.h"
 #include "models/train/state.h"
@@ -43,7 +44,7 @@ VaeOptions vae_options(const train::TrainConfig& config, VaeKind kind);
 // images [N, 1, 28, 28] in [-1, 1] (the loader's range) -> x [N, 784] as the decoder models it.
 Tensor vae_data(const Tensor& images, Decoder decoder);
 
-class VaeTrainer : public train::Trainer {
+class VaeTrainer : public train::Trainer, public metrics::LikelihoodModel {
  public:
   VaeTrainer(const train::TrainConfig& config, VaeKind kind);
 
@@ -58,6 +59,10 @@ class VaeTrainer : public train::Trainer {
   // image), "test_rate", "test_distortion"; at the run's last step also
   // "test_nll_iwae" = -IWAE_k on the first iwae_n test images.
   std::map<std::string, double> scores() override;
+  // elbo, rate, distortion, iwae; bpd (-elbo / (784 ln 2), bits per binary
+  // pixel) with the Bernoulli decoder only. iwae draws from its own stream.
+  std::vector<std::string> likelihood_metrics() const override;
+  std::map<std::string, double> likelihood_scores(const metrics::LikelihoodOptions& options) override;
   std::map<std::string, Tensor> losses() override;
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;

@@ -70,5 +70,51 @@ TEST(GanEvalMetrics, OptionsAreChecked) {
   EXPECT_EQ(dynamic_cast<GanTrainer&>(*make(c)).fid_options().metrics, (std::vector<std::string>{"fid", "is"}));
 }
 
+// The trainers that are not GanTrainer share its scoring options (metrics/scoring.h).
+TEST(GanEvalMetrics, CganLogsTheGeometryScore) {
+  SKIP_WITHOUT_FASHION_MNIST();
+  TempDir dir;
+  train::TrainConfig c = gan_scoring(dir.file("cgan"), "gs", "");
+  c.model = "cgan";
+  c.options["eval_gs_repeats"] = 2;
+  c.options["eval_gs_n"] = 130;
+  run(c);
+  const auto v = logged_at(dir.file("cgan/metrics.jsonl"), 2);
+  ASSERT_TRUE(v.count("gs"));
+  EXPECT_GE(v.at("gs"), 0.0);
+  EXPECT_LE(v.at("gs"), 2.0);
+}
+
+TEST(GanEvalMetrics, SizesAreOptionsSharedByEveryGanTrainer) {
+  train::TrainConfig c = gan_scoring("", "gs,birthday,mre", "");
+  c.options["eval_gs_n"] = 300;
+  c.options["eval_gs_repeats"] = 7;
+  c.options["eval_birthday_batches"] = 3;
+  c.options["eval_mre_images"] = 5;
+  c.options["eval_mre_steps"] = 11;
+  const metrics::EvalOptions o = dynamic_cast<GanTrainer&>(*find_model("gan").make(c)).fid_options();
+  EXPECT_EQ(o.gs_n, 300);
+  EXPECT_EQ(o.gs.repeats, 7);
+  EXPECT_EQ(o.birthday.batches, 3);
+  EXPECT_EQ(o.mre_images, 5);
+  EXPECT_EQ(o.mre.steps, 11);
+  c.options.erase("eval_gs_n");
+  EXPECT_EQ(dynamic_cast<GanTrainer&>(*find_model("gan").make(c)).fid_options().gs_n, 150);  // fid_samples
+  auto make = [](const std::string& model, train::TrainConfig c) {
+    c.model = model;
+    return find_model(model).make(c);
+  };
+  EXPECT_THROW_MESSAGE(make("cgan", gan_scoring("", "mre", "")), std::invalid_argument, "cgan", "mre needs a generator");
+  EXPECT_THROW_MESSAGE(make("aegan", gan_scoring("", "nosuch", "")), std::invalid_argument, "aegan", "nosuch");
+  train::TrainConfig toy = gan_scoring("", "gs", "");
+  EXPECT_THROW_MESSAGE(make("bgan", toy), std::invalid_argument, "bgan", "eval_metrics needs data=fashion");
+  toy.options["eval_gs_repeats"] = 0;
+  EXPECT_THROW_MESSAGE(make("m-bgan", toy), std::invalid_argument, "eval_gs_repeats must be >= 1");
+  toy.options["data"] = "fashion";
+  toy.options["eval_gs_repeats"] = 2;
+  EXPECT_NO_THROW(make("bgan", toy));
+  EXPECT_THROW_MESSAGE(make("cyclegan", toy), std::invalid_argument, "eval_metrics");
+}
+
 }  // namespace
 }  // namespace nabla::gan

@@ -43,6 +43,7 @@ expect 0 "high_quality" -- "$nabla" train wgan-gp --set data=ring8 --steps 2 --b
 expect 0 "resuming wgan-gp at step 2 of 3" -- "$nabla" train --resume "$work/ring/checkpoints/step-00000002.safetensors" --steps 3
 expect 0 "samples of wgan-gp at step 3" -- "$nabla" sample "$work/ring/checkpoints/step-00000003.safetensors" --out "$work/ring.png"
 [ -s "$work/ring.png" ] || fail "sample wrote no scatter plot"
+expect 1 "eval: bpd needs a likelihood model (vae, conv-vae, cvae, nice, realnvp, pixelcnn); wgan-gp has no test likelihood" -- "$nabla" eval "$work/ring/checkpoints/step-00000003.safetensors" --metrics bpd
 
 # Generator-Jacobian options on 2-D data: clamping, tangent penalty, the lens,
 # the spectrum logged (with its plot) and scored by `nabla eval`.
@@ -119,10 +120,15 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   grep -qF '"fid"' "$work/fid/metrics.jsonl" || fail "mlpgan with fid_classifier logged no fid"
   expect 0 "run folder:  $work/pr" -- "$nabla" train mlpgan --steps 2 --batch 8 --set fid_classifier="$clf" --set fid_samples=150 --set eval_metrics=fid,pr --out "$work/pr"
   grep -qF '"recall"' "$work/pr/metrics.jsonl" || fail "mlpgan with eval_metrics=fid,pr logged no recall"
+  # The GAN trainers that are not GanTrainer take the same scoring options.
+  expect 0 "run folder:  $work/cgan" -- "$nabla" train cgan --steps 2 --batch 8 --set eval_metrics=gs --set fid_samples=150 --set eval_gs_repeats=2 --out "$work/cgan"
+  grep -qF '"gs"' "$work/cgan/metrics.jsonl" || fail "cgan with eval_metrics=gs logged no gs"
+  expect 1 "cgan: option eval_metrics: mre needs a generator of z alone" -- "$nabla" train cgan --set eval_metrics=mre --out "$work/bad"
 
   # A VAE: ELBO terms at each grid, the IWAE estimate at the last step; an autoencoder.
   expect 0 "run folder:  $work/vae" -- "$nabla" train vae --steps 2 --batch 8 --set eval_n=20 --set iwae_k=4 --set iwae_n=3 --out "$work/vae"
   grep -qF '"test_nll_iwae"' "$work/vae/metrics.jsonl" || fail "vae logged no test_nll_iwae"
+  expect 0 "vae at step 2, 20 test images: bpd " -- "$nabla" eval "$work/vae/checkpoints/step-00000002.safetensors" --metrics bpd,elbo,rate,distortion,iwae --n 20 --iwae-k 4 --iwae-n 3
   expect 0 "resuming vae at step 2 of 3" -- "$nabla" train --resume "$work/vae/checkpoints/step-00000002.safetensors" --steps 3
   expect 0 "run folder:  $work/dae" -- "$nabla" train denoising-ae --steps 2 --batch 8 --set eval_n=20 --set noise=gaussian --out "$work/dae"
   expect 1 "vae: decoder=poisson is not one of bernoulli, gaussian" -- "$nabla" train vae --set decoder=poisson --out "$work/bad"
@@ -130,12 +136,15 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   # The flows: test bits/dim logged, resume, a sample grid.
   expect 0 "run folder:  $work/nice" -- "$nabla" train nice --steps 2 --batch 8 --set hidden=16 --set eval_n=20 --out "$work/nice"
   grep -qF '"test_bpd"' "$work/nice/metrics.jsonl" || fail "nice logged no test_bpd"
+  expect 0 "nice at step 2, 20 test images: bpd " -- "$nabla" eval "$work/nice/checkpoints/step-00000002.safetensors" --metrics bpd,nll --n 20
+  expect 1 "eval: elbo does not apply to nice; its likelihood metrics: bpd, nll" -- "$nabla" eval "$work/nice/checkpoints/step-00000002.safetensors" --metrics elbo --n 20
   expect 0 "resuming nice at step 2 of 3" -- "$nabla" train --resume "$work/nice/checkpoints/step-00000002.safetensors" --steps 3
   expect 0 "run folder:  $work/nvp" -- "$nabla" train realnvp --steps 1 --batch 8 --set width=4 --set conv1x1=1 --set temperature=0.7 --set eval_n=20 --out "$work/nvp"
   expect 0 "8 samples of realnvp at step 1" -- "$nabla" sample "$work/nvp/checkpoints/step-00000001.safetensors" --n 8 --out "$work/nvp.png"
   expect 1 "prior must be gaussian or logistic" -- "$nabla" train nice --set prior=cauchy --out "$work/bad"
   expect 0 "run folder:  $work/pcnn" -- "$nabla" train pixelcnn --steps 2 --batch 8 --set width=4 --set blocks=1 --set out_hidden=4 --set eval_n=20 --set completions=1 --set picture_n=8 --out "$work/pcnn"
   grep -qF '"test_nll"' "$work/pcnn/metrics.jsonl" || fail "pixelcnn logged no test_nll"
+  expect 0 "pixelcnn at step 2, 20 test images: bpd " -- "$nabla" eval "$work/pcnn/checkpoints/step-00000002.safetensors" --metrics bpd,nll --n 20
   expect 0 "resuming pixelcnn at step 2 of 3" -- "$nabla" train --resume "$work/pcnn/checkpoints/step-00000002.safetensors" --steps 3
   expect 0 "8 samples of pixelcnn at step 2" -- "$nabla" sample "$work/pcnn/checkpoints/step-00000002.safetensors" --n 8 --out "$work/pcnn.png"
   expect 1 "pixelcnn: levels must be 2 or 256, got 3" -- "$nabla" train pixelcnn --set levels=3 --out "$work/bad"
