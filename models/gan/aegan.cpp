@@ -69,7 +69,7 @@ ModulePtr toy_encoder(int64_t z_dim, Generator* gen) {
 AeganTrainer::AeganTrainer(const train::TrainConfig& config) : config_(config), noise_(config.seed ^ kNoiseStream) {
   config.check_options(metrics::scoring_option_names({"data", "rec_x", "rec_z"}));
   data_ = config.option<std::string>("data", "fashion");
-  scorer_.emplace(config, metrics::Scorable{.fashion_images = data_ == "fashion", .latent = false});
+  scorer_.emplace(config, metrics::Scorable{.fashion_images = data_ == "fashion", .latent = true});
   rec_x_ = config.option<double>("rec_x", 10.0);
   rec_z_ = config.option<double>("rec_z", 5.0);
   if (rec_x_ < 0 || rec_z_ < 0) throw std::invalid_argument(config.model + ": options rec_x and rec_z must be >= 0");
@@ -177,6 +177,13 @@ Tensor AeganTrainer::evaluated(F fn) {
   for (const ModulePtr& m : {g_, e_}) m->eval();
   Tensor out = to(fn(), Device::cpu());
   for (const ModulePtr& m : {g_, e_}) m->train();
+  return out;
+}
+
+Tensor AeganTrainer::generate(const Tensor& z) {
+  g_->eval();
+  Tensor out = (*g_)(z);
+  g_->train();
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include "models/data/loader.h"
 #include "models/data/mnist.h"
 #include "models/gan/toy2d.h"
+#include "models/metrics/jacobian.h"
 #include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
@@ -35,7 +36,7 @@ nn::ModulePtr latent_discriminator(int64_t z_dim, int64_t hidden, Generator* gen
 // The 2-D E: 2 -> 128 -> 128 -> z_dim (ReLU), Metz et al.'s D body.
 nn::ModulePtr toy_encoder(int64_t z_dim, Generator* gen = nullptr);
 
-class AeganTrainer : public train::Trainer {
+class AeganTrainer : public train::Trainer, public metrics::LatentModel {
  public:
   // Options: data=fashion|ring8|grid25, rec_x=10, rec_z=5.
   explicit AeganTrainer(const train::TrainConfig& config);
@@ -50,6 +51,11 @@ class AeganTrainer : public train::Trainer {
   // The scores of options fid_classifier, eval_metrics, ... (metrics/scoring.h), Fashion-MNIST only.
   std::map<std::string, double> scores() override { return (*scorer_)(*this); }
   std::map<std::string, Tensor> losses() override;
+  // metrics::LatentModel: G in eval mode at z (mre, jacobian).
+  int64_t latent_dim() const override { return z_dim_; }
+  Device latent_device() const override { return config_.device; }
+  Tensor generate(const Tensor& z) override;
+
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
   void load(const train::TrainerState& state) override;

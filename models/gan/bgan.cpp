@@ -77,7 +77,7 @@ Tensor batch_g_loss(const Tensor& logits) { return binary_cross_entropy_with_log
 BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config_(config), noise_(config.seed ^ kNoiseStream) {
   config.check_options(metrics::scoring_option_names({"data"}));
   const std::string data = config.option<std::string>("data", "ring8");
-  scorer_.emplace(config, metrics::Scorable{.fashion_images = data == "fashion", .latent = false});
+  scorer_.emplace(config, metrics::Scorable{.fashion_images = data == "fashion", .latent = true});
   if (!is_toy_set(data) && data != "fashion")
     throw std::invalid_argument(config.model + ": option data must be ring8, grid25 or fashion, got " + data);
   Generator init(config.seed ^ kInitStream);
@@ -155,6 +155,13 @@ std::map<std::string, double> BganTrainer::step() {
 std::map<std::string, Tensor> BganTrainer::losses() {
   const Mixed m = mixed_batch();
   return {{"loss_d", batch_d_loss((*d_)(detach(m.batch)), m.q)}, {"loss_g", batch_g_loss((*d_)(m.batch))}};
+}
+
+Tensor BganTrainer::generate(const Tensor& z) {
+  g_->eval();
+  Tensor out = (*g_)(z);
+  g_->train();
+  return out;
 }
 
 Tensor BganTrainer::sample(int64_t n, Generator& gen) {

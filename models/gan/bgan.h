@@ -22,6 +22,7 @@
 
 #include "models/data/loader.h"
 #include "models/gan/toy2d.h"
+#include "models/metrics/jacobian.h"
 #include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
@@ -54,7 +55,7 @@ Tensor batch_d_loss(const Tensor& logits, double q);
 // G's loss: BCE(logits, 0) averaged.
 Tensor batch_g_loss(const Tensor& logits);
 
-class BganTrainer : public train::Trainer {
+class BganTrainer : public train::Trainer, public metrics::LatentModel {
  public:
   BganTrainer(const train::TrainConfig& config, BatchD kind);
 
@@ -68,6 +69,11 @@ class BganTrainer : public train::Trainer {
   // The scores of options fid_classifier, eval_metrics, ... (metrics/scoring.h), Fashion-MNIST only.
   std::map<std::string, double> scores() override { return (*scorer_)(*this); }
   std::map<std::string, Tensor> losses() override;
+  // metrics::LatentModel: G in eval mode at z (mre, jacobian).
+  int64_t latent_dim() const override { return z_dim_; }
+  Device latent_device() const override { return config_.device; }
+  Tensor generate(const Tensor& z) override;
+
   NamedTensors named_parameters() const override;
   train::TrainerState state() const override;
   void load(const train::TrainerState& state) override;

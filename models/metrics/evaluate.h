@@ -24,7 +24,7 @@ namespace nabla::metrics {
 
 struct EvalOptions {
   std::vector<std::string> metrics = {"fid", "is"};
-  int64_t n = 10000;      // samples drawn (and reference images, at most the test split's 10000)
+  int64_t n = 10000;      // samples drawn (and reference images, at most the test split's 10000); likelihoods: test images
   int64_t batch = 500;    // samples drawn and scored at a time
   uint64_t seed = 0;      // the sampling stream, the IS splits, GS landmarks, MRE starts
   double regularise = 0;  // FidOptions::regularise

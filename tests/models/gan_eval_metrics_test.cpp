@@ -106,6 +106,7 @@ TEST(GanEvalMetrics, SizesAreOptionsSharedByEveryGanTrainer) {
   };
   EXPECT_THROW_MESSAGE(make("cgan", gan_scoring("", "mre", "")), std::invalid_argument, "cgan", "mre needs a generator");
   EXPECT_THROW_MESSAGE(make("aegan", gan_scoring("", "nosuch", "")), std::invalid_argument, "aegan", "nosuch");
+  EXPECT_NO_THROW(make("aegan", gan_scoring("", "mre", "")));  // a LatentModel: G(z) alone
   train::TrainConfig toy = gan_scoring("", "gs", "");
   EXPECT_THROW_MESSAGE(make("bgan", toy), std::invalid_argument, "bgan", "eval_metrics needs data=fashion");
   toy.options["eval_gs_repeats"] = 0;
@@ -113,7 +114,9 @@ TEST(GanEvalMetrics, SizesAreOptionsSharedByEveryGanTrainer) {
   toy.options["data"] = "fashion";
   toy.options["eval_gs_repeats"] = 2;
   EXPECT_NO_THROW(make("bgan", toy));
-  EXPECT_THROW_MESSAGE(make("cyclegan", toy), std::invalid_argument, "eval_metrics");
+  train::TrainConfig cyc = train::testing::small_config("cyclegan", "", 1);
+  cyc.options["eval_metrics"] = "gs";  // its samples are translations: not scored against the test split
+  EXPECT_THROW_MESSAGE(make("cyclegan", cyc), std::invalid_argument, "cyclegan", "unknown option \"eval_metrics\"");
 }
 
 }  // namespace
