@@ -33,7 +33,7 @@ std::string model_name(const EvalOptions& o) { return o.model.empty() ? "this mo
 void check_metric_names(const std::vector<std::string>& metrics) {
   for (const std::string& m : metrics)
     if (std::count(kSampleMetrics.begin(), kSampleMetrics.end(), m) == 0 && !is_likelihood_metric(m))
-      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, pr, gs, birthday, mre, jacobian, " +
+      throw std::invalid_argument("eval: unknown metric \"" + m + "\"; known: fid, is, gs, birthday, mre, jacobian, pr, " +
                                   joined(likelihood_metric_names()));
 }
 
