@@ -4,6 +4,7 @@
 // a build without CUDA cannot make, so they are a safety net.
 #include "kernels/cuda/conv.h"
 #include "kernels/cuda/copy.h"
+#include "kernels/cuda/eigh.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/index.h"
 #include "kernels/cuda/linalg.h"
@@ -88,6 +89,8 @@ void conv2d_backward_weight(View<T>, View<const T>, View<const T>, const Conv2dA
 
 template <class T>
 void cumsum(View<T>, View<const T>, bool) { no_cuda("cumsum"); }
+template <class T>
+void eigh(View<T>, View<T>, View<const T>) { no_cuda("eigh"); }
 
 #define NABLA_CAST_FROM(To)                                         \
   template void cast<To, float>(View<To>, View<const float>);       \
@@ -134,7 +137,8 @@ NABLA_CAST_FROM(bool)
   template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,       \
                                          const Conv2dArgs&);                                         \
   template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&); \
-  template void cumsum<T>(View<T>, View<const T>, bool);
+  template void cumsum<T>(View<T>, View<const T>, bool);                                             \
+  template void eigh<T>(View<T>, View<T>, View<const T>);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
