@@ -64,6 +64,13 @@ void launch2(View<O> out, View<const A> a, View<const A> b, F f) {
 }
 
 // ---------------------------------------------------------------- unary ops
+// x < 0, without comparing an unsigned type with zero.
+template <class T>
+__device__ bool negative(T x) {
+  if constexpr (std::is_signed_v<T>) return x < 0;
+  else return false;
+}
+
 #define UNARY(Name, expr)                                    \
   template <class T>                                         \
   struct Name {                                              \
@@ -78,7 +85,7 @@ UNARY(Expm1, expm1(x))
 UNARY(Sqrt, sqrt(x))
 UNARY(Rsqrt, T(1) / sqrt(x))
 UNARY(Abs, fabs(x))
-UNARY(Sign, T((x > 0) - (x < 0)))
+UNARY(Sign, T((x > 0) - negative(x)))
 UNARY(Sin, sin(x))
 UNARY(Cos, cos(x))
 UNARY(Tanh, tanh(x))
@@ -95,7 +102,7 @@ UNARY(Clamp, x < a ? a : (x > b ? b : x))
 UNARY(Reciprocal, T(1) / x)
 // The integer ops (kernels/cpu/elementwise.cpp's unary_int): results wrap to T.
 UNARY(IntNeg, T(-x))
-UNARY(IntAbs, x < 0 ? T(-x) : x)
+UNARY(IntAbs, negative(x) ? T(-x) : x)
 UNARY(IntSquare, T(x * x))
 #undef UNARY
 
