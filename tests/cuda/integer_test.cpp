@@ -7,8 +7,10 @@
 
 #include "core/elementwise.h"
 #include "core/index.h"
+#include "core/linalg.h"
 #include "core/reduce.h"
 #include "core/scan.h"
+#include "core/softmax.h"
 #include "tests/cuda/cuda_testing.h"
 
 namespace nabla::testing {
@@ -83,6 +85,16 @@ TEST(CudaInteger, FloatOnlyOpsThrowAsOnTheCpu) {
   EXPECT_TRUE(throws_message<std::invalid_argument>([&] { prim::unary(Unary::exp, x); }, "exp i64", {"exp", "i64"}));
   EXPECT_TRUE(throws_message<std::invalid_argument>([&] { prim::logsumexp(x); }, "logsumexp i64",
                                                     {"logsumexp", "i64"}));
+}
+
+// The float-only families keep a clear error for integer CUDA tensors.
+TEST(CudaInteger, FloatOnlyFamiliesSayTheyHaveNoKernel) {
+  NABLA_REQUIRE_CUDA();
+  const Tensor x = to_cuda(ints({2, 3}, 0, 5, DType::i64, 14));
+  EXPECT_TRUE(throws_message<std::runtime_error>([&] { prim::softmax(x, 1); }, "softmax i64",
+                                                 {"softmax", "has no CUDA kernel", "i64"}));
+  EXPECT_TRUE(throws_message<std::runtime_error>([&] { prim::matmul(x, prim::transpose(x, 0, 1)); }, "matmul i64",
+                                                 {"matmul", "has no CUDA kernel", "i64"}));
 }
 
 TEST(CudaInteger, ReductionsAndCumsumMatchTheCpu) {
