@@ -12,16 +12,20 @@
 // GEMM (64x784x256) and the sums can run partly from cache.
 // Shapes: square GEMMs 1024, 2048, 4096 and 64x784x256 (an MLP layer on a
 // batch of 64 flattened 28x28 images), all row-major f32; the DCGAN-28
-// convolutions (k4 s2 p1, batch 64) through nabla's conv2d / conv_transpose2d
-// (im2col + the hand GEMM; no cuDNN reference yet), forward and forward +
-// backward, GFLOP/s counted as in bench/conv_bench.cpp.
+// convolutions (k4 s2 p1, batch 64) through nabla's conv2d / conv_transpose2d,
+// forward and forward + backward, ours (im2col + the hand GEMM) beside cuDNN
+// (set_backend("conv", "vendor"), FMA math, heuristic algorithm) on the same
+// tensors: GFLOP/s counted as in bench/conv_bench.cpp and hand / cuDNN (the
+// ratio of rates; > 1: ours is faster). A build without cuDNN reports ours only.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdint>
 
 #include "autograd/nabla.h"
+#include "core/backend.h"
 #include "kernels/cuda/copy.h"
+#include "kernels/cuda/cudnn_conv.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/linalg.h"
 #include "kernels/cuda/random.h"
@@ -150,7 +154,15 @@ void BM_Conv(benchmark::State& state) {
   for (auto _ : state) state.SetIterationTime(seconds_per_call(step, 5) * 5);
   const Shape& conv_out = l.transposed ? l.x : y0.shape();  // the conv side's output positions
   const double macs = double(conv_out[0] * conv_out[2] * conv_out[3]) * double(l.w[0] * l.w[1] * l.w[2] * l.w[3]);
-  state.counters["GFLOPs"] = (backward ? 6 : 2) * macs / seconds_per_call(step, 10) / 1e9;
+  const double flops = (backward ? 6 : 2) * macs;
+  const double hand = seconds_per_call(step, 10);
+  state.counters["GFLOPs"] = flops / hand / 1e9;
+  if (!cuda::cudnn::available()) return;
+  set_backend("conv", "vendor");
+  const double vendor = seconds_per_call(step, 10);
+  set_backend("conv", "hand");
+  state.counters["cudnn_GFLOPs"] = flops / vendor / 1e9;
+  state.counters["hand_over_cudnn"] = vendor / hand;
 }
 BENCHMARK(BM_Conv)->ArgsProduct({{0, 1, 2, 3}, {0, 1}})->UseManualTime()->Unit(benchmark::kMillisecond);
 

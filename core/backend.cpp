@@ -4,23 +4,30 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "kernels/cuda/cudnn_conv.h"
+
 namespace nabla {
 
 namespace {
-const char* const kFamilies[] = {"matmul"};
+const char* const kFamilies[] = {"matmul", "conv"};
 std::atomic<kernels::Backend> settings[std::size(kFamilies)];
 
 size_t family_index(const std::string& family) {
   for (size_t i = 0; i < std::size(kFamilies); ++i)
     if (family == kFamilies[i]) return i;
-  throw std::invalid_argument("set_backend: unknown op family \"" + family + "\" (families with a vendor path: matmul)");
+  throw std::invalid_argument("set_backend: unknown op family \"" + family + "\" (families with a vendor path: matmul, conv)");
 }
 }  // namespace
 
 void set_backend(const std::string& family, const std::string& backend) {
   const size_t i = family_index(family);
   if (backend == "hand") settings[i] = kernels::Backend::hand;
-  else if (backend == "vendor") settings[i] = kernels::Backend::vendor;
+  else if (backend == "vendor") {
+    if (family == "conv" && !kernels::cuda::cudnn::available())
+      throw std::runtime_error("set_backend: conv has no vendor path in this build (cuDNN was not found when nabla "
+                               "was configured; see the README's CUDA section)");
+    settings[i] = kernels::Backend::vendor;
+  }
   else throw std::invalid_argument("set_backend: expected \"hand\" or \"vendor\", got \"" + backend + "\"");
 }
 

@@ -3,7 +3,9 @@
 // kernels, the default) or "vendor" (cuBLAS/cuDNN), so that tests and
 // benchmarks compare both in one process:
 //   nabla::set_backend("matmul", "vendor");
-// Families with a vendor path: matmul. The CPU ignores the setting.
+// Families with a vendor path: matmul (cuBLAS), conv (cuDNN: conv2d,
+// conv_transpose2d and their gradients; refused with std::runtime_error in a
+// build without cuDNN). The CPU ignores the setting.
 #include <string>
 
 #include "kernels/backend.h"

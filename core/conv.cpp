@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/backend.h"
 #include "core/check.h"
 #include "core/copy.h"
 #include "kernels/conv.h"
@@ -111,8 +112,12 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   Tensor out = make_tensor(checked_output(op, x, w, w.size(0), Ho, Wo, p), x.dtype(), x.device());
   const Tensor wc = contiguous(w);
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    const auto run = x.device().is_cuda() ? kernels::cuda::conv2d_forward<T> : kernels::cpu::conv2d_forward<T>;
-    run(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias), args(p));
+    if (x.device().is_cuda())
+      kernels::cuda::conv2d_forward<T>(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias),
+                                       args(p), backend("conv"));
+    else
+      kernels::cpu::conv2d_forward<T>(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias),
+                                      args(p));
   });
   return out;
 }
@@ -134,9 +139,12 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, co
   Tensor out = make_tensor(checked_output(op, x, w, C_out, Ho, Wo, p), x.dtype(), x.device());
   const Tensor xc = contiguous(x), wc = contiguous(w);
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    const auto run =
-        x.device().is_cuda() ? kernels::cuda::conv2d_backward_input<T> : kernels::cpu::conv2d_backward_input<T>;
-    run(out.view<T>(), xc.view<const T>(), wc.view<const T>(), bias_view<T>(bias), args(p));
+    if (x.device().is_cuda())
+      kernels::cuda::conv2d_backward_input<T>(out.view<T>(), xc.view<const T>(), wc.view<const T>(),
+                                              bias_view<T>(bias), args(p), backend("conv"));
+    else
+      kernels::cpu::conv2d_backward_input<T>(out.view<T>(), xc.view<const T>(), wc.view<const T>(),
+                                             bias_view<T>(bias), args(p));
   });
   return out;
 }
@@ -168,9 +176,11 @@ Tensor conv2d_weight(const Tensor& x, const Tensor& grad_out, const Shape& weigh
   Tensor out = make_tensor(weight_shape, x.dtype(), x.device());
   const Tensor gc = contiguous(grad_out);
   dispatch_float(x.dtype(), op, [&]<class T>() {
-    const auto run =
-        x.device().is_cuda() ? kernels::cuda::conv2d_backward_weight<T> : kernels::cpu::conv2d_backward_weight<T>;
-    run(out.view<T>(), x.view<const T>(), gc.view<const T>(), args(p));
+    if (x.device().is_cuda())
+      kernels::cuda::conv2d_backward_weight<T>(out.view<T>(), x.view<const T>(), gc.view<const T>(), args(p),
+                                               backend("conv"));
+    else
+      kernels::cpu::conv2d_backward_weight<T>(out.view<T>(), x.view<const T>(), gc.view<const T>(), args(p));
   });
   return out;
 }

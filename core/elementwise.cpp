@@ -1,6 +1,5 @@
 #include "core/elementwise.h"
 
-#include <type_traits>
 
 #include "core/check.h"
 #include "core/views.h"
@@ -26,15 +25,6 @@ void dispatch_op(Op op, DType t, const char* op_name, F&& run) {
 void check_pair(const char* op_name, const Tensor& a, const Tensor& b) {
   check_same_device(op_name, {a, b});
   check_same_dtype(op_name, {a, b});
-  require_cuda_float(op_name, {a, b});
-}
-
-// CUDA kernels take f32 and f64 (require_cuda_float checked it at the door);
-// the lambdas call them under `if constexpr (floating T)`.
-template <class Op, class F>
-void dispatch_device(Op op, const Tensor& x, const char* op_name, F&& run) {
-  if (x.device().is_cuda()) dispatch_float(x.dtype(), op_name, run);
-  else dispatch_op(op, x.dtype(), op_name, run);
 }
 }  // namespace
 
@@ -46,11 +36,9 @@ std::pair<Tensor, Tensor> broadcast(const char* op, const Tensor& a, const Tenso
 Tensor unary(Unary op, const Tensor& x, UnaryArgs args) {
   const char* op_name = kernels::name(op);
   check_defined(op_name, x);
-  require_cuda_float(op_name, {x});
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
-  dispatch_device(op, x, op_name, [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (x.device().is_cuda()) return kernels::cuda::unary<T>(op, args, out.view<T>(), x.view<const T>());
+  dispatch_op(op, x.dtype(), op_name, [&]<class T>() {
+    if (x.device().is_cuda()) return kernels::cuda::unary<T>(op, args, out.view<T>(), x.view<const T>());
     kernels::cpu::unary<T>(op, args, out.view<T>(), x.view<const T>());
   });
   return out;
@@ -61,9 +49,8 @@ Tensor binary(Binary op, const Tensor& a, const Tensor& b) {
   check_pair(op_name, a, b);
   auto [x, y] = broadcast(op_name, a, b);
   Tensor out = make_tensor(x.shape(), a.dtype(), a.device());
-  dispatch_device(op, a, op_name, [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (a.device().is_cuda()) return kernels::cuda::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
+  dispatch_op(op, a.dtype(), op_name, [&]<class T>() {
+    if (a.device().is_cuda()) return kernels::cuda::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
     kernels::cpu::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
   });
   return out;
@@ -79,9 +66,8 @@ void binary_(Binary op, const Tensor& a, const Tensor& b) {
   const Tensor y = expand(b, a.shape());
   // Elementwise in place is safe when y does not alias a at other positions;
   // a fresh result would be needed otherwise, which callers never ask for.
-  dispatch_device(op, a, op_name, [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (a.device().is_cuda()) return kernels::cuda::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
+  dispatch_op(op, a.dtype(), op_name, [&]<class T>() {
+    if (a.device().is_cuda()) return kernels::cuda::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
     kernels::cpu::binary<T>(op, a.view<T>(), a.view<const T>(), y.view<const T>());
   });
   a.bump_version();
@@ -92,32 +78,25 @@ Tensor compare(Compare op, const Tensor& a, const Tensor& b) {
   check_pair(op_name, a, b);
   auto [x, y] = broadcast(op_name, a, b);
   Tensor out = make_tensor(x.shape(), DType::b8, a.device());
-  auto run = [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (a.device().is_cuda()) return kernels::cuda::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
+  dispatch_all(a.dtype(), op_name, [&]<class T>() {
+    if (a.device().is_cuda()) return kernels::cuda::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
     kernels::cpu::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());
-  };
-  if (a.device().is_cuda()) dispatch_float(a.dtype(), op_name, run);
-  else dispatch_all(a.dtype(), op_name, run);
+  });
   return out;
 }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   check_same_device("where", {cond, a, b});
   check_same_dtype("where", {a, b});
-  require_cuda_float("where", {a, b});
   if (cond.dtype() != DType::b8) throw_dtype("where (condition)", cond.dtype(), "bool");
   const Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
   Tensor out = make_tensor(shape, a.dtype(), a.device());
-  auto run = [&]<class T>() {
+  dispatch_all(a.dtype(), "where", [&]<class T>() {
     const auto c = expand(cond, shape).view<const bool>();
     const auto x = expand(a, shape).view<const T>(), y = expand(b, shape).view<const T>();
-    if constexpr (std::is_floating_point_v<T>)
-      if (a.device().is_cuda()) return kernels::cuda::where<T>(out.view<T>(), c, x, y);
+    if (a.device().is_cuda()) return kernels::cuda::where<T>(out.view<T>(), c, x, y);
     kernels::cpu::where<T>(out.view<T>(), c, x, y);
-  };
-  if (a.device().is_cuda()) dispatch_float(a.dtype(), "where", run);
-  else dispatch_all(a.dtype(), "where", run);
+  });
   return out;
 }
 

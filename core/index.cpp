@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 
 #include "core/check.h"
 #include "core/copy.h"
@@ -71,10 +70,8 @@ int check_operands(const char* op, const Tensor& x, int64_t dim, const Tensor& i
   if (src) {
     check_same_device(op, {x, index, *src});
     check_same_dtype(op, {x, *src});
-    require_cuda_float(op, {x, *src});
   } else {
     check_same_device(op, {x, index});
-    require_cuda_float(op, {x});
   }
   if (one_d) check_1d_index(op, index);
   else require_index(op, index);
@@ -85,8 +82,7 @@ int check_operands(const char* op, const Tensor& x, int64_t dim, const Tensor& i
 Tensor gather_along(const char* op, const Tensor& x, int d, const Shape& shape, kernels::View<const int64_t> index) {
   Tensor out = make_tensor(shape, x.dtype(), x.device());
   dispatch_all(x.dtype(), op, [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (x.device().is_cuda()) return kernels::cuda::gather<T>(out.view<T>(), x.view<const T>(), d, index);
+    if (x.device().is_cuda()) return kernels::cuda::gather<T>(out.view<T>(), x.view<const T>(), d, index);
     kernels::cpu::gather<T>(out.view<T>(), x.view<const T>(), d, index);
   });
   return out;
@@ -99,9 +95,7 @@ Tensor scatter_add_along(const char* op, const Tensor& x, int d, kernels::View<c
   Tensor out = clone(x);
   const Shape sizes(index.size, index.size + index.ndim);
   dispatch_number(x.dtype(), op, [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (x.device().is_cuda())
-        return kernels::cuda::scatter_add<T>(out.view<T>(), d, index, corner<T>(src, sizes));
+    if (x.device().is_cuda()) return kernels::cuda::scatter_add<T>(out.view<T>(), d, index, corner<T>(src, sizes));
     kernels::cpu::scatter_add<T>(out.view<T>(), d, index, corner<T>(src, sizes));
   });
   return out;
@@ -151,9 +145,6 @@ Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor
 Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {
   check_defined("one_hot", indices);
   require_index("one_hot", indices);
-  if (indices.device().is_cuda() && !is_floating(dtype))
-    throw std::runtime_error(std::string("one_hot has no CUDA kernel for ") + name(dtype) +
-                             " (the CUDA kernels take f32 and f64)");
   if (num_classes < -1) throw_invalid("one_hot", "num_classes must be -1 or >= 0, got " + std::to_string(num_classes));
   if (num_classes == -1) {
     if (indices.numel() == 0) throw_invalid("one_hot", "cannot infer num_classes from an empty tensor");
@@ -169,8 +160,7 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {
   Tensor out = make_tensor(shape, dtype, indices.device());
   fill_(out, 0);
   dispatch_all(dtype, "one_hot", [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (out.device().is_cuda()) return kernels::cuda::one_hot<T>(out.view<T>(), indices.view<const int64_t>());
+    if (out.device().is_cuda()) return kernels::cuda::one_hot<T>(out.view<T>(), indices.view<const int64_t>());
     kernels::cpu::one_hot<T>(out.view<T>(), indices.view<const int64_t>());
   });
   return out;
@@ -178,7 +168,6 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {
 
 Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
   check_defined("flip", x);
-  require_cuda_float("flip", {x});
   uint32_t mask = 0;
   for (int64_t dim : dims) {
     const int d = normalize_dim(dim, x.dim(), "flip");
@@ -187,8 +176,7 @@ Tensor flip(const Tensor& x, const std::vector<int64_t>& dims) {
   }
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   dispatch_all(x.dtype(), "flip", [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (x.device().is_cuda()) return kernels::cuda::flip<T>(out.view<T>(), x.view<const T>(), mask);
+    if (x.device().is_cuda()) return kernels::cuda::flip<T>(out.view<T>(), x.view<const T>(), mask);
     kernels::cpu::flip<T>(out.view<T>(), x.view<const T>(), mask);
   });
   return out;

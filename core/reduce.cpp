@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include <type_traits>
 
 #include "core/check.h"
 #include "core/elementwise.h"
@@ -35,7 +34,6 @@ struct Plan {
 
 Plan plan(const char* op, const Tensor& x, const Dims& dims, bool keepdim) {
   check_defined(op, x);
-  require_cuda_float(op, {x});
   const std::vector<int> red = normalize_dims(dims, x.dim(), op);
   std::vector<int64_t> order;
   for (int d = 0; d < x.dim(); ++d)
@@ -67,8 +65,7 @@ Tensor reduce(const char* op_name, Reduce op, const Tensor& x, const Dims& dims,
   const Plan p = plan(op_name, x, dims, keepdim);
   Tensor out = make_tensor(p.kept, x.dtype(), x.device());
   auto run = [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (x.device().is_cuda()) return kernels::cuda::reduce<T>(op, out.view<T>(), p.xp.view<const T>(), args);
+    if (x.device().is_cuda()) return kernels::cuda::reduce<T>(op, out.view<T>(), p.xp.view<const T>(), args);
     kernels::cpu::reduce<T>(op, out.view<T>(), p.xp.view<const T>(), args);
   };
   if (op == Reduce::sum || op == Reduce::prod || op == Reduce::max || op == Reduce::min)
@@ -85,9 +82,8 @@ std::pair<Tensor, Tensor> arg_reduce(const char* op_name, Reduce op, const Tenso
   Tensor values = make_tensor(p.kept, x.dtype(), x.device());
   Tensor index = make_tensor(p.kept, DType::i64, x.device());
   dispatch_reducible(x, op_name, [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (x.device().is_cuda())
-        return kernels::cuda::arg_reduce<T>(op, index.view<int64_t>(), values.view<T>(), p.xp.view<const T>());
+    if (x.device().is_cuda())
+      return kernels::cuda::arg_reduce<T>(op, index.view<int64_t>(), values.view<T>(), p.xp.view<const T>());
     kernels::cpu::arg_reduce<T>(op, index.view<int64_t>(), values.view<T>(), p.xp.view<const T>());
   });
   return {reshape(values, p.result), reshape(index, p.result)};

@@ -1,6 +1,5 @@
 #include "core/scan.h"
 
-#include <type_traits>
 #include <vector>
 
 #include "core/check.h"
@@ -12,7 +11,6 @@ namespace nabla::prim {
 
 Tensor cumsum(const Tensor& x, int64_t dim, bool reverse) {
   check_defined("cumsum", x);
-  require_cuda_float("cumsum", {x});
   const int d = normalize_dim(dim, x.dim() == 0 ? 1 : x.dim(), "cumsum");
   if (x.dtype() != DType::f32 && x.dtype() != DType::f64 && x.dtype() != DType::i64)
     throw_dtype("cumsum", x.dtype(), "f32, f64 or i64");
@@ -24,8 +22,7 @@ Tensor cumsum(const Tensor& x, int64_t dim, bool reverse) {
   if (x.dim() > 0) order.push_back(d);
   const Tensor xp = permute(x, order), op = permute(out, order);
   auto run = [&]<class T>() {
-    if constexpr (std::is_floating_point_v<T>)
-      if (x.device().is_cuda()) return kernels::cuda::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse);
+    if (x.device().is_cuda()) return kernels::cuda::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse);
     kernels::cpu::cumsum<T>(op.view<T>(), xp.view<const T>(), reverse);
   };
   if (x.dtype() == DType::f32) run.operator()<float>();

@@ -13,6 +13,7 @@
 #include <initializer_list>
 
 #include "kernels/cuda/conv.h"
+#include "kernels/cuda/cudnn_conv.h"
 #include "kernels/cuda/gemm.cuh"
 #include "kernels/cuda/launch.cuh"
 #include "kernels/device.h"
@@ -146,7 +147,9 @@ int64_t chunk_of(const Geometry& s) {
 }  // namespace
 
 template <class T>
-void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
+void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a,
+                    Backend backend) {
+  if (backend == Backend::vendor) return cudnn::conv2d_forward(out, x, w, bias, a);
   const Geometry s = geometry(x, w, out, a.groups);
   if (out.numel() == 0) return;
   const int dev = device_of(out.data);
@@ -170,7 +173,8 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
 
 template <class T>
 void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
-                           const Conv2dArgs& a) {
+                           const Conv2dArgs& a, Backend backend) {
+  if (backend == Backend::vendor) return cudnn::conv2d_backward_input(gx, g, w, bias, a);
   const Geometry s = geometry(gx, w, g, a.groups);
   if (gx.numel() == 0) return;
   const int dev = device_of(gx.data);
@@ -190,7 +194,9 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
 }
 
 template <class T>
-void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
+void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a,
+                            Backend backend) {
+  if (backend == Backend::vendor) return cudnn::conv2d_backward_weight(gw, x, g, a);
   const Geometry s = geometry(x, gw, g, a.groups);
   const int64_t size = gw.numel();
   if (size == 0) return;
@@ -220,11 +226,12 @@ void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const 
   }
 }
 
-#define NABLA_CONV_INSTANTIATE(T)                                                                         \
-  template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&); \
-  template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,             \
-                                         const Conv2dArgs&);                                               \
-  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);
+#define NABLA_CONV_INSTANTIATE(T)                                                                                \
+  template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&,         \
+                                  Backend);                                                                      \
+  template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&, \
+                                         Backend);                                                               \
+  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&, Backend);
 NABLA_CONV_INSTANTIATE(float)
 NABLA_CONV_INSTANTIATE(double)
 #undef NABLA_CONV_INSTANTIATE

@@ -2,8 +2,13 @@
 // map3) takes a device functor; each op is a functor below, written as its
 // CPU twin in kernels/cpu/elementwise.cpp. When every operand is contiguous
 // (no broadcasting) the index is the offset; otherwise offset_of walks the
-// strides.
+// strides. Integer dtypes (i64, u8) run the CPU's integer subset: unary
+// neg, abs, sign, square, relu, clamp; binary all but div and pow; compare
+// and where take bool too.
 #include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/launch.cuh"
@@ -59,6 +64,13 @@ void launch2(View<O> out, View<const A> a, View<const A> b, F f) {
 }
 
 // ---------------------------------------------------------------- unary ops
+// x < 0, without comparing an unsigned type with zero.
+template <class T>
+__device__ bool negative(T x) {
+  if constexpr (std::is_signed_v<T>) return x < 0;
+  else return false;
+}
+
 #define UNARY(Name, expr)                                    \
   template <class T>                                         \
   struct Name {                                              \
@@ -73,7 +85,7 @@ UNARY(Expm1, expm1(x))
 UNARY(Sqrt, sqrt(x))
 UNARY(Rsqrt, T(1) / sqrt(x))
 UNARY(Abs, fabs(x))
-UNARY(Sign, T((x > 0) - (x < 0)))
+UNARY(Sign, T((x > 0) - negative(x)))
 UNARY(Sin, sin(x))
 UNARY(Cos, cos(x))
 UNARY(Tanh, tanh(x))
@@ -88,6 +100,10 @@ UNARY(Square, x * x)
 UNARY(PowScalar, pow(x, a))
 UNARY(Clamp, x < a ? a : (x > b ? b : x))
 UNARY(Reciprocal, T(1) / x)
+// The integer ops (kernels/cpu/elementwise.cpp's unary_int): results wrap to T.
+UNARY(IntNeg, T(-x))
+UNARY(IntAbs, negative(x) ? T(-x) : x)
+UNARY(IntSquare, T(x * x))
 #undef UNARY
 
 // ---------------------------------------------------------------- binary ops
@@ -96,9 +112,9 @@ UNARY(Reciprocal, T(1) / x)
   struct Name {                                                \
     __device__ R operator()(T x, T y) const { return (expr); } \
   };
-BINARY(Add, T, x + y)
-BINARY(Sub, T, x - y)
-BINARY(Mul, T, x * y)
+BINARY(Add, T, T(x + y))
+BINARY(Sub, T, T(x - y))
+BINARY(Mul, T, T(x * y))
 BINARY(Div, T, x / y)
 BINARY(Pow, T, pow(x, y))
 BINARY(Maximum, T, x > y || x != x ? x : y)  // NaN propagates
@@ -111,10 +127,27 @@ BINARY(Gt, bool, x > y)
 BINARY(Ge, bool, x >= y)
 #undef BINARY
 
-}  // namespace
+[[noreturn]] void no_integer_kernel(const char* op) {
+  throw std::invalid_argument(std::string(op) + ": no CUDA kernel for element type integer");
+}
+
+// neg, abs, sign, square, relu and clamp: the ops the CPU runs on integers.
+template <class T>
+void unary_int(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
+  const T a = static_cast<T>(args.a), b = static_cast<T>(args.b);
+  switch (op) {
+    case Unary::neg: return launch1(out, in, IntNeg<T>{a, b});
+    case Unary::abs: return launch1(out, in, IntAbs<T>{a, b});
+    case Unary::sign: return launch1(out, in, Sign<T>{a, b});
+    case Unary::square: return launch1(out, in, IntSquare<T>{a, b});
+    case Unary::relu: return launch1(out, in, Relu<T>{a, b});
+    case Unary::clamp: return launch1(out, in, Clamp<T>{a, b});
+    default: no_integer_kernel(name(op));
+  }
+}
 
 template <class T>
-void unary(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
+void unary_float(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
   const T a = static_cast<T>(args.a), b = static_cast<T>(args.b);
   switch (op) {
     case Unary::neg: return launch1(out, in, Neg<T>{a, b});
@@ -141,14 +174,26 @@ void unary(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
   }
 }
 
+}  // namespace
+
+template <class T>
+void unary(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
+  if constexpr (std::is_floating_point_v<T>) unary_float(op, args, out, in);
+  else unary_int(op, args, out, in);
+}
+
 template <class T>
 void binary(Binary op, View<T> out, View<const T> a, View<const T> b) {
   switch (op) {
     case Binary::add: return launch2(out, a, b, Add<T>{});
     case Binary::sub: return launch2(out, a, b, Sub<T>{});
     case Binary::mul: return launch2(out, a, b, Mul<T>{});
-    case Binary::div: return launch2(out, a, b, Div<T>{});
-    case Binary::pow: return launch2(out, a, b, Pow<T>{});
+    case Binary::div:
+      if constexpr (std::is_floating_point_v<T>) return launch2(out, a, b, Div<T>{});
+      else no_integer_kernel(name(op));
+    case Binary::pow:
+      if constexpr (std::is_floating_point_v<T>) return launch2(out, a, b, Pow<T>{});
+      else no_integer_kernel(name(op));
     case Binary::maximum: return launch2(out, a, b, Maximum<T>{});
     case Binary::minimum: return launch2(out, a, b, Minimum<T>{});
   }
@@ -181,6 +226,10 @@ void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b)
   template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);
 NABLA_INSTANTIATE(float)
 NABLA_INSTANTIATE(double)
+NABLA_INSTANTIATE(int64_t)
+NABLA_INSTANTIATE(uint8_t)
 #undef NABLA_INSTANTIATE
+template void compare<bool>(Compare, View<bool>, View<const bool>, View<const bool>);
+template void where<bool>(View<bool>, View<const bool>, View<const bool>, View<const bool>);
 
 }  // namespace nabla::kernels::cuda

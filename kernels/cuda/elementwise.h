@@ -1,7 +1,9 @@
 #pragma once
 // CUDA elementwise kernels (kernels/cuda/elementwise.cu): the same ops and
 // signatures as kernels::cpu in kernels/elementwise.h, over device views.
-// Broadcast inputs carry stride 0. float and double.
+// Broadcast inputs carry stride 0. float, double, int64_t and uint8_t (the
+// CPU's integer subset; others throw std::invalid_argument); compare and
+// where also bool.
 #include "kernels/elementwise.h"
 
 namespace nabla::kernels::cuda {

@@ -115,13 +115,22 @@ void one_hot(View<T> out, View<const int64_t> index) {
   CUDA_CHECK_LAUNCH();
 }
 
+// Every dtype of the CPU kernels: copies for all, scatter_add for the numbers.
 #define NABLA_INSTANTIATE(T)                                                               \
   template void gather<T>(View<T>, View<const T>, int, View<const int64_t>);               \
-  template void scatter_add<T>(View<T>, int, View<const int64_t>, View<const T>);          \
   template void flip<T>(View<T>, View<const T>, uint32_t);                                 \
   template void one_hot<T>(View<T>, View<const int64_t>);
+#define NABLA_ADD(T) template void scatter_add<T>(View<T>, int, View<const int64_t>, View<const T>);
 NABLA_INSTANTIATE(float)
 NABLA_INSTANTIATE(double)
+NABLA_INSTANTIATE(int64_t)
+NABLA_INSTANTIATE(uint8_t)
+NABLA_INSTANTIATE(bool)
+NABLA_ADD(float)
+NABLA_ADD(double)
+NABLA_ADD(int64_t)
+NABLA_ADD(uint8_t)
+#undef NABLA_ADD
 #undef NABLA_INSTANTIATE
 
 }  // namespace nabla::kernels::cuda

@@ -1,7 +1,8 @@
 #pragma once
 // CUDA indexing kernels (kernels/cuda/index.cu), the contract of
 // kernels/index.h. Indices must already be in range: the front-ends check
-// them on a host copy first. float and double.
+// them on a host copy first. Every CPU dtype: f32, f64, i64, u8 and bool
+// (scatter_add: the number dtypes).
 #include <cstdint>
 
 #include "kernels/view.h"

@@ -18,13 +18,30 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
 
+// The CPU's accumulators (kernels/cpu/loop.h): float sums in double, i64
+// in uint64_t so that overflow wraps instead of being undefined.
 template <class T>
-using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+using Acc = std::conditional_t<std::is_same_v<T, float>, double,
+                               std::conditional_t<std::is_same_v<T, int64_t>, uint64_t, T>>;
 
 template <class V>
 __device__ V shfl(V v, int offset) {
   if constexpr (std::is_same_v<V, int64_t>) return __shfl_down_sync(0xffffffffu, (long long)v, offset);
+  else if constexpr (std::is_same_v<V, uint64_t>) return __shfl_down_sync(0xffffffffu, (unsigned long long)v, offset);
   else return __shfl_down_sync(0xffffffffu, v, offset);
+}
+
+template <class T>
+__device__ bool is_nan(T x) {
+  if constexpr (std::is_floating_point_v<T>) return isnan(x);
+  else return false;
+}
+
+// The identity of max (min): -inf (+inf), or int64's lowest (highest).
+template <class T, bool Max>
+__device__ T bottom() {
+  if constexpr (std::is_floating_point_v<T>) return Max ? -INFINITY : INFINITY;
+  else return Max ? INT64_MIN : INT64_MAX;
 }
 
 // ---------------------------------------------------------------- states
@@ -49,8 +66,8 @@ struct Prod {
 // max (min) alone, NaN propagating; starts at -inf (+inf).
 template <class T, bool Max>
 struct Bound {
-  T best = Max ? -INFINITY : INFINITY;
-  __device__ void add(T x, int64_t) { best = (Max ? x > best : x < best) || (isnan(x) && !isnan(best)) ? x : best; }
+  T best = bottom<T, Max>();
+  __device__ void add(T x, int64_t) { best = (Max ? x > best : x < best) || (is_nan(x) && !is_nan(best)) ? x : best; }
   __device__ void combine(const Bound& o) { add(o.best, 0); }
   __device__ Bound down(int k) const { return {shfl(best, k)}; }
 };
@@ -60,12 +77,12 @@ struct Bound {
 // An empty state has index INT64_MAX and loses every tie.
 template <class T, bool Max>
 struct Extremum {
-  T best = Max ? -INFINITY : INFINITY;
+  T best = bottom<T, Max>();
   int64_t index = INT64_MAX;
   __device__ void add(T x, int64_t j) { combine({x, j}); }
   __device__ void combine(const Extremum& o) {
-    const bool beats = (Max ? o.best > best : o.best < best) || (isnan(o.best) && !isnan(best));
-    const bool tie = o.best == best || (isnan(o.best) && isnan(best));
+    const bool beats = (Max ? o.best > best : o.best < best) || (is_nan(o.best) && !is_nan(best));
+    const bool tie = o.best == best || (is_nan(o.best) && is_nan(best));
     if (beats || (tie && o.index < index)) best = o.best, index = o.index;
   }
   __device__ Extremum down(int k) const { return {shfl(best, k), shfl(index, k)}; }
@@ -154,8 +171,8 @@ __device__ S row_reduce(const View<const T>& in, int64_t base, int kept, int64_t
 
 // ---------------------------------------------------------------- kernels
 template <class T>
-__device__ Acc<T> reduce_row(Reduce op, const View<const T>& in, int64_t base, int kept, int64_t cols,
-                             ReduceArgs args) {
+__device__ Acc<T> reduce_float_row(Reduce op, const View<const T>& in, int64_t base, int kept, int64_t cols,
+                                   ReduceArgs args) {
   switch (op) {
     case Reduce::sum: return row_reduce(in, base, kept, cols, Sum<T>{}).s;
     case Reduce::prod: return row_reduce(in, base, kept, cols, Prod<T>{}).s;
@@ -181,6 +198,23 @@ __device__ Acc<T> reduce_row(Reduce op, const View<const T>& in, int64_t base, i
     }
   }
   return 0;
+}
+
+// Integers: sum, prod, max and min (the front-end dispatches no other op).
+template <class T>
+__device__ Acc<T> reduce_row(Reduce op, const View<const T>& in, int64_t base, int kept, int64_t cols,
+                             ReduceArgs args) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return reduce_float_row(op, in, base, kept, cols, args);
+  } else {
+    switch (op) {
+      case Reduce::sum: return row_reduce(in, base, kept, cols, Sum<T>{}).s;
+      case Reduce::prod: return row_reduce(in, base, kept, cols, Prod<T>{}).s;
+      case Reduce::max: return row_reduce(in, base, kept, cols, Bound<T, true>{}).best;
+      case Reduce::min: return row_reduce(in, base, kept, cols, Bound<T, false>{}).best;
+      default: return 0;
+    }
+  }
 }
 
 template <class T>
@@ -240,5 +274,7 @@ template void reduce<float>(Reduce, View<float>, View<const float>, ReduceArgs);
 template void reduce<double>(Reduce, View<double>, View<const double>, ReduceArgs);
 template void arg_reduce<float>(Reduce, View<int64_t>, View<float>, View<const float>);
 template void arg_reduce<double>(Reduce, View<int64_t>, View<double>, View<const double>);
+template void reduce<int64_t>(Reduce, View<int64_t>, View<const int64_t>, ReduceArgs);
+template void arg_reduce<int64_t>(Reduce, View<int64_t>, View<int64_t>, View<const int64_t>);
 
 }  // namespace nabla::kernels::cuda

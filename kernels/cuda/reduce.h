@@ -4,7 +4,8 @@
 // kept dims followed by the reduced dims. One thread block per output row,
 // combined in a fixed tree order (no atomics): the same input gives the same
 // bits on every run. The order differs from the CPU's serial one, so sums
-// agree with the CPU to rounding, max/min/argmax exactly. float and double.
+// agree with the CPU to rounding, max/min/argmax exactly. float and double;
+// int64_t for sum, prod, max, min (exact, wrapping like the CPU) and arg_reduce.
 #include "kernels/reduce.h"
 
 namespace nabla::kernels::cuda {

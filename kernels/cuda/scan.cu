@@ -1,5 +1,6 @@
 // CUDA cumsum: one thread per row (see kernels/cuda/scan.h).
 #include <cstdint>
+#include <type_traits>
 
 #include "kernels/cuda/launch.cuh"
 #include "kernels/cuda/scan.h"
@@ -26,7 +27,7 @@ __global__ void cumsum_kernel(View<T> out, View<const T> in, bool reverse, int64
   for (int64_t r = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; r < rows; r += int64_t(gridDim.x) * blockDim.x) {
     const T* x = in.data + row_offset(in, last, r);
     T* y = out.data + row_offset(out, last, r);
-    double acc = 0;
+    std::conditional_t<std::is_floating_point_v<T>, double, uint64_t> acc = 0;  // the CPU's: i64 wraps
     for (int64_t k = 0; k < n; ++k) {
       const int64_t j = reverse ? n - 1 - k : k;
       acc += x[j * si];
@@ -54,5 +55,6 @@ void cumsum(View<T> out, View<const T> in, bool reverse) {
 
 template void cumsum<float>(View<float>, View<const float>, bool);
 template void cumsum<double>(View<double>, View<const double>, bool);
+template void cumsum<int64_t>(View<int64_t>, View<const int64_t>, bool);
 
 }  // namespace nabla::kernels::cuda

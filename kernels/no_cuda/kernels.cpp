@@ -4,6 +4,8 @@
 // a build without CUDA cannot make, so they are a safety net.
 #include "kernels/cuda/conv.h"
 #include "kernels/cuda/copy.h"
+#include "kernels/cuda/cudnn_conv.h"
+#include "kernels/cuda/eigh.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/index.h"
 #include "kernels/cuda/linalg.h"
@@ -17,6 +19,8 @@
 #include "kernels/no_cuda/no_cuda.h"
 
 namespace nabla::kernels::cuda {
+
+bool cudnn::available() { return false; }
 
 template <class To, class From>
 void cast(View<To>, View<const From>) { no_cuda("cast"); }
@@ -78,16 +82,22 @@ template <class T>
 void upsample_nearest2d_backward(View<T>, View<const T>) { no_cuda("upsample_nearest2d_backward"); }
 
 template <class T>
-void conv2d_forward(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&) { no_cuda("conv2d"); }
+void conv2d_forward(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&, Backend) {
+  no_cuda("conv2d");
+}
 template <class T>
-void conv2d_backward_input(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&) {
+void conv2d_backward_input(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&, Backend) {
   no_cuda("conv_transpose2d");
 }
 template <class T>
-void conv2d_backward_weight(View<T>, View<const T>, View<const T>, const Conv2dArgs&) { no_cuda("conv2d_weight"); }
+void conv2d_backward_weight(View<T>, View<const T>, View<const T>, const Conv2dArgs&, Backend) {
+  no_cuda("conv2d_weight");
+}
 
 template <class T>
 void cumsum(View<T>, View<const T>, bool) { no_cuda("cumsum"); }
+template <class T>
+void eigh(View<T>, View<T>, View<const T>) { no_cuda("eigh"); }
 
 #define NABLA_CAST_FROM(To)                                         \
   template void cast<To, float>(View<To>, View<const float>);       \
@@ -130,13 +140,37 @@ NABLA_CAST_FROM(bool)
   template void avg_pool2d_backward<T>(View<T>, View<const T>, const Pool2d&);                       \
   template void upsample_nearest2d<T>(View<T>, View<const T>);                                       \
   template void upsample_nearest2d_backward<T>(View<T>, View<const T>);                              \
-  template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&); \
+  template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&, \
+                                  Backend);                                                                \
   template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,       \
-                                         const Conv2dArgs&);                                         \
-  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&); \
-  template void cumsum<T>(View<T>, View<const T>, bool);
+                                         const Conv2dArgs&, Backend);                                \
+  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&, Backend); \
+  template void cumsum<T>(View<T>, View<const T>, bool);                                             \
+  template void eigh<T>(View<T>, View<T>, View<const T>);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)
 #undef NABLA_FLOAT
+
+// The integer dtypes the CUDA kernels take (see kernels/cuda/*.h).
+#define NABLA_COPY(T)                                                                  \
+  template void compare<T>(Compare, View<bool>, View<const T>, View<const T>);        \
+  template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);    \
+  template void gather<T>(View<T>, View<const T>, int, View<const int64_t>);          \
+  template void flip<T>(View<T>, View<const T>, uint32_t);                            \
+  template void one_hot<T>(View<T>, View<const int64_t>);
+#define NABLA_NUMBER(T)                                                                \
+  template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
+  template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \
+  template void scatter_add<T>(View<T>, int, View<const int64_t>, View<const T>);
+NABLA_COPY(int64_t)
+NABLA_COPY(uint8_t)
+NABLA_COPY(bool)
+NABLA_NUMBER(int64_t)
+NABLA_NUMBER(uint8_t)
+#undef NABLA_NUMBER
+#undef NABLA_COPY
+template void reduce<int64_t>(Reduce, View<int64_t>, View<const int64_t>, ReduceArgs);
+template void arg_reduce<int64_t>(Reduce, View<int64_t>, View<int64_t>, View<const int64_t>);
+template void cumsum<int64_t>(View<int64_t>, View<const int64_t>, bool);
 
 }  // namespace nabla::kernels::cuda

@@ -101,12 +101,5 @@ TEST(CudaElementwise, ComparisonsAndWhere) {
   }
 }
 
-TEST(CudaElementwise, IntegerTensorsSayTheyHaveNoKernel) {
-  NABLA_REQUIRE_CUDA();
-  const Tensor x = to_cuda(prim::to(sample({3}, DType::f64, 1, 0, 5), DType::i64));
-  EXPECT_TRUE(throws_message<std::runtime_error>([&] { prim::unary(Unary::neg, x); }, "neg i64",
-                                                 {"neg", "has no CUDA kernel", "i64"}));
-}
-
 }  // namespace
 }  // namespace nabla::testing
