@@ -1,6 +1,6 @@
 // PixelRNN (Row LSTM): the whole net is causal, its likelihood is normalised
 // (the probabilities of every image of a tiny size sum to one), the
-// recurrence carries rows further down than any conv reaches, completion's
+// Row LSTM reads exactly the triangle above each pixel, completion's
 // row crops give the full map's logits, and it learns on Fashion-MNIST.
 #include <cmath>
 
@@ -9,6 +9,7 @@
 #include "autograd/nabla.h"
 #include "models/ar/pixel_trainer.h"
 #include "models/ar/pixelrnn.h"
+#include "models/ar/row_lstm.h"
 #include "tests/models/ar_testing.h"
 #include "tests/models/train_testing.h"
 #include "tests/testing.h"
@@ -39,16 +40,25 @@ TEST(PixelRnn, OutputAtAPixelIgnoresThatPixelAndLaterOnes) {
   testing::expect_causal(net, 5, gen);
 }
 
-// The 7x7 type-A conv sees 3 rows up; only the LSTM state reaches row 0
-// from row 6.
-TEST(PixelRnn, TheRecurrenceCarriesTheTopRowToTheBottom) {
+// The Row LSTM's receptive field (paper fig. 4, centre): h at (i, j) reads
+// its own row at j-1, j (the masked k = 3 input-to-state conv) and, through
+// the state, row i - d at j-d-1 .. j+d: a triangle widening by one column
+// per row up. Exactly zero gradient outside it, nonzero inside.
+TEST(PixelRnn, RowLstmSeesTheTriangleAboveItsPixel) {
   Generator gen(17);
-  PixelRnn net(tiny(2, 1), &gen);
-  Tensor x = bernoulli({1, 1, 7, 3}, 0.5, DType::f32, &gen);
+  RowLstm lstm(1, 2, 3, &gen);
+  lstm.to(DType::f64);
+  const int64_t height = 5, width = 9, i = 4, j = 4;
+  Tensor x = randn({1, 1, height, width}, DType::f64, &gen);
   x.requires_grad_();
-  backward(sum(slice(slice(net.forward(x), 2, 6, 7), 3, 0, 1)));
-  const std::vector<float> g = to_vector<float>(x.grad());
-  EXPECT_NE(g[0] + g[1] + g[2], 0.0f);
+  backward(sum(slice(slice(lstm(x), 2, i, i + 1), 3, j, j + 1)));
+  const std::vector<double> g = to_vector<double>(x.grad());
+  for (int64_t r = 0; r < height; ++r)
+    for (int64_t c = 0; c < width; ++c) {
+      const int64_t d = i - r;
+      const bool inside = d >= 0 && c >= j - d - 1 && c <= j + d;
+      EXPECT_EQ(g[static_cast<size_t>(r * width + c)] != 0.0, inside) << "(" << r << ", " << c << ")";
+    }
 }
 
 // complete() runs the net on the rows up to the current one.
