@@ -40,7 +40,7 @@ TEST(PixelRnn, OutputAtAPixelIgnoresThatPixelAndLaterOnes) {
   testing::expect_causal(net, 5, gen);
 }
 
-// The Row LSTM's receptive field (paper fig. 4, centre): h at (i, j) reads
+// The Row LSTM's triangular receptive field (sec. 3.1): h at (i, j) reads
 // its own row at j-1, j (the masked k = 3 input-to-state conv) and, through
 // the state, row i - d at j-d-1 .. j+d: a triangle widening by one column
 // per row up. Exactly zero gradient outside it, nonzero inside.
