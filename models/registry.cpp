@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "models/ae/ae_trainer.h"
-#include "models/ar/pixelcnn_trainer.h"
+#include "models/ar/pixel_trainer.h"
 #include "models/flow/flow_trainer.h"
 #include "models/gan/aegan.h"
 #include "models/gan/bgan.h"
@@ -146,7 +146,10 @@ std::vector<ModelEntry> make_registry() {
        [](const train::TrainConfig& c) { return std::make_unique<flow::FlowTrainer>(c, flow::FlowKind::realnvp); }},
       {"pixelcnn", "PixelCNN (van den Oord et al. 2016): 7x7 type-A masked conv, 4 residual blocks (1x1, 3x3 type B, 1x1) of width 32; binarised (Bernoulli, nats/image) or --set levels=256 (softmax, bits/dim)",
        {1500, 32, 1e-3},
-       [](const train::TrainConfig& c) { return std::make_unique<ar::PixelCnnTrainer>(c); }},
+       [](const train::TrainConfig& c) { return std::make_unique<ar::PixelTrainer>(c, ar::PixelNet::pixelcnn); }},
+      {"pixelrnn", "PixelRNN (van den Oord et al. 2016), Row LSTM: 7x7 type-A masked conv, 2 residual Row LSTM layers (h = 16, k = 3); binarised (Bernoulli, nats/image) or --set levels=256 (softmax, bits/dim)",
+       {1500, 32, 1e-3},
+       [](const train::TrainConfig& c) { return std::make_unique<ar::PixelTrainer>(c, ar::PixelNet::pixelrnn); }},
   };
 }
 

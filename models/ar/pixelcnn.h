@@ -2,7 +2,8 @@
 // PixelCNN (van den Oord, Kalchbrenner & Kavukcuoglu 2016, "Pixel Recurrent
 // Neural Networks", sec. 3.4 and fig. 5) for one-channel images: p(x) =
 // prod_i p(x_i | x_<i) in raster order, every conditional read off one
-// forward pass whose masked convolutions keep pixel i blind to x_i and later.
+// forward pass whose masked convolutions keep pixel i blind to x_i and later
+// (likelihood and sampling: pixel_model.h).
 //
 // Net: a 7x7 type-A masked conv to `width` (2h in the paper) channels; then
 // `blocks` residual blocks, each ReLU -> 1x1 conv to h = width/2 -> ReLU ->
@@ -15,8 +16,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/random.h"
-#include "models/nn/module.h"
+#include "models/ar/pixel_model.h"
 
 namespace nabla::ar {
 
@@ -27,20 +27,11 @@ struct PixelCnnOptions {
   int64_t out_hidden = 32;
 };
 
-class PixelCnn : public nn::Module {
+class PixelCnn : public PixelModel {
  public:
   explicit PixelCnn(const PixelCnnOptions& options, Generator* gen = nullptr);
-  // x: pixel values in {0, .., levels-1} as floats [N, 1, H, W] -> logits
-  // [N, 1, H, W] (levels 2) or [N, 256, H, W].
   Tensor forward(const Tensor& x) override;
   std::string type_name() const override { return "PixelCnn"; }
-
-  // Exact -log p(x) in nats per image [N] of pixel values x [N, 1, H, W].
-  Tensor nll(const Tensor& x);
-  // Completes x [N, 1, H, W] from row `from_row` on, pixel by pixel in raster
-  // order (rows before it are kept): from_row 0 samples from scratch. No
-  // gradients; draws from gen.
-  Tensor complete(const Tensor& x, int64_t from_row, Generator& gen);
 
   const PixelCnnOptions options;
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "autograd/det.h"
 #include "autograd/nabla.h"
 
 namespace nabla::flow {
@@ -94,9 +95,15 @@ std::vector<double> invert_matrix(std::vector<double> a, int64_t n) {
   return inv;
 }
 
-InvertibleConv1x1::InvertibleConv1x1(int64_t channels, Generator* gen) : channels_(channels) {
+InvertibleConv1x1::InvertibleConv1x1(int64_t channels, Generator* gen, Conv1x1Param param)
+    : param(param), channels_(channels) {
   const int64_t n = channels;
-  const Lu lu = lu_decompose(random_rotation(n, gen), n);
+  const std::vector<double> rotation = random_rotation(n, gen);
+  if (param == Conv1x1Param::direct) {
+    register_parameter("weight", nabla::to(tensor(rotation, {n, n}), DType::f32));
+    return;
+  }
+  const Lu lu = lu_decompose(rotation, n);
   std::vector<double> sign(n), log_s(n);
   for (int64_t i = 0; i < n; ++i) {
     const double d = lu.u[i * n + i];
@@ -115,6 +122,7 @@ InvertibleConv1x1::InvertibleConv1x1(int64_t channels, Generator* gen) : channel
 }
 
 Tensor InvertibleConv1x1::weight() const {
+  if (param == Conv1x1Param::direct) return get("weight");
   const Tensor& eye_like = get("perm");
   const Tensor id = nabla::to(eye(channels_), eye_like.dtype());
   const Tensor l = get("lower") * get("lower_mask") + id;
@@ -123,13 +131,17 @@ Tensor InvertibleConv1x1::weight() const {
   return matmul(get("perm"), matmul(l, u));
 }
 
+Tensor InvertibleConv1x1::log_abs_det() const {
+  return param == Conv1x1Param::direct ? logabsdet(get("weight")) : sum(get("log_s"));
+}
+
 FlowOut InvertibleConv1x1::transform(const Tensor& x) {
   if (x.dim() != 4 || x.size(1) != channels_)
     throw std::invalid_argument("InvertibleConv1x1: expected [N, " + std::to_string(channels_) + ", H, W], got " +
                                 describe(x));
   const Tensor w = reshape(weight(), {channels_, channels_, 1, 1});
   const double hw = static_cast<double>(x.size(2) * x.size(3));
-  const Tensor logdet = expand(reshape(hw * sum(get("log_s")), {1}), {x.size(0)});
+  const Tensor logdet = expand(reshape(hw * log_abs_det(), {1}), {x.size(0)});
   return {conv2d(x, w), logdet};
 }
 

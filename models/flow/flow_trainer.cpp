@@ -14,6 +14,21 @@ namespace nabla::flow {
 
 namespace {
 
+// conv1x1: 0 (none), 1 or "lu" (LU parametrisation), "direct" (W and its slogdet).
+void parse_conv1x1(const train::TrainConfig& c, RealNvpOptions& o) {
+  if (!c.options.contains("conv1x1")) return;
+  const nlohmann::json& v = c.options.at("conv1x1");
+  if (v.is_number_integer() && (v.get<int64_t>() == 0 || v.get<int64_t>() == 1)) {
+    o.conv1x1 = v.get<int64_t>() == 1;
+  } else if (v.is_string() && (v.get<std::string>() == "lu" || v.get<std::string>() == "direct")) {
+    o.conv1x1 = true;
+    o.conv1x1_param = v.get<std::string>() == "lu" ? Conv1x1Param::lu : Conv1x1Param::direct;
+  } else {
+    throw std::invalid_argument("realnvp: conv1x1=" + v.dump() + " is not one of 0, 1, lu, direct");
+  }
+}
+
+
 constexpr uint64_t kInitStream = 0x1000;
 constexpr uint64_t kEvalNoiseStream = 0x2000;
 const Shape kImage{1, 28, 28};
@@ -33,7 +48,7 @@ std::shared_ptr<FlowNet> build(const train::TrainConfig& c, FlowKind kind, Gener
   o.scales = c.option<int64_t>("scales", o.scales);
   o.width = c.option<int64_t>("width", o.width);
   o.blocks = c.option<int64_t>("blocks", o.blocks);
-  o.conv1x1 = c.option<int64_t>("conv1x1", 0) != 0;
+  parse_conv1x1(c, o);
   return make_realnvp(kImage, o, gen);
 }
 

@@ -30,17 +30,17 @@ class ResBlock : public nn::Module {
   std::string type_name() const override { return "ResBlock"; }
 };
 
-void add_step(FlowNet& net, nn::ModulePtr st, Mask mask, int parity, bool conv1x1, Generator* gen) {
+void add_step(FlowNet& net, nn::ModulePtr st, Mask mask, int parity, const RealNvpOptions& o, Generator* gen) {
   const int64_t c = net.current_shape()[0];
   net.add(std::make_shared<ActNorm>(c));
-  if (conv1x1 && c > 1) net.add(std::make_shared<InvertibleConv1x1>(c, gen));
+  if (o.conv1x1 && c > 1) net.add(std::make_shared<InvertibleConv1x1>(c, gen, o.conv1x1_param));
   net.add(std::make_shared<AffineCoupling>(std::move(st), mask, parity, c));
 }
 
 void add_checkerboards(FlowNet& net, int count, const RealNvpOptions& o, Generator* gen) {
   for (int i = 0; i < count; ++i) {
     const int64_t c = net.current_shape()[0];
-    add_step(net, st_resnet(c, c, o.width, o.blocks, gen), Mask::checkerboard, i % 2, o.conv1x1, gen);
+    add_step(net, st_resnet(c, c, o.width, o.blocks, gen), Mask::checkerboard, i % 2, o, gen);
   }
 }
 
@@ -75,7 +75,7 @@ std::shared_ptr<FlowNet> make_realnvp(const Shape& image_shape, const RealNvpOpt
     net->add(std::make_shared<Squeeze>());
     for (int i = 0; i < 3; ++i) {
       const int64_t c = net->current_shape()[0];
-      add_step(*net, st_resnet(c / 2, c / 2, o.width, o.blocks, gen), Mask::channel, i % 2, o.conv1x1, gen);
+      add_step(*net, st_resnet(c / 2, c / 2, o.width, o.blocks, gen), Mask::channel, i % 2, o, gen);
     }
     net->factor_out();
   }

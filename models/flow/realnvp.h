@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "core/random.h"
+#include "models/flow/conv1x1.h"
 #include "models/flow/flow.h"
 
 namespace nabla::flow {
@@ -26,6 +27,7 @@ struct RealNvpOptions {
   int64_t width = 16;
   int64_t blocks = 1;
   bool conv1x1 = false;
+  Conv1x1Param conv1x1_param = Conv1x1Param::lu;  // see conv1x1.h
 };
 
 std::shared_ptr<FlowNet> make_realnvp(const Shape& image_shape, const RealNvpOptions& options, Generator* gen);

@@ -46,7 +46,7 @@ std::map<std::string, double> likelihoods(train::Trainer& trainer, const EvalOpt
   auto* model = dynamic_cast<LikelihoodModel*>(&trainer);
   if (!model)
     throw std::invalid_argument("eval: " + lo.metrics.front() + " needs a likelihood model (vae, conv-vae, cvae, nice, "
-                                "realnvp, pixelcnn); " + model_name(o) + " has no test likelihood");
+                                "realnvp, pixelcnn, pixelrnn); " + model_name(o) + " has no test likelihood");
   const std::vector<std::string> has = model->likelihood_metrics();
   for (const std::string& m : lo.metrics)
     if (std::count(has.begin(), has.end(), m) == 0)

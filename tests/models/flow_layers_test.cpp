@@ -145,23 +145,51 @@ TEST(FlowLayers, Conv1x1StartsAsARotation) {
   EXPECT_NEAR(sum(conv.get("log_s")).item(), 0.0, 1e-5);
 }
 
+// The direct parametrisation starts from the same rotation; with W set to
+// the LU layer's perturbed W, both give the brute-force log|det J| (= H W
+// log|det W|), and the direct one inverts.
+TEST(FlowLayers, Conv1x1DirectAndLuLogDetsBothMatchTheJacobian) {
+  Generator g1(12), g2(12), gen(13);
+  InvertibleConv1x1 lu(4, &g1, Conv1x1Param::lu);
+  InvertibleConv1x1 direct(4, &g2, Conv1x1Param::direct);
+  EXPECT_TRUE(allclose(direct.weight(), lu.weight(), 1e-6, 1e-6));
+  perturb(lu, 14);
+  lu.to(DType::f64);
+  direct.to(DType::f64);
+  {
+    NoGradGuard no_grad;
+    copy_(direct.get("weight"), lu.weight());
+  }
+  EXPECT_EQ(direct.named_parameters().size(), 1u);
+  const Tensor x = randn({1, 4, 2, 3}, DType::f64, &gen);
+  expect_logdet_matches_jacobian(lu, x);
+  expect_logdet_matches_jacobian(direct, x);
+  EXPECT_NEAR(direct.transform(x).logdet.item(), lu.transform(x).logdet.item(), 1e-10);
+  EXPECT_GT(std::abs(lu.transform(x).logdet.item()), 0.1);  // perturbed off the rotation
+  expect_inverse(direct, randn({2, 4, 3, 3}, DType::f64, &gen), 1e-9);
+}
+
 TEST(FlowLayers, RealNvpWithConv1x1InvertsAndMatchesTheJacobian) {
-  Generator gen(9);
-  RealNvpOptions o;
-  o.width = 4;
-  o.conv1x1 = true;
-  auto net = make_realnvp({1, 4, 4}, o, &gen);
-  perturb(*net, 10);
-  net->to(DType::f64);
-  net->log_prob(rand({8, 1, 4, 4}, DType::f64, &gen));  // ActNorm's data-dependent init
-  net->eval();
-  const Tensor x = rand({3, 1, 4, 4}, DType::f64, &gen);
-  const FlowOut e = net->encode(x);
-  EXPECT_EQ(e.z.shape(), (Shape{3, 16}));
-  EXPECT_TRUE(allclose(net->decode(e.z), x, 1e-9, 1e-9));
-  const Tensor x1 = slice(x, 0, 0, 1);
-  const double brute = brute_force_logdet([&](const Tensor& in) { return net->encode(in).z; }, x1);
-  EXPECT_NEAR(net->encode(x1).logdet.item(), brute, 1e-8 * (1 + std::abs(brute)));
+  for (Conv1x1Param param : {Conv1x1Param::lu, Conv1x1Param::direct}) {
+    SCOPED_TRACE(param == Conv1x1Param::lu ? "lu" : "direct");
+    Generator gen(9);
+    RealNvpOptions o;
+    o.width = 4;
+    o.conv1x1 = true;
+    o.conv1x1_param = param;
+    auto net = make_realnvp({1, 4, 4}, o, &gen);
+    perturb(*net, 10);
+    net->to(DType::f64);
+    net->log_prob(rand({8, 1, 4, 4}, DType::f64, &gen));  // ActNorm's data-dependent init
+    net->eval();
+    const Tensor x = rand({3, 1, 4, 4}, DType::f64, &gen);
+    const FlowOut e = net->encode(x);
+    EXPECT_EQ(e.z.shape(), (Shape{3, 16}));
+    EXPECT_TRUE(allclose(net->decode(e.z), x, 1e-9, 1e-9));
+    const Tensor x1 = slice(x, 0, 0, 1);
+    const double brute = brute_force_logdet([&](const Tensor& in) { return net->encode(in).z; }, x1);
+    EXPECT_NEAR(net->encode(x1).logdet.item(), brute, 1e-8 * (1 + std::abs(brute)));
+  }
 }
 
 }  // namespace

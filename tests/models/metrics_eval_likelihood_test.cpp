@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "autograd/nabla.h"
-#include "models/ar/pixelcnn_trainer.h"
+#include "models/ar/pixel_trainer.h"
 #include "models/data/mnist.h"
 #include "models/io/metrics_log.h"
 #include "models/metrics/evaluate.h"
@@ -106,7 +106,7 @@ TEST(EvalLikelihood, PixelCnnNllIsTheDirectSum) {
   EXPECT_DOUBLE_EQ(s.at("nll"), t.logged.at("test_nll"));
   EXPECT_NEAR(s.at("bpd"), s.at("nll") / (784 * std::log(2.0)), 1e-12);
   // Directly: the net's NLL of the first 20 binarised test images.
-  auto& pcnn = dynamic_cast<ar::PixelCnnTrainer&>(*t.trainer);
+  auto& pcnn = dynamic_cast<ar::PixelTrainer&>(*t.trainer);
   const data::Dataset test = data::load_fashion_mnist(data::Split::test, "");
   const Tensor images = to(slice(test.images, 0, 0, 20), DType::f32) / 127.5 - 1.0;
   NoGradGuard no_grad;

@@ -167,7 +167,7 @@ TEST(TrainLoop, ResumedFlowsMatchAnUninterruptedRunBitwise) {
   check_resume_is_bitwise("realnvp", 3, 1, {{"width", 4}, {"eval_n", 20}, {"conv1x1", 1}});
 }
 
-// PixelCNN, binarised and 256-way (its pictures sample sequentially: tiny nets).
+// PixelCNN, binarised and 256-way, and PixelRNN (their pictures sample sequentially: tiny nets).
 TEST(TrainLoop, ResumedPixelCnnMatchesAnUninterruptedRunBitwise) {
   SKIP_WITHOUT_FASHION_MNIST();
   const nlohmann::json tiny = {{"width", 4}, {"blocks", 1}, {"out_hidden", 4}, {"eval_n", 20}, {"completions", 1}, {"picture_n", 8}};
@@ -175,6 +175,7 @@ TEST(TrainLoop, ResumedPixelCnnMatchesAnUninterruptedRunBitwise) {
   nlohmann::json softmax = tiny;
   softmax["levels"] = 256;
   check_resume_is_bitwise("pixelcnn", 3, 1, softmax);
+  check_resume_is_bitwise("pixelrnn", 3, 1, {{"hidden", 2}, {"layers", 1}, {"out_hidden", 4}, {"eval_n", 20}, {"completions", 1}, {"picture_n", 8}});
 }
 
 TEST(TrainLoop, ClearErrors) {

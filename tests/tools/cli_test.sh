@@ -139,15 +139,19 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect 0 "nice at step 2, 20 test images: bpd " -- "$nabla" eval "$work/nice/checkpoints/step-00000002.safetensors" --metrics bpd,nll --n 20
   expect 1 "eval: elbo does not apply to nice; its likelihood metrics: bpd, nll" -- "$nabla" eval "$work/nice/checkpoints/step-00000002.safetensors" --metrics elbo --n 20
   expect 0 "resuming nice at step 2 of 3" -- "$nabla" train --resume "$work/nice/checkpoints/step-00000002.safetensors" --steps 3
-  expect 0 "run folder:  $work/nvp" -- "$nabla" train realnvp --steps 1 --batch 8 --set width=4 --set conv1x1=1 --set temperature=0.7 --set eval_n=20 --out "$work/nvp"
+  expect 0 "run folder:  $work/nvp" -- "$nabla" train realnvp --steps 1 --batch 8 --set width=4 --set conv1x1=direct --set temperature=0.7 --set eval_n=20 --out "$work/nvp"
   expect 0 "8 samples of realnvp at step 1" -- "$nabla" sample "$work/nvp/checkpoints/step-00000001.safetensors" --n 8 --out "$work/nvp.png"
   expect 1 "prior must be gaussian or logistic" -- "$nabla" train nice --set prior=cauchy --out "$work/bad"
+  expect 1 "realnvp: conv1x1=\"qr\" is not one of 0, 1, lu, direct" -- "$nabla" train realnvp --set conv1x1=qr --out "$work/bad"
   expect 0 "run folder:  $work/pcnn" -- "$nabla" train pixelcnn --steps 2 --batch 8 --set width=4 --set blocks=1 --set out_hidden=4 --set eval_n=20 --set completions=1 --set picture_n=8 --out "$work/pcnn"
   grep -qF '"test_nll"' "$work/pcnn/metrics.jsonl" || fail "pixelcnn logged no test_nll"
   expect 0 "pixelcnn at step 2, 20 test images: bpd " -- "$nabla" eval "$work/pcnn/checkpoints/step-00000002.safetensors" --metrics bpd,nll --n 20
   expect 0 "resuming pixelcnn at step 2 of 3" -- "$nabla" train --resume "$work/pcnn/checkpoints/step-00000002.safetensors" --steps 3
   expect 0 "8 samples of pixelcnn at step 2" -- "$nabla" sample "$work/pcnn/checkpoints/step-00000002.safetensors" --n 8 --out "$work/pcnn.png"
   expect 1 "pixelcnn: levels must be 2 or 256, got 3" -- "$nabla" train pixelcnn --set levels=3 --out "$work/bad"
+  expect 0 "run folder:  $work/prnn" -- "$nabla" train pixelrnn --steps 2 --batch 8 --set hidden=2 --set layers=1 --set out_hidden=4 --set eval_n=20 --set completions=1 --set picture_n=8 --out "$work/prnn"
+  grep -qF '"test_nll"' "$work/prnn/metrics.jsonl" || fail "pixelrnn logged no test_nll"
+  expect 0 "resuming pixelrnn at step 2 of 3" -- "$nabla" train --resume "$work/prnn/checkpoints/step-00000002.safetensors" --steps 3
 else
   echo "Fashion-MNIST absent: the training part is skipped"
 fi

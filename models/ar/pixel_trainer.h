@@ -1,11 +1,13 @@
 #pragma once
-// `nabla train pixelcnn`: the PixelCNN of pixelcnn.h trained by exact maximum
+// `nabla train pixelcnn` and `nabla train pixelrnn`: the PixelCNN of
+// pixelcnn.h or the Row LSTM PixelRNN of pixelrnn.h trained by exact maximum
 // likelihood on Fashion-MNIST with Adam.
 //
 // Options (--set name=value), defaults in parentheses: levels (2: images
 // binarised at pixel >= 128 as the vae does, Bernoulli per pixel, reported in
 // nats per image; 256: the 8-bit pixels, a 256-way softmax per pixel,
-// reported in bits/dim), width (32), blocks (4), out_hidden (32), eval_n
+// reported in bits/dim), out_hidden (32); pixelcnn: width (32), blocks (4);
+// pixelrnn: hidden (16), layers (2), kernel (3); both: eval_n
 // (1000 test images scored), completions (2 completions per test image in
 // the picture; 0: no completion panel), picture_n (0: the run's 64; else at
 // most this many samples in the picture: sampling costs 784 passes).
@@ -16,7 +18,7 @@
 #include <memory>
 #include <optional>
 
-#include "models/ar/pixelcnn.h"
+#include "models/ar/pixel_model.h"
 #include "models/data/loader.h"
 #include "models/metrics/likelihood.h"
 #include "models/nn/optim.h"
@@ -29,9 +31,11 @@ namespace nabla::ar {
 // {0, .., levels-1} as f32.
 Tensor pixel_values(const Tensor& images, int64_t levels);
 
-class PixelCnnTrainer : public train::Trainer, public metrics::LikelihoodModel {
+enum class PixelNet { pixelcnn, pixelrnn };
+
+class PixelTrainer : public train::Trainer, public metrics::LikelihoodModel {
  public:
-  explicit PixelCnnTrainer(const train::TrainConfig& config);
+  PixelTrainer(const train::TrainConfig& config, PixelNet kind);
 
   std::map<std::string, double> step() override;
   int64_t batches_per_epoch() override;
@@ -49,7 +53,7 @@ class PixelCnnTrainer : public train::Trainer, public metrics::LikelihoodModel {
   train::TrainerState state() const override;
   void load(const train::TrainerState& state) override;
 
-  PixelCnn& net() { return *net_; }
+  PixelModel& net() { return *net_; }
   // Mean exact NLL, nats per image, of the first n test images (no grad).
   double test_nll_nats(int64_t n);
 
@@ -59,8 +63,9 @@ class PixelCnnTrainer : public train::Trainer, public metrics::LikelihoodModel {
   Tensor loss_of(const data::Batch& batch);
 
   train::TrainConfig config_;
+  std::string name_;
   int64_t eval_n_, completions_, picture_n_;
-  std::shared_ptr<PixelCnn> net_;
+  std::shared_ptr<PixelModel> net_;
   std::unique_ptr<nn::Adam> opt_;
   std::optional<data::Loader> loader_;
   std::optional<data::LoaderState> pending_loader_state_;
