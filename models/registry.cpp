@@ -14,6 +14,7 @@
 #include "models/gan/nets.h"
 #include "models/metrics/classifier.h"
 #include "models/metrics/jacobian.h"
+#include "models/metrics/score_plot.h"
 #include "models/vae/vae_trainer.h"
 
 namespace nabla {
@@ -176,10 +177,13 @@ train::RunResult train_model(const train::TrainConfig& config, std::ostream& out
   };
   train::RunResult result = train::run_training(config, lookup, out);
   // Runs that logged the Jacobian spectrum (gan option jac_n) also get its plot.
+  const io::Metrics logged = io::read_metrics(result.run_dir + "/metrics.jsonl");
   const std::string spectrum = result.run_dir + "/plots/jacobian.png";
-  if (metrics::plot_jacobian_spectrum(io::read_metrics(result.run_dir + "/metrics.jsonl"), spectrum,
-                                      "log condition number and log singular values of dG/dz"))
+  if (metrics::plot_jacobian_spectrum(logged, spectrum, "log condition number and log singular values of dG/dz"))
     out << "jacobian:    " << spectrum << "\n";
+  // Runs that logged FID or IS (gan option fid_classifier) get their plot.
+  const std::string fid = result.run_dir + "/plots/fid.png";
+  if (metrics::plot_fid_is(logged, fid, "FID")) out << "fid plot:    " << fid << "\n";
   return result;
 }
 

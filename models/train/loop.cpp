@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "models/io/event_writer.h"
@@ -28,6 +29,16 @@ void require_positive(const char* option, double value) {
 // The run folder a checkpoint at <run>/checkpoints/step-N.safetensors belongs to.
 std::string run_of_checkpoint(const std::string& path) {
   return std::filesystem::absolute(path).parent_path().parent_path().string();
+}
+
+// What plots/loss.png shows: every logged name but FID and IS, which have
+// their own plot (plots/fid.png) on a scale that would flatten the losses.
+std::vector<std::string> loss_plot_names(const io::Metrics& metrics) {
+  std::set<std::string> names;
+  for (const io::MetricsRecord& r : metrics.records)
+    for (const auto& [name, v] : r.values)
+      if (name != "fid" && name != "is" && name != "is_std") names.insert(name);
+  return {names.begin(), names.end()};
 }
 
 }  // namespace
@@ -123,7 +134,8 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   if (progress) progress->finish();
   result.steps = step;
   result.loss_plot = run.plots_dir() + "/loss.png";
-  io::plot_lines(result.loss_plot, io::series_from_metrics(io::read_metrics(run.metrics_path())), config.model + " losses");
+  const io::Metrics logged = io::read_metrics(run.metrics_path());
+  io::plot_lines(result.loss_plot, io::series_from_metrics(logged, loss_plot_names(logged)), config.model + " losses");
   io::write_png(run.file("samples.png"), last_picture);
   out << "run folder:  " << run.path() << "\nsamples:     " << result.samples << "\ncheckpoint:  "
       << result.checkpoint << "\nloss plot:   " << result.loss_plot << "\n";

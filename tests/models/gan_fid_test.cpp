@@ -2,6 +2,7 @@
 // logged at the sample steps are what metrics::evaluate (`nabla eval`)
 // computes for the checkpoint written at that step, and a resumed run logs
 // the same values.
+#include <filesystem>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -59,6 +60,7 @@ TEST(GanFid, LoggedAtSampleStepsAsEvaluateComputesIt) {
     EXPECT_GT(logged[step]["fid"], 0);
   }
   EXPECT_NE(logged[2]["fid"], logged[4]["fid"]);  // the model moved
+  EXPECT_TRUE(std::filesystem::exists(dir.file("gan/plots/fid.png")));  // metrics::plot_fid_is
   // The checkpoint at step 4, scored afresh.
   const train::Checkpoint c = train::load_checkpoint(r.checkpoint);
   std::unique_ptr<train::Trainer> t = find_model("gan").make(c.config);

@@ -125,6 +125,18 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   grep -qF '"gs"' "$work/cgan/metrics.jsonl" || fail "cgan with eval_metrics=gs logged no gs"
   expect 1 "cgan: option eval_metrics: mre needs a generator of z alone" -- "$nabla" train cgan --set eval_metrics=mre --out "$work/bad"
 
+  # The default run's feature network (tools/fid_classifier, 2000 steps in
+  # tools/run; 3 here): trained once, then reused; an interrupted one resumes.
+  fidclf="$(dirname "$0")/../../tools/fid_classifier"
+  expect 0 "training it first" -- "$fidclf" "$nabla" "$work/fidclf" 3 --batch 16 --set eval_n=32
+  [ "$("$fidclf" "$nabla" "$work/fidclf" 3 2>/dev/null)" = "$work/fidclf/checkpoints/step-00000003.safetensors" ] ||
+    fail "fid_classifier printed no checkpoint path"
+  expect 0 "reusing $work/fidclf/checkpoints/step-00000003.safetensors" -- "$fidclf" "$nabla" "$work/fidclf" 3
+  rm "$work/fidclf/checkpoints/step-00000003.safetensors"
+  expect 0 "resuming classifier at step 2 of 3" -- "$fidclf" "$nabla" "$work/fidclf" 3
+  [ -s "$work/fidclf/checkpoints/step-00000003.safetensors" ] || fail "fid_classifier did not resume"
+  expect 1 "is not a classifier run folder" -- "$fidclf" "$nabla" "$work/run" 3
+
   # A VAE: ELBO terms at each grid, the IWAE estimate at the last step; an autoencoder.
   expect 0 "run folder:  $work/vae" -- "$nabla" train vae --steps 2 --batch 8 --set eval_n=20 --set iwae_k=4 --set iwae_n=3 --out "$work/vae"
   grep -qF '"test_nll_iwae"' "$work/vae/metrics.jsonl" || fail "vae logged no test_nll_iwae"
