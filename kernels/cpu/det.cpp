@@ -75,9 +75,9 @@ void gauss_jordan(T* w, int64_t n) {
     if (p != k) swap_rows(w, cols, k, p);
     const T pivot = w[k * cols + k];
     for (int64_t j = 0; j < cols; ++j) w[k * cols + j] = w[k * cols + j] / pivot;
-    for (int64_t i = 0; i < n; ++i) factor[i] = i == k ? T(0) : w[i * cols + k];
+    for (int64_t i = 0; i < n; ++i) factor[i] = w[i * cols + k];
     for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < cols; ++j)
+      for (int64_t j = 0; j < cols && i != k; ++j)
         w[i * cols + j] = w[i * cols + j] - static_cast<T>(factor[i] * w[k * cols + j]);
   }
 }

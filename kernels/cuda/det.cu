@@ -16,7 +16,7 @@ namespace nabla::kernels::cuda {
 namespace {
 
 constexpr int kThreads = 256;
-constexpr size_t kSharedBytes = 48 * 1024;  // without the opt-in attribute
+constexpr size_t kSharedBytes = 48 * 1024 - 256;  // below the default limit, beside static shared
 
 template <class T>
 __device__ int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
@@ -131,7 +131,8 @@ __global__ void inverse_kernel(View<T> out, View<const T> a, T* global, int64_t 
       const T pivot = w[k * cols + k];
       __syncthreads();
       for (int j = threadIdx.x; j < cols; j += blockDim.x) w[k * cols + j] = rn::div(w[k * cols + j], pivot);
-      for (int i = threadIdx.x; i < n; i += blockDim.x) factor[i] = i == k ? T(0) : w[i * cols + k];
+      for (int i = threadIdx.x; i < n; i += blockDim.x)
+        if (i != k) factor[i] = w[i * cols + k];  // row k is being scaled meanwhile
       __syncthreads();
       for (int e = threadIdx.x; e < n * cols; e += blockDim.x) {
         const int i = e / cols, j = e % cols;

@@ -15,7 +15,7 @@ namespace nabla::kernels::cuda {
 namespace {
 
 constexpr int kThreads = 256, kWarps = kThreads / 32;
-constexpr size_t kSharedBytes = 48 * 1024;
+constexpr size_t kSharedBytes = 48 * 1024 - 256;  // below the default limit, beside static shared
 
 template <class T>
 __device__ int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
