@@ -7,9 +7,9 @@
 
 namespace nabla::kernels::cpu {
 
-// Each line rounds to T exactly as one unfused elementwise op does (this
-// file is compiled in ISO C++ mode, where GCC does not contract a * b + c
-// into an FMA).
+// Each operation rounds to T exactly as one unfused elementwise op does
+// (kernels/CMakeLists.txt compiles this file with -ffp-contract=off, so no
+// a * b + c becomes an FMA).
 template <class T>
 void adam_step(View<T> param, View<T> exp_avg, View<T> exp_avg_sq, View<const T> grad, const AdamStep& a) {
   const bool decay = a.weight_decay != 0;

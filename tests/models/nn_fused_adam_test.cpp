@@ -65,10 +65,18 @@ void expect_same_bits(DType dtype, AdamOptions opts, double lr) {
   }
   const StateDict state = fused.state_dict();
   for (size_t k = 0; k < a.size(); ++k) {
+    int found = 0;
     for (const auto& [key, t] : state) {
-      if (key == "state." + std::to_string(k) + ".exp_avg") EXPECT_TRUE(bitwise_equal(t, ref.m[k]));
-      if (key == "state." + std::to_string(k) + ".exp_avg_sq") EXPECT_TRUE(bitwise_equal(t, ref.s[k]));
+      const std::string prefix = "state." + std::to_string(k) + ".";
+      if (key == prefix + "exp_avg") {
+        EXPECT_TRUE(bitwise_equal(t, ref.m[k]));
+        ++found;
+      } else if (key == prefix + "exp_avg_sq") {
+        EXPECT_TRUE(bitwise_equal(t, ref.s[k]));
+        ++found;
+      }
     }
+    EXPECT_EQ(found, 2) << k;
   }
 }
 
