@@ -10,7 +10,9 @@
 // their relative accuracy. Pairs are visited in round-robin order (the circle
 // method: r/2 disjoint pairs per round, r - 1 rounds per sweep), the order the
 // CUDA kernel (kernels/cuda/svdvals.h, one block per matrix) runs its rounds
-// in parallel, so both take the same rotations up to the rounding of sums.
+// in parallel. The CPU first reduces vectors longer than r to the r x r
+// triangle of their QR (fewer flops per rotation); the CUDA kernel rotates
+// the long vectors themselves: the same values up to rounding.
 #include <cmath>
 #include <limits>
 
