@@ -31,7 +31,7 @@ TEST(CudaFused, AdamStepIsBitwiseTheCpus) {
         Tensor p[2], m[2], s[2];
         for (int k = 0; k < 2; ++k) {
           const Device dev = k == 0 ? Device::cpu() : Device::cuda(0);
-          p[k] = make(1, dev), m[k] = make(2, dev), s[k] = prim::unary(prim::Unary::abs, make(3, dev));
+          p[k] = make(1, dev), m[k] = make(2, dev), s[k] = abs(make(3, dev));
         }
         for (int i = 0; i < 4; ++i) {
           const Tensor g = sample(shape, t, 10 + i);
