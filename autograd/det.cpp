@@ -1,3 +1,5 @@
+// Jacobi's formula d log|det A| = tr(A^{-1} dA) gives the vjp g A^{-T} of
+// log|det A|; d(A^{-1}) = -A^{-1} dA A^{-1} gives the vjp -A^{-T} G A^{-T}.
 #include "autograd/det.h"
 
 #include "autograd/elementwise.h"
@@ -9,24 +11,21 @@
 namespace nabla {
 
 namespace {
-
 Tensor mT(const Tensor& x) { return transpose(x, -1, -2); }
-
 }  // namespace
 
-Tensor logabsdet(const Tensor& a) {
-  return record("logabsdet", prim::slogdet(a).second, {a}, {a}, [](const VjpContext& c) -> Grads {
-    return {unsqueeze(unsqueeze(c.grad, -1), -1) * mT(inverse(c.saved[0]))};
+std::pair<Tensor, Tensor> slogdet(const Tensor& a) {
+  auto [sign, logabs] = prim::slogdet(a);
+  logabs = record("slogdet", logabs, {a}, {a}, [](const VjpContext& c) -> Grads {
+    return {unsqueeze(unsqueeze(c.grad, -1), -1) * mT(inv(c.saved[0]))};
   });
+  return {sign, logabs};
 }
 
-std::pair<Tensor, Tensor> slogdet(const Tensor& a) { return {prim::slogdet(a).first, logabsdet(a)}; }
-
-Tensor inverse(const Tensor& a) {
-  Tensor y = prim::inverse(a);
-  return record("inverse", y, {a}, {y}, [](const VjpContext& c) -> Grads {
-    const Tensor yt = mT(c.saved[0]);
-    return {-matmul(yt, matmul(c.grad, yt))};
+Tensor inv(const Tensor& a) {
+  return record("inv", prim::inv(a), {a}, {a}, [](const VjpContext& c) -> Grads {
+    const Tensor it = mT(inv(c.saved[0]));
+    return {-matmul(matmul(it, c.grad), it)};
   });
 }
 

@@ -1,19 +1,17 @@
 #pragma once
-// Differentiable log-determinants and inverses of square matrices
-// [..., n, n] (shapes and conventions as in core/det.h). Their vjps are
-// built from inverse and matmul, so they can be differentiated again.
+// Differentiable batched determinants and inverses (shapes as in core/det.h).
+// Their vjps are written with inv and matmul, so they differentiate again.
 #include <utility>
 
 #include "core/tensor.h"
 
 namespace nabla {
 
-// log|det a| [...]: d/da = a^-T (Jacobi's formula), so the vjp is
-// grad[..., None, None] * a^-T. -inf for a singular matrix.
-Tensor logabsdet(const Tensor& a);
-// {sign [...] (not differentiable: piecewise constant), logabsdet(a)}.
+// {sign, logabsdet} of a [..., n, n]: det a = sign exp(logabsdet). Only
+// logabsdet carries a gradient: d logabsdet / d a = a^{-T} (Jacobi's
+// formula), so a singular a has a non-finite gradient.
 std::pair<Tensor, Tensor> slogdet(const Tensor& a);
-// a^-1: for Y = a^-1 with dY = G, da = -Y^T G Y^T. Throws for a singular matrix.
-Tensor inverse(const Tensor& a);
+// a^{-1}; vjp -a^{-T} g a^{-T}.
+Tensor inv(const Tensor& a);
 
 }  // namespace nabla

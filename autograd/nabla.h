@@ -2,6 +2,7 @@
 // Everything a user of nabla's tensors and autograd needs, in one include.
 #include "autograd/anomaly.h"
 #include "autograd/conv.h"
+#include "autograd/det.h"
 #include "autograd/dropout.h"
 #include "autograd/elementwise.h"
 #include "autograd/engine.h"

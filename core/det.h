@@ -1,17 +1,17 @@
 #pragma once
-// Determinants and inverses of square matrices [..., n, n] (f32 or f64) by an
-// LU factorisation with partial pivoting. No gradients here (see
-// autograd/det.h).
+// Batched determinants and inverses of square matrices (LU / Gauss-Jordan
+// with partial pivoting, kernels/det.h). No gradients: autograd/det.h.
 #include <utility>
 
 #include "core/tensor.h"
 
 namespace nabla::prim {
 
-// {sign [...], log|det a| [...]}: sign in {-1, 0, 1}; a singular matrix
-// gives sign 0 and -inf.
+// For a [..., n, n] (f32 or f64, CPU or CUDA): {sign [...], logabsdet [...]}
+// with det a = sign exp(logabsdet); a singular matrix (an exactly zero
+// pivot) gives sign 0 and logabsdet -inf.
 std::pair<Tensor, Tensor> slogdet(const Tensor& a);
-// a^-1 [..., n, n]; throws std::invalid_argument for a singular matrix.
-Tensor inverse(const Tensor& a);
+// a^{-1} [..., n, n]; a singular matrix gives non-finite entries.
+Tensor inv(const Tensor& a);
 
 }  // namespace nabla::prim

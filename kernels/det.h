@@ -1,23 +1,21 @@
 #pragma once
-// Determinants and inverses of square matrices on strided views.
+// Batched determinants and inverses of square matrices on strided views, by
+// Gaussian elimination with partial pivoting (the row of largest |a[i][k]|,
+// the first on ties), one matrix at a time (one OpenMP iteration each on the
+// CPU, one thread block each on CUDA: kernels/cuda/det.h).
 //
-// For every index of the leading (batch) dims of a[..., n, n], an LU
-// factorisation with partial pivoting (Eigen's PartialPivLU, in double for
-// both element types): P a = L U, det a = det(P) prod_i U_ii.
-//
-// slogdet: sign[...] in {-1, 0, 1} and logabsdet[...] = log|det a|
-// (-inf and sign 0 for a singular matrix: a zero pivot).
-// inverse: out[..., n, n] = a^-1; returns false (out unspecified) when some
-// matrix is singular.
-// One matrix per OpenMP iteration: results do not depend on the number of
-// threads.
+// slogdet: for a[..., n, n], sign[...] and logabs[...] with
+// det a = sign * exp(logabs): sign is +-1, or 0 with logabs = -inf when a
+// pivot is exactly zero (a singular matrix). LU in T, the log sum in double.
+// inverse: out[..., n, n] = a^{-1} by Gauss-Jordan on [a | I]; a singular
+// matrix gives non-finite entries. n = 0 gives sign 1, logabs 0.
 #include "kernels/view.h"
 
 namespace nabla::kernels::cpu {
 
 template <class T>
-void slogdet(View<T> sign, View<T> logabsdet, View<const T> a);
+void slogdet(View<T> sign, View<T> logabs, View<const T> a);
 template <class T>
-bool inverse(View<T> out, View<const T> a);
+void inverse(View<T> out, View<const T> a);
 
 }  // namespace nabla::kernels::cpu

@@ -132,7 +132,7 @@ Tensor InvertibleConv1x1::weight() const {
 }
 
 Tensor InvertibleConv1x1::log_abs_det() const {
-  return param == Conv1x1Param::direct ? logabsdet(get("weight")) : sum(get("log_s"));
+  return param == Conv1x1Param::direct ? slogdet(get("weight")).second : sum(get("log_s"));
 }
 
 FlowOut InvertibleConv1x1::transform(const Tensor& x) {

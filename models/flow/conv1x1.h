@@ -10,7 +10,7 @@
 // Conv1x1Param::direct keeps W itself as the parameter (Glow's "direct"
 // variant, sec. 3.2 before eq. 10) and computes log|det W| from it at every
 // call: an LU factorisation with partial pivoting of the C x C matrix
-// (nabla::logabsdet, whose gradient is W^-T). O(C^3) per call against the LU
+// (the log|det| of nabla::slogdet, whose gradient is W^-T). O(C^3) per call against the LU
 // parametrisation's O(C), but W moves freely. Both start from the same
 // rotation for the same gen.
 #include <cstdint>

@@ -37,11 +37,11 @@ class LatentModel {
 // "Autograd"); when m < k: m reverse passes give the rows e_o^T J.
 Tensor generator_jacobian(const LatentFn& g, const Tensor& z);
 
-// The singular values of each matrix of j [N, m, k] (any float dtype),
-// descending, f64 [N, min(m, k)]: the square roots of the eigenvalues of the
-// smaller Gram matrix (J^T J or J J^T, in float64, prim::eigh), negatives
-// from rounding taken as 0. The Gram matrix squares the condition number:
-// s_min / s_max below about 1e-7 is lost to rounding.
+// The singular values of each matrix of j [N, m, k] (any float dtype, on
+// any device), descending, f64 [N, min(m, k)] on the CPU: one-sided Jacobi
+// in float64 on j's device (prim::svdvals, one block per matrix on CUDA). No
+// Gram matrix is formed, so small singular values keep their relative
+// accuracy (J^T J would lose s_min / s_max below about 1e-8).
 Tensor singular_values(const Tensor& j);
 
 struct JacobianSpectrum {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "autograd/nabla.h"
+#include "core/optim.h"
 
 namespace nabla::nn {
 
@@ -167,16 +168,17 @@ Adam::Adam(std::vector<Tensor> params, double lr, AdamOptions o) : Optimizer(std
 
 void Adam::update(size_t i, const Tensor& p, const Tensor& grad) {
   const double t = static_cast<double>(param_steps_[i]);
-  Tensor g = opts.weight_decay != 0 ? grad + p * opts.weight_decay : grad;
-  Tensor& m = slot(i, "exp_avg");
-  Tensor& s = slot(i, "exp_avg_sq");
-  copy_(m, lerp(m, g, 1 - opts.beta1));
-  copy_(s, s * opts.beta2 + g * g * (1 - opts.beta2));
-  const double bias_correction1 = 1 - std::pow(opts.beta1, t);
-  const double bias_correction2_sqrt = std::sqrt(1 - std::pow(opts.beta2, t));
-  const double step_size = lr_ / bias_correction1;
-  Tensor denom = sqrt(s) / bias_correction2_sqrt + opts.eps;
-  add_(p, m / denom, -step_size);
+  prim::AdamStep step;
+  step.lerp_weight = 1 - opts.beta1;
+  step.beta2 = opts.beta2;
+  step.one_minus_beta2 = 1 - opts.beta2;
+  step.bias_correction2_sqrt = std::sqrt(1 - std::pow(opts.beta2, t));
+  step.eps = opts.eps;
+  step.weight_decay = opts.weight_decay;
+  step.neg_step_size = -(lr_ / (1 - std::pow(opts.beta1, t)));
+  // One fused pass (core/optim.h), bitwise the tensor sequence of the class
+  // comment: m = lerp(m, g, 1 - b1); s = s b2 + g g (1 - b2); p += ...
+  prim::adam_step_(p, slot(i, "exp_avg"), slot(i, "exp_avg_sq"), grad, step);
 }
 
 RMSprop::RMSprop(std::vector<Tensor> params, double lr, RMSpropOptions o)

@@ -1,10 +1,10 @@
-// Gradients of logabsdet and inverse, first and second order, on contiguous
-// and non-contiguous (transposed) input.
+// Gradients of slogdet and inv, first and second order, in float64.
 #include "autograd/det.h"
 
 #include <cmath>
 #include <vector>
 
+#include "autograd/nabla.h"
 #include "tests/testing.h"
 
 namespace nabla {
@@ -12,44 +12,45 @@ namespace {
 
 using testing::allclose;
 
+// Well-conditioned [..., n, n] leaves: N(0, 1) + 3 I.
+Tensor square(const Shape& shape, uint64_t seed) {
+  NoGradGuard no_grad;
+  const int64_t n = shape.back();
+  Tensor x = testing::random(shape, seed, {.requires_grad = false}) + eye(n, DType::f64) * 3.0;
+  return x.requires_grad_();
+}
+
 Tensor strided(const Tensor& x) { return transpose(contiguous(transpose(x, -1, -2)), -1, -2); }
 
-// Well-conditioned: a random matrix plus 3 I.
-Tensor well_conditioned(Shape shape, uint64_t seed) {
-  const int64_t n = shape.back();
-  return detach(testing::random(shape, seed) + 3.0 * eye(n, DType::f64)).requires_grad_();
-}
+Tensor logabsdet(const Tensor& a) { return slogdet(a).second; }
 
-TEST(DetGrad, LogabsdetGradcheck) {
-  for (bool nc : {false, true}) {
-    SCOPED_TRACE(nc ? "non-contiguous" : "contiguous");
-    const Fn1 f = [nc](const Tensor& a) { return logabsdet(nc ? strided(a) : a); };
-    EXPECT_GRADCHECK(gradcheck(f, well_conditioned({3, 3}, 1)));
-    EXPECT_GRADCHECK(gradcheck(f, well_conditioned({2, 3, 3}, 2)));
-    // A negative determinant: d log|det| / da = a^-T holds for either sign.
-    EXPECT_GRADCHECK(gradcheck(f, detach(-well_conditioned({3, 3}, 3)).requires_grad_()));
-    EXPECT_GRADCHECK(gradgradcheck(f, well_conditioned({2, 3, 3}, 4)));
+TEST(AutogradDet, SlogdetGradcheck) {
+  for (const Shape& shape : {Shape{1, 1}, Shape{3, 3}, Shape{2, 2, 4, 4}}) {
+    const Tensor a = square(shape, 1);
+    EXPECT_GRADCHECK(gradcheck([](const Tensor& x) { return logabsdet(x); }, a));
+    EXPECT_GRADCHECK(gradcheck([](const Tensor& x) { return logabsdet(strided(x)); }, a));
   }
+  // A negative determinant: the gradient of log|det| is still a^{-T}.
+  const Tensor neg = square({3, 3}, 2) * -1.0;
+  EXPECT_GRADCHECK(gradcheck([](const Tensor& x) { return logabsdet(x); }, detach(neg).requires_grad_()));
+  EXPECT_GRADCHECK(gradgradcheck([](const Tensor& x) { return logabsdet(x); }, square({2, 3, 3}, 3)));
 }
 
-TEST(DetGrad, InverseGradcheck) {
-  for (bool nc : {false, true}) {
-    SCOPED_TRACE(nc ? "non-contiguous" : "contiguous");
-    const Fn1 f = [nc](const Tensor& a) { return inverse(nc ? strided(a) : a); };
-    EXPECT_GRADCHECK(gradcheck(f, well_conditioned({3, 3}, 5)));
-    EXPECT_GRADCHECK(gradcheck(f, well_conditioned({2, 2, 2}, 6)));
-    EXPECT_GRADCHECK(gradgradcheck(f, well_conditioned({3, 3}, 7)));
+TEST(AutogradDet, SlogdetGradientIsInverseTranspose) {
+  const Tensor a = square({4, 4}, 4);
+  backward(logabsdet(a));
+  NoGradGuard no_grad;
+  EXPECT_TRUE(allclose(a.grad(), transpose(inv(a), 0, 1), 1e-12, 1e-12));
+  EXPECT_FALSE(slogdet(a).first.requires_grad());
+}
+
+TEST(AutogradDet, InvGradcheck) {
+  for (const Shape& shape : {Shape{1, 1}, Shape{3, 3}, Shape{2, 3, 3}}) {
+    const Tensor a = square(shape, 5);
+    EXPECT_GRADCHECK(gradcheck([](const Tensor& x) { return inv(x); }, a));
+    EXPECT_GRADCHECK(gradcheck([](const Tensor& x) { return inv(strided(x)); }, a));
   }
-}
-
-TEST(DetGrad, SlogdetGivesTheSignAndADifferentiableLogabsdet) {
-  Tensor a = tensor<double>({1, 2, 3, 4}, {2, 2});
-  a.requires_grad_();
-  const auto [sign, logabs] = slogdet(a);
-  EXPECT_EQ(sign.item(), -1.0);
-  backward(logabs);
-  // a^-T for [[1, 2], [3, 4]]: a^-1 = [[-2, 1], [1.5, -0.5]].
-  EXPECT_TRUE(allclose(a.grad(), tensor<double>({-2, 1.5, 1, -0.5}, {2, 2}), 1e-12, 1e-12));
+  EXPECT_GRADCHECK(gradgradcheck([](const Tensor& x) { return inv(x); }, square({3, 3}, 6)));
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+#pragma once
+// Batched singular values on strided views by one-sided Jacobi (Hestenes
+// 1958; Demmel & Veselic 1992, "Jacobi's method is more accurate than QR"):
+// the r = min(m, k) columns of a[..., m, k] (its rows when k > m) are
+// orthogonalised by plane rotations until every pair (p, q) satisfies
+// |a_p . a_q| <= jacobi_tolerance(n) |a_p| |a_q| (n the vectors' length,
+// at most kMaxSweeps sweeps; all arithmetic in double, for f32 input too);
+// the singular values are then the vectors' norms, written descending to
+// s[..., r]. Unlike the eigenvalues of a^T a, small singular values keep
+// their relative accuracy. Pairs are visited in round-robin order (the circle
+// method: r/2 disjoint pairs per round, r - 1 rounds per sweep), the order the
+// CUDA kernel (kernels/cuda/svdvals.h, one block per matrix) runs its rounds
+// in parallel. The CPU first reduces vectors longer than r to the r x r
+// triangle of their QR (fewer flops per rotation); the CUDA kernel rotates
+// the long vectors themselves: the same values up to rounding.
+#include <cmath>
+#include <limits>
+
+#include "kernels/view.h"
+
+namespace nabla::kernels {
+inline constexpr int kMaxSweeps = 40;
+
+// The relative size of a dot product below which two vectors of length n
+// count as orthogonal: rounding alone leaves sqrt(n) eps (LAPACK's dgesvj
+// stops at the same level).
+inline double jacobi_tolerance(int64_t n) {
+  return std::numeric_limits<double>::epsilon() * std::sqrt(static_cast<double>(n));
+}
+
+// The two members of pair `k` of round `round` among `players` (even) in the
+// circle method: player 0 stays, the others rotate one place per round.
+inline void round_robin_pair(int round, int k, int players, int& p, int& q) {
+  auto at = [&](int pos) { return pos == 0 ? 0 : (pos - 1 + round) % (players - 1) + 1; };
+  p = at(k);
+  q = at(players - 1 - k);
+  if (p > q) {
+    const int t = p;
+    p = q;
+    q = t;
+  }
+}
+}  // namespace nabla::kernels
+
+namespace nabla::kernels::cpu {
+
+template <class T>
+void svdvals(View<T> s, View<const T> a);
+
+}  // namespace nabla::kernels::cpu
