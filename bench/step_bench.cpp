@@ -8,7 +8,8 @@
 //   NABLA_BENCH_DEVICE=cuda ./build/bench/step_bench      (a CUDA build)
 //
 // bench/run_e2e runs this beside the PyTorch peers (bench/peers/) and prints
-// the ratios. Counters: alloc_MB = bytes the CPU storages allocated per step
+// the ratios. "CPU" is the process's CPU time per step, all threads: on a
+// shared machine it moves less with the load than the wall time. Counters: alloc_MB = bytes the CPU storages allocated per step
 // (allocation churn); peak_MB = the CUDA allocator's peak on a GPU, else the
 // process's peak resident set (dataset and code included; one model per
 // process gives a per-model figure).
@@ -88,6 +89,7 @@ int register_all() {
   for (const char* name : kModels)
     benchmark::RegisterBenchmark((std::string("step/") + name).c_str(), train_step, std::string(name))
         ->Unit(benchmark::kMillisecond)
+        ->MeasureProcessCPUTime()
         ->UseRealTime();
   return 0;
 }

@@ -3,7 +3,9 @@
 for each repetition, model by model, one nabla process and one PyTorch process
 (their order alternating between repetitions), so that both see the same load.
 Prints per-model medians over the repetitions and the median of the paired
-ratios torch / nabla (> 1: nabla is faster). Called by bench/run_e2e.
+ratios torch / nabla (> 1: nabla is faster), of the wall time per step and,
+on the CPU, of the process CPU time per step (all threads; on a shared
+machine it moves less with the load). Targets are judged on the wall time. Called by bench/run_e2e.
 """
 import argparse
 import json
@@ -35,7 +37,7 @@ def run_nabla(a, model):
     b = json.loads(out)["benchmarks"][0]
     if b.get("error_occurred"):
         raise RuntimeError(f"nabla {model}: {b.get('error_message')}")
-    return {"ms": b["real_time"], "peak_MB": b.get("peak_MB"), "alloc_MB": b.get("alloc_MB")}
+    return {"ms": b["real_time"], "cpu_ms": b["cpu_time"], "peak_MB": b.get("peak_MB"), "alloc_MB": b.get("alloc_MB")}
 
 
 def run_torch(a, model, compile_mode=""):
@@ -78,9 +80,12 @@ def main():
             print(f"rep {rep + 1}/{a.reps} {m}: " + ", ".join(f"{e} {runs[m][e][-1]['ms']:.1f} ms" for e in engines),
                   file=sys.stderr, flush=True)
     print(f"\n{a.reps} interleaved repetitions, {a.threads} threads, device {a.device}, {time.time() - start:.0f} s")
+    cpu = a.device == "cpu"
     header = ["model", "nabla ms", "torch ms", "torch/nabla"]
     if "compile" in engines:
         header += ["compile ms", "compile/nabla"]
+    if cpu:
+        header += ["nabla CPU ms", "torch CPU ms", "CPU torch/nabla"]
     header += ["nabla peak MB", "torch peak MB", "target"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
@@ -92,6 +97,10 @@ def main():
         row.append(f"{ratios['torch']:.2f}x")
         if "compile" in engines:
             row += [f"{med['compile']:.2f}", f"{ratios['compile']:.2f}x"]
+        if cpu:
+            cpu_ratio = statistics.median(t["cpu_ms"] / n["cpu_ms"] for t, n in zip(runs[m]["torch"], runs[m]["nabla"]))
+            row += [f"{statistics.median(r['cpu_ms'] for r in runs[m]['nabla']):.2f}",
+                    f"{statistics.median(r['cpu_ms'] for r in runs[m]['torch']):.2f}", f"{cpu_ratio:.2f}x"]
         row += [f"{statistics.median(r['peak_MB'] for r in runs[m]['nabla']):.0f}",
                 f"{statistics.median(r['peak_MB'] for r in runs[m]['torch']):.0f}"]
         goals = [(e, TARGETS[(m, a.device, e)]) for e in engines if (m, a.device, e) in TARGETS]

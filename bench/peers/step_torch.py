@@ -20,9 +20,10 @@ torch.compile(mode=MODE) (the optimizer step stays eager); a double-backward
 penalty (wgan-gp) cannot go through a compiled graph, so its critic stays eager
 and the result says so.
 
-Prints one JSON line: model, device, ms (mean per step over the timed window),
-steps, peak_MB (torch.cuda.max_memory_allocated on CUDA, else the process's
-peak resident set), and the settings.
+Prints one JSON line: model, device, ms (mean wall time per step over the
+timed window), cpu_ms (the process's CPU time per step, all threads), steps,
+peak_MB (torch.cuda.max_memory_allocated on CUDA, else the process's peak
+resident set), and the settings.
 """
 import argparse
 import json
@@ -171,14 +172,15 @@ def main():
     sync()
     if cuda:
         torch.cuda.reset_peak_memory_stats()
-    steps, start = 0, time.perf_counter()
+    steps, start, cpu_start = 0, time.perf_counter(), time.process_time()
     while steps < a.min_steps or time.perf_counter() - start < a.min_time:
         step()
         steps += 1
     sync()
     ms = (time.perf_counter() - start) * 1e3 / steps
+    cpu_ms = (time.process_time() - cpu_start) * 1e3 / steps
     peak = torch.cuda.max_memory_allocated() / 1e6 if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"model": a.model, "device": str(device), "ms": ms, "steps": steps, "batch": batch,
+    print(json.dumps({"model": a.model, "device": str(device), "ms": ms, "cpu_ms": cpu_ms, "steps": steps, "batch": batch,
                       "peak_MB": peak, "threads": a.threads, "torch": torch.__version__, "compile": a.compile,
                       "tf32": a.tf32 if cuda else None, "cudnn_benchmark": True if cuda else None,
                       "note": step.note}))
