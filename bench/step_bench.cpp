@@ -12,7 +12,8 @@
 // shared machine it moves less with the load than the wall time. Counters: alloc_MB = bytes the CPU storages allocated per step
 // (allocation churn); peak_MB = the CUDA allocator's peak on a GPU, else the
 // process's peak resident set (dataset and code included; one model per
-// process gives a per-model figure).
+// process gives a per-model figure); params = trained parameters, which the
+// runner checks against the peer's.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -82,6 +83,9 @@ void train_step(benchmark::State& state, const std::string& name) {
   }
   const double steps = static_cast<double>(state.iterations());
   state.counters["alloc_MB"] = static_cast<double>(allocated_bytes_total() - allocated_before) / steps / 1e6;
+  double params = 0;
+  for (const auto& [name, p] : t->named_parameters()) params += static_cast<double>(p.numel());
+  state.counters["params"] = params;
   state.counters["peak_MB"] = cuda ? static_cast<double>(cuda_memory_stats().peak) / 1e6 : peak_rss_mb();
 }
 

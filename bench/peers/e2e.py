@@ -37,7 +37,7 @@ def run_nabla(a, model):
     b = json.loads(out)["benchmarks"][0]
     if b.get("error_occurred"):
         raise RuntimeError(f"nabla {model}: {b.get('error_message')}")
-    return {"ms": b["real_time"], "cpu_ms": b["cpu_time"], "peak_MB": b.get("peak_MB"), "alloc_MB": b.get("alloc_MB")}
+    return {"ms": b["real_time"], "cpu_ms": b["cpu_time"], "params": b.get("params"), "peak_MB": b.get("peak_MB"), "alloc_MB": b.get("alloc_MB")}
 
 
 def run_torch(a, model, compile_mode=""):
@@ -77,6 +77,9 @@ def main():
                 else:
                     r = run_torch(a, m, a.compile if e == "compile" else "")
                 runs[m][e].append(r)
+            if runs[m]["nabla"][-1]["params"] != runs[m]["torch"][-1]["params"]:
+                print(f"warning: {m}: nabla trains {runs[m]['nabla'][-1]['params']:.0f} parameters, "
+                      f"torch {runs[m]['torch'][-1]['params']}", file=sys.stderr)
             print(f"rep {rep + 1}/{a.reps} {m}: " + ", ".join(f"{e} {runs[m][e][-1]['ms']:.1f} ms" for e in engines),
                   file=sys.stderr, flush=True)
     print(f"\n{a.reps} interleaved repetitions, {a.threads} threads, device {a.device}, {time.time() - start:.0f} s")

@@ -88,6 +88,7 @@ class GanStep:
                 self.note = "critic eager (double backward)"
             else:
                 self.d = torch.compile(self.d, mode=compile_mode)
+        self.modules = [g, d]
         self.n_critic = 5 if self.wgan else 1
         self.batch, self.device = batch, device
         self.data = batches((batch, 1, 28, 28), "signed", device)
@@ -125,6 +126,7 @@ class LossStep:
         else:
             self.model, shape, kind = nets.PixelCnn(), (batch, 1, 28, 28), "binary"
         self.model.to(device)
+        self.modules = [self.model]
         self.opt = torch.optim.Adam(self.model.parameters(), lr)
         self.loss = torch.compile(self.model.loss, mode=compile_mode) if compile_mode else self.model.loss
         self.note = ""
@@ -180,7 +182,8 @@ def main():
     ms = (time.perf_counter() - start) * 1e3 / steps
     cpu_ms = (time.process_time() - cpu_start) * 1e3 / steps
     peak = torch.cuda.max_memory_allocated() / 1e6 if cuda else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"model": a.model, "device": str(device), "ms": ms, "cpu_ms": cpu_ms, "steps": steps, "batch": batch,
+    params = sum(p.numel() for m in step.modules for p in m.parameters())
+    print(json.dumps({"model": a.model, "params": params, "device": str(device), "ms": ms, "cpu_ms": cpu_ms, "steps": steps, "batch": batch,
                       "peak_MB": peak, "threads": a.threads, "torch": torch.__version__, "compile": a.compile,
                       "tf32": a.tf32 if cuda else None, "cudnn_benchmark": True if cuda else None,
                       "note": step.note}))
