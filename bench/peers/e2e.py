@@ -70,12 +70,19 @@ def main():
     start = time.time()
     for rep in range(a.reps):
         for m in models:
-            order = engines if rep % 2 == 0 else engines[::-1]
+            order = list(engines) if rep % 2 == 0 else engines[::-1]
             for e in order:
-                if e == "nabla":
-                    r = run_nabla(a, m)
-                else:
-                    r = run_torch(a, m, a.compile if e == "compile" else "")
+                if e not in engines:
+                    continue
+                try:
+                    r = run_nabla(a, m) if e == "nabla" else run_torch(a, m, a.compile if e == "compile" else "")
+                except subprocess.CalledProcessError as err:
+                    if e != "compile":
+                        sys.exit(f"{e} {m} failed:\n{err.stderr}")
+                    print(f"warning: torch.compile failed ({err.stderr.strip().splitlines()[-1:]}); "
+                          "dropping the compile column", file=sys.stderr)
+                    engines.remove("compile")
+                    continue
                 runs[m][e].append(r)
             if runs[m]["nabla"][-1]["params"] != runs[m]["torch"][-1]["params"]:
                 print(f"warning: {m}: nabla trains {runs[m]['nabla'][-1]['params']:.0f} parameters, "
