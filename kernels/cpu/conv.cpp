@@ -4,9 +4,11 @@
 // its input gradient col_g = W_g^T G_g followed by col2im, and its weight
 // gradient W_g' = sum_n G_ng col_ng^T.
 //
-// Forward and input gradient split the batch across OpenMP threads (each
-// thread owns its column buffer; Eigen runs single-threaded inside; for a
-// batch of one the region is off and Eigen may thread the one GEMM itself).
+// Forward and input gradient take the batch in blocks of a few images, one
+// GEMM per block with the images' columns side by side, the blocks split
+// across OpenMP threads (each thread owns its buffers; Eigen runs
+// single-threaded inside; for a batch of one the region is off and Eigen may
+// thread the one GEMM itself).
 // The weight gradient sums over the batch: threads take fixed chunks of the
 // batch, each gathering a few images into one wide column matrix per GEMM.
 #include <Eigen/Core>
@@ -60,16 +62,43 @@ struct Geometry {
         G(groups), Co(C_out / G), K(w.size[1] * kH * kW), P(Ho * Wo) {}
 };
 
-// Calls f(n, col) for every image n, the batch split across threads when the
-// work is large; each thread owns its column buffer col [C_in kH kW, P].
+// Images per block of the forward and input-gradient GEMMs: nb images side by
+// side make one product with nb P columns instead of nb products with P (a
+// small P, 49 for a 7x7 map, leaves Eigen's 24-row register panels part
+// empty and repacks W for every image). Blocks are only made for small maps:
+// enough images for kBlockColumns columns, at most kColBudget elements of
+// column buffer, and at least kImageBlocks blocks to share among threads; a
+// map of kBlockColumns positions or more keeps one image per product (no
+// copy through a buffer). The block size depends on the shapes only, so the
+// bits do not depend on the thread count.
+constexpr int64_t kBlockColumns = 256;
+constexpr int64_t kImageBlocks = 8;
+
+int64_t images_per_block(const Geometry& s) {
+  const int64_t rows = s.C_in * s.kH * s.kW, P = std::max<int64_t>(s.P, 1);
+  const int64_t wanted = (kBlockColumns + P - 1) / P;
+  const int64_t budget = kColBudget / std::max<int64_t>(rows * P, 1);
+  const int64_t share = (s.N + kImageBlocks - 1) / kImageBlocks;
+  return std::max<int64_t>(1, std::min({wanted, budget, share}));
+}
+
+// Calls f(n0, nb, col, buf) for blocks of nb images n0 .. n0 + nb - 1, the
+// blocks split across threads when the work is large; each thread owns its
+// column buffer col [C_in kH kW, nb P] and its buffer buf [C_out, nb P]
+// (column b P + i of both belongs to image n0 + b).
 template <class T, class F>
-void for_each_image(const Geometry& s, F&& f) {
-  const bool parallel = s.N > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
+void for_each_block(const Geometry& s, F&& f) {
+  const int64_t block = images_per_block(s), blocks = (s.N + block - 1) / block;
+  const bool parallel = blocks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
 #pragma omp parallel if (parallel)
   {
-    std::vector<T> col(static_cast<size_t>(s.C_in * s.kH * s.kW * s.P));
+    std::vector<T> col(static_cast<size_t>(s.C_in * s.kH * s.kW * block * s.P));
+    std::vector<T> buf(static_cast<size_t>(block > 1 ? s.C_out * block * s.P : 0));
 #pragma omp for schedule(static)
-    for (int64_t n = 0; n < s.N; ++n) f(n, col.data());
+    for (int64_t i = 0; i < blocks; ++i) {
+      const int64_t n0 = i * block;
+      f(n0, std::min(block, s.N - n0), col.data(), buf.data());
+    }
   }
 }
 }  // namespace
@@ -78,16 +107,23 @@ template <class T>
 void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
   const Geometry s(x, w, out.size[2], out.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P;
-  for_each_image<T>(s, [&](int64_t n, T* col) {
-    im2col(col, P, image(x, n), s.kH, s.kW, s.Ho, s.Wo, a);
-    T* y = out.data + n * s.C_out * P;
+  for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
+    const int64_t ld = nb * P;
+    for (int64_t b = 0; b < nb; ++b) im2col(col + b * P, ld, image(x, n0 + b), s.kH, s.kW, s.Ho, s.Wo, a);
+    // One image: the product lands in out directly; more: in buf, then out.
+    T* y = nb == 1 ? out.data + n0 * s.C_out * P : buf;
     for (int64_t g = 0; g < s.G; ++g) {
-      MapM<T> yg(y + g * Co * P, Co, P, Eigen::OuterStride<>(P));
+      MapM<T> yg(y + g * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
       CMapM<T> wg(w.data + g * Co * K, Co, K, Eigen::OuterStride<>(K));
-      CMapM<T> cg(col + g * K * P, K, P, Eigen::OuterStride<>(P));
+      CMapM<T> cg(col + g * K * ld, K, ld, Eigen::OuterStride<>(ld));
       yg.noalias() = wg * cg;
     }
-    add_bias(y, bias, s.C_out, P);
+    for (int64_t b = 0; b < nb; ++b) {
+      T* yn = out.data + (n0 + b) * s.C_out * P;
+      if (nb > 1)
+        for (int64_t c = 0; c < s.C_out; ++c) std::copy(buf + c * ld + b * P, buf + c * ld + (b + 1) * P, yn + c * P);
+      add_bias(yn, bias, s.C_out, P);
+    }
   });
 }
 
@@ -96,17 +132,29 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
                            const Conv2dArgs& a) {
   const Geometry s(gx, w, g.size[2], g.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P, HW = gx.size[2] * gx.size[3];
-  for_each_image<T>(s, [&](int64_t n, T* col) {
+  for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
+    const int64_t ld = nb * P;
+    // g of the block side by side (one image: read in place).
+    const T* gb = g.data + n0 * g.stride[0];
+    if (nb > 1) {
+      for (int64_t b = 0; b < nb; ++b) {
+        const T* src = g.data + (n0 + b) * g.stride[0];
+        for (int64_t c = 0; c < s.C_out; ++c) std::copy(src + c * P, src + (c + 1) * P, buf + c * ld + b * P);
+      }
+      gb = buf;
+    }
     for (int64_t k = 0; k < s.G; ++k) {
-      CMapM<T> gg(g.data + n * g.stride[0] + k * Co * P, Co, P, Eigen::OuterStride<>(P));
+      CMapM<T> gg(gb + k * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
       CMapM<T> wg(w.data + k * Co * K, Co, K, Eigen::OuterStride<>(K));
-      MapM<T> cg(col + k * K * P, K, P, Eigen::OuterStride<>(P));
+      MapM<T> cg(col + k * K * ld, K, ld, Eigen::OuterStride<>(ld));
       cg.noalias() = wg.transpose() * gg;
     }
-    View<T> xn = image(gx, n);
-    std::fill(xn.data, xn.data + s.C_in * HW, T(0));
-    col2im(xn, col, P, s.kH, s.kW, s.Ho, s.Wo, a);
-    add_bias(xn.data, bias, s.C_in, HW);
+    for (int64_t b = 0; b < nb; ++b) {
+      View<T> xn = image(gx, n0 + b);
+      std::fill(xn.data, xn.data + s.C_in * HW, T(0));
+      col2im(xn, col + b * P, ld, s.kH, s.kW, s.Ho, s.Wo, a);
+      add_bias(xn.data, bias, s.C_in, HW);
+    }
   });
 }
 

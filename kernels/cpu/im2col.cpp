@@ -58,7 +58,10 @@ void im2col(T* col, int64_t ld, View<const T> x, int64_t kH, int64_t kW, int64_t
       T* out = row + i * Wo;
       const T* in = x.data + t.in_row(i);
       std::fill(out, out + t.rj.lo, T(0));
-      for (int64_t j = t.rj.lo; j < t.rj.hi; ++j) out[j] = in[t.in_col(j)];
+      if (t.sj == 1)  // stride 1 along a contiguous row: one block copy
+        std::copy(in + t.in_col(t.rj.lo), in + t.in_col(t.rj.hi), out + t.rj.lo);
+      else
+        for (int64_t j = t.rj.lo; j < t.rj.hi; ++j) out[j] = in[t.in_col(j)];
       std::fill(out + t.rj.hi, out + Wo, T(0));
     }
     std::fill(row + t.ri.hi * Wo, row + Ho * Wo, T(0));
@@ -73,7 +76,12 @@ void col2im(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t
     for (int64_t i = t.ri.lo; i < t.ri.hi; ++i) {
       const T* in = row + i * Wo;
       T* out = x.data + t.in_row(i);
-      for (int64_t j = t.rj.lo; j < t.rj.hi; ++j) out[t.in_col(j)] += in[j];
+      if (t.sj == 1) {
+        T* o = out + t.off_j;  // out[j + off_j] += in[j]: a loop the compiler vectorises
+        for (int64_t j = t.rj.lo; j < t.rj.hi; ++j) o[j] += in[j];
+      } else {
+        for (int64_t j = t.rj.lo; j < t.rj.hi; ++j) out[t.in_col(j)] += in[j];
+      }
     }
   });
 }
