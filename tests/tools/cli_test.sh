@@ -43,7 +43,7 @@ expect 0 "high_quality" -- "$nabla" train wgan-gp --set data=ring8 --steps 2 --b
 expect 0 "resuming wgan-gp at step 2 of 3" -- "$nabla" train --resume "$work/ring/checkpoints/step-00000002.safetensors" --steps 3
 expect 0 "samples of wgan-gp at step 3" -- "$nabla" sample "$work/ring/checkpoints/step-00000003.safetensors" --out "$work/ring.png"
 [ -s "$work/ring.png" ] || fail "sample wrote no scatter plot"
-expect 1 "eval: bpd needs a likelihood model (vae, conv-vae, cvae, nice, realnvp, pixelcnn); wgan-gp has no test likelihood" -- "$nabla" eval "$work/ring/checkpoints/step-00000003.safetensors" --metrics bpd
+expect 1 "eval: bpd needs a likelihood model (vae, conv-vae, cvae, nice, realnvp, pixelcnn, pixelrnn); wgan-gp has no test likelihood" -- "$nabla" eval "$work/ring/checkpoints/step-00000003.safetensors" --metrics bpd
 
 # Generator-Jacobian options on 2-D data: clamping, tangent penalty, the lens,
 # the spectrum logged (with its plot) and scored by `nabla eval`.
