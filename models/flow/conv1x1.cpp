@@ -66,35 +66,6 @@ std::vector<double> random_rotation(int64_t n, Generator* gen) {
   return a;
 }
 
-std::vector<double> invert_matrix(std::vector<double> a, int64_t n) {
-  std::vector<double> inv(n * n, 0.0);
-  for (int64_t i = 0; i < n; ++i) inv[i * n + i] = 1;
-  for (int64_t k = 0; k < n; ++k) {
-    int64_t pivot = k;
-    for (int64_t i = k + 1; i < n; ++i)
-      if (std::abs(a[i * n + k]) > std::abs(a[pivot * n + k])) pivot = i;
-    if (a[pivot * n + k] == 0) throw std::invalid_argument("invert_matrix: singular matrix");
-    for (int64_t j = 0; j < n; ++j) {
-      std::swap(a[k * n + j], a[pivot * n + j]);
-      std::swap(inv[k * n + j], inv[pivot * n + j]);
-    }
-    const double d = a[k * n + k];
-    for (int64_t j = 0; j < n; ++j) {
-      a[k * n + j] /= d;
-      inv[k * n + j] /= d;
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      if (i == k) continue;
-      const double f = a[i * n + k];
-      for (int64_t j = 0; j < n; ++j) {
-        a[i * n + j] -= f * a[k * n + j];
-        inv[i * n + j] -= f * inv[k * n + j];
-      }
-    }
-  }
-  return inv;
-}
-
 InvertibleConv1x1::InvertibleConv1x1(int64_t channels, Generator* gen, Conv1x1Param param)
     : param(param), channels_(channels) {
   const int64_t n = channels;
@@ -147,8 +118,8 @@ FlowOut InvertibleConv1x1::transform(const Tensor& x) {
 
 Tensor InvertibleConv1x1::inverse(const Tensor& z) {
   NoGradGuard no_grad;
-  const std::vector<double> inv = invert_matrix(to_vector<double>(weight()), channels_);
-  const Tensor w = nabla::to(tensor(inv, {channels_, channels_, 1, 1}), z.dtype());
+  const Tensor w_inv = nabla::to(inv(nabla::to(weight(), DType::f64)), z.dtype());
+  const Tensor w = reshape(w_inv, {channels_, channels_, 1, 1});
   return conv2d(z, w);
 }
 

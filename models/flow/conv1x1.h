@@ -41,10 +41,8 @@ class InvertibleConv1x1 : public FlowLayer {
   int64_t channels_;
 };
 
-// Plain helpers, exposed for the tests: a random rotation [n x n] (Gram-
-// Schmidt of a Gaussian matrix), row-major; and the inverse of a square
-// row-major matrix (Gauss-Jordan with partial pivoting; throws for a singular one).
+// A plain helper, exposed for the tests: a random rotation [n x n] (Gram-
+// Schmidt of a Gaussian matrix), row-major.
 std::vector<double> random_rotation(int64_t n, Generator* gen);
-std::vector<double> invert_matrix(std::vector<double> a, int64_t n);
 
 }  // namespace nabla::flow
