@@ -116,6 +116,14 @@ json Reader::parse_header(const std::string& text) {
     header = json::parse(text, on_event);
   } catch (const json::parse_error& e) {
     fail_at(std::string("header is not valid JSON (") + e.what() + ")", 8 + (e.byte > 0 ? e.byte - 1 : 0));
+  } catch (const json::exception& e) {
+    // A number past double's range (a fuzzed 1e3084) throws out_of_range,
+    // which carries no position: find the literal it quotes in the header.
+    const std::string what = e.what();
+    const size_t quote = what.find("parsing '");
+    const size_t at = quote == std::string::npos ? std::string::npos
+                                                 : text.find(what.substr(quote + 9, what.rfind('\'') - quote - 9));
+    fail_at("header is not valid JSON (" + what + ")", 8 + (at == std::string::npos ? 0 : at));
   }
   if (!header.is_object()) fail_at("header is not a JSON object", 8);
   if (!duplicate.empty()) fail("duplicate tensor name '" + duplicate + "' in the header");
