@@ -106,5 +106,27 @@ TEST(FuzzRegression, FoundInputsAreCleanErrors) {
   EXPECT_GE(replayed, 3);
 }
 
+// The seed corpora (tests/fuzz/corpus, written by make_corpus with our own
+// writers) stay valid files for today's readers, so the fuzzers start from
+// inputs that get past the first checks.
+TEST(FuzzRegression, SeedCorporaLoad) {
+  const fs::path root = fs::path(NABLA_TEST_DATA) / ".." / "fuzz" / "corpus";
+  int loaded = 0;
+  auto each = [&](const char* target, auto&& check) {
+    for (const auto& file : fs::directory_iterator(root / target)) {
+      SCOPED_TRACE(file.path().string());
+      check(file.path());
+      ++loaded;
+    }
+  };
+  each("safetensors", [](const fs::path& p) { EXPECT_NO_THROW(load_safetensors(p.string())); });
+  each("idx", [](const fs::path& p) { EXPECT_GT(data::read_idx(p.string()).numel(), 0); });
+  each("checkpoint", [](const fs::path& p) { EXPECT_EQ(train::load_checkpoint(p.string()).step, 7); });
+  each("metrics", [](const fs::path& p) {
+    EXPECT_EQ(io::read_metrics(p.string()).records.size(), p.filename() == "torn.jsonl" ? 2u : 3u);
+  });
+  EXPECT_GE(loaded, 11);
+}
+
 }  // namespace
 }  // namespace nabla
