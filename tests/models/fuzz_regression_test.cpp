@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "core/factory.h"
@@ -82,6 +83,28 @@ TEST(FuzzRegression, SafetensorsHeaderNumberPastDoubleRange) {
                       {"not valid JSON", "21e3084"}));
 }
 
+// A double where the config holds an integer ("batch": 4.1e52) was cast to
+// int64 by nlohmann's value<int64_t>: undefined behaviour (UBSan).
+TEST(FuzzRegression, CheckpointConfigDoubleWhereAnIntegerGoes) {
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [] { train::TrainConfig::from_json({{"model", "gan"}, {"batch", 4.1e52}}); },
+      {"config: batch must be an integer within int64, got 4.1e+52"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [] { train::TrainConfig::from_json({{"model", "gan"}, {"steps", 2.5}}); }, {"steps", "2.5"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [] { train::TrainConfig::from_json({{"model", "gan"}, {"seed", -1}}); }, {"seed", "non-negative"}));
+  EXPECT_EQ(train::TrainConfig::from_json({{"model", "gan"}, {"batch", 8}, {"seed", 0}}).batch, 8);
+  // Through a checkpoint, the step too: a clean error naming the file.
+  TempDir dir;
+  const std::string path = dir.file("c.safetensors");
+  for (const char* meta : {R"({"format":"nabla-checkpoint","version":1,"step":1,"config":{"model":"gan","batch":4.1e52},"values":{}})",
+                           R"({"format":"nabla-checkpoint","version":1,"step":1e300,"config":{"model":"gan"},"values":{}})"}) {
+    save_safetensors(path, {{"w", zeros({2})}}, {{"nabla", meta}});
+    EXPECT_TRUE(throws_with<std::runtime_error>([&] { train::load_checkpoint(path); },
+                                                {path, "bad nabla checkpoint metadata", "integer"}));
+  }
+}
+
 // The files as found, each through the reader of the target that found it.
 TEST(FuzzRegression, FoundInputsAreCleanErrors) {
   const fs::path root = fs::path(NABLA_TEST_DATA) / "fuzz";
@@ -97,13 +120,20 @@ TEST(FuzzRegression, FoundInputsAreCleanErrors) {
         else if (name == "idx") data::read_idx(path);
         else if (name == "checkpoint") train::load_checkpoint(path);
         else if (name == "metrics") io::read_metrics(path);
+        else if (name == "checkpoint_json") {  // metadata text: framed as the target frames it
+          const std::string framed = path + ".safetensors";
+          std::ifstream in(path, std::ios::binary);
+          save_safetensors(framed, {{"g.w", zeros({2})}}, {{"nabla", std::string(std::istreambuf_iterator<char>(in), {})}});
+          train::load_checkpoint(framed);
+        }
         else FAIL() << "no reader for " << name;
       };
       EXPECT_TRUE(throws_with<std::runtime_error>(read, {path}));
+      fs::remove(path + ".safetensors");
       ++replayed;
     }
   }
-  EXPECT_GE(replayed, 3);
+  EXPECT_GE(replayed, 4);
 }
 
 // The seed corpora (tests/fuzz/corpus, written by make_corpus with our own
