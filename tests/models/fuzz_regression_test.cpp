@@ -23,8 +23,6 @@ using data::testing::Bytes;
 using data::testing::TempDir;
 using data::testing::throws_with;
 
-Bytes text_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
-
 // A safetensors file: the 8-byte little-endian header length, the header, the data.
 Bytes safetensors_bytes(const std::string& header, const std::string& data) {
   Bytes b;
