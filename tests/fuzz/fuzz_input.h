@@ -27,6 +27,11 @@ inline const std::string& input_path(const char* target) {
     else dir = std::filesystem::temp_directory_path().string();
     return dir + "/nabla-fuzz-" + target + "-" + std::to_string(::getpid());
   }();
+  // Removed when the fuzzer exits normally (-runs, -max_total_time).
+  static const struct Remove {
+    const std::string& p;
+    ~Remove() { ::unlink(p.c_str()); }
+  } remove{path};
   return path;
 }
 
