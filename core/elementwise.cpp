@@ -47,7 +47,9 @@ Tensor unary(Unary op, const Tensor& x, UnaryArgs args) {
 Tensor binary(Binary op, const Tensor& a, const Tensor& b) {
   const char* op_name = kernels::name(op);
   check_pair(op_name, a, b);
-  auto [x, y] = broadcast(op_name, a, b);
+  // Not a structured binding: clang before 16 cannot capture one in a lambda.
+  const std::pair<Tensor, Tensor> xy = broadcast(op_name, a, b);
+  const Tensor &x = xy.first, &y = xy.second;
   Tensor out = make_tensor(x.shape(), a.dtype(), a.device());
   dispatch_op(op, a.dtype(), op_name, [&]<class T>() {
     if (a.device().is_cuda()) return kernels::cuda::binary<T>(op, out.view<T>(), x.view<const T>(), y.view<const T>());
@@ -76,7 +78,9 @@ void binary_(Binary op, const Tensor& a, const Tensor& b) {
 Tensor compare(Compare op, const Tensor& a, const Tensor& b) {
   const char* op_name = kernels::name(op);
   check_pair(op_name, a, b);
-  auto [x, y] = broadcast(op_name, a, b);
+  // Not a structured binding: clang before 16 cannot capture one in a lambda.
+  const std::pair<Tensor, Tensor> xy = broadcast(op_name, a, b);
+  const Tensor &x = xy.first, &y = xy.second;
   Tensor out = make_tensor(x.shape(), DType::b8, a.device());
   dispatch_all(a.dtype(), op_name, [&]<class T>() {
     if (a.device().is_cuda()) return kernels::cuda::compare<T>(op, out.view<bool>(), x.view<const T>(), y.view<const T>());

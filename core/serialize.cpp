@@ -116,6 +116,14 @@ json Reader::parse_header(const std::string& text) {
     header = json::parse(text, on_event);
   } catch (const json::parse_error& e) {
     fail_at(std::string("header is not valid JSON (") + e.what() + ")", 8 + (e.byte > 0 ? e.byte - 1 : 0));
+  } catch (const json::exception& e) {
+    // A number past double's range (a fuzzed 1e3084) throws out_of_range,
+    // which carries no position: find the literal it quotes in the header.
+    const std::string what = e.what();
+    const size_t quote = what.find("parsing '");
+    const size_t at = quote == std::string::npos ? std::string::npos
+                                                 : text.find(what.substr(quote + 9, what.rfind('\'') - quote - 9));
+    fail_at("header is not valid JSON (" + what + ")", 8 + (at == std::string::npos ? 0 : at));
   }
   if (!header.is_object()) fail_at("header is not a JSON object", 8);
   if (!duplicate.empty()) fail("duplicate tensor name '" + duplicate + "' in the header");
@@ -140,18 +148,20 @@ Entry Reader::parse_entry(const std::string& name, const json& v) const {
     fail(what + "shape has " + std::to_string(v["shape"].size()) + " dims, at most " +
          std::to_string(kernels::kMaxDims) + " are supported");
   // numel * itemsize must fit in the file: anything above 2^62 overflows or lies.
+  // Zero sizes count as ones here: an empty tensor's strides still multiply
+  // the other sizes (a fuzzed [65536, 0, 2^29, 2^27] overflowed them).
   uint64_t bytes = itemsize(e.dtype);
   for (const auto& s : v["shape"]) {
     if (!s.is_number_unsigned()) fail(what + "shape entry " + s.dump() + " is not a non-negative integer");
     const uint64_t size = s.get<uint64_t>();
     if (size > (uint64_t{1} << 62)) fail(what + "shape " + v["shape"].dump() + " overflows");
     e.shape.push_back(static_cast<int64_t>(size));
-    if (size != 0 && bytes > (uint64_t{1} << 62) / size) bytes = (uint64_t{1} << 62) + 1;
-    else bytes *= size;
+    const uint64_t factor = std::max<uint64_t>(size, 1);
+    if (bytes > (uint64_t{1} << 62) / factor) bytes = (uint64_t{1} << 62) + 1;
+    else bytes *= factor;
   }
-  const bool empty = std::find(e.shape.begin(), e.shape.end(), 0) != e.shape.end();
-  if (empty) bytes = 0;
   if (bytes > (uint64_t{1} << 62)) fail(what + "shape " + v["shape"].dump() + " overflows");
+  if (std::find(e.shape.begin(), e.shape.end(), 0) != e.shape.end()) bytes = 0;
 
   const json* offsets = v.contains("data_offsets") ? &v["data_offsets"] : nullptr;
   if (!offsets || !offsets->is_array() || offsets->size() != 2 || !(*offsets)[0].is_number_unsigned() ||

@@ -18,11 +18,18 @@ int64_t numel(const Shape& shape, const char* op) {
   if (shape.size() > static_cast<size_t>(kernels::kMaxDims))
     throw std::invalid_argument(std::string(op) + ": at most " + std::to_string(kernels::kMaxDims) +
                                 " dims are supported, got shape " + str(shape));
-  int64_t n = 1;
+  // The strides multiply the sizes with zeros read as ones (contiguous_strides),
+  // so an empty shape's other sizes must not overflow either.
+  int64_t n = 1, extent = 1;
   for (int64_t s : shape) {
     if (s < 0) throw std::invalid_argument(std::string(op) + ": negative size in shape " + str(shape));
-    if (s != 0 && n > std::numeric_limits<int64_t>::max() / s)
-      throw std::overflow_error(std::string(op) + ": shape " + str(shape) + " has more elements than int64 holds");
+    const int64_t factor = std::max<int64_t>(s, 1);
+    if (extent > std::numeric_limits<int64_t>::max() / factor)
+      throw std::overflow_error(std::string(op) + ": shape " + str(shape) +
+                                (std::count(shape.begin(), shape.end(), 0)
+                                     ? " is empty, but its other sizes multiply past int64 (the strides overflow)"
+                                     : " has more elements than int64 holds"));
+    extent *= factor;
     n *= s;
   }
   return n;

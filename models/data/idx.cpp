@@ -138,18 +138,23 @@ Header read_header(ByteReader& in, const IdxOptions& options) {
   if (have < need)
     in.fail_at(4 + have, "truncated header: " + std::to_string(dims) + " sizes need bytes 4.." +
                              std::to_string(4 + need) + ", the data ends at byte " + std::to_string(4 + have));
+  // `extent` multiplies the sizes with zeros read as ones: an empty tensor's
+  // strides still multiply its other sizes, which must stay within the limit
+  // too (a fuzzed [65536, 0, 2^29, 2^27] overflowed them).
   Header h;
-  h.bytes = 1;
+  uint64_t extent = 1;
   for (int d = 0; d < dims; ++d) {
     const unsigned char* p = raw + 4 * d;
     const uint64_t size = (uint64_t{p[0]} << 24) | (uint64_t{p[1]} << 16) | (uint64_t{p[2]} << 8) | p[3];
     h.shape.push_back(static_cast<int64_t>(size));
-    if (__builtin_mul_overflow(h.bytes, size, &h.bytes))
+    if (__builtin_mul_overflow(extent, std::max<uint64_t>(size, 1), &extent))
       in.fail_at(4 + 4 * d, "sizes " + str(h.shape) + "... overflow a 64-bit byte count");
   }
-  if (h.bytes > options.max_bytes)
-    in.fail_at(4, "sizes " + str(h.shape) + " promise " + std::to_string(h.bytes) +
-                      " bytes, more than the limit of " + std::to_string(options.max_bytes));
+  const bool empty = std::find(h.shape.begin(), h.shape.end(), 0) != h.shape.end();
+  h.bytes = empty ? 0 : extent;
+  if (extent > options.max_bytes)
+    in.fail_at(4, "sizes " + str(h.shape) + (empty ? " hold no element, but the others multiply to " : " promise ") +
+                      std::to_string(extent) + " bytes, more than the limit of " + std::to_string(options.max_bytes));
   return h;
 }
 

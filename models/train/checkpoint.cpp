@@ -1,5 +1,6 @@
 #include "models/train/checkpoint.h"
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace nabla::train {
@@ -32,7 +33,11 @@ Checkpoint load_checkpoint(const std::string& path) {
       throw std::runtime_error("version " + meta.at("version").dump() + ", this nabla reads " +
                                std::to_string(kVersion));
     Checkpoint c;
-    c.step = meta.at("step").get<int64_t>();
+    const nlohmann::json& step = meta.at("step");
+    // A double (4e52) or an unsigned past int64 would be cast, not refused.
+    if (!step.is_number_integer() || (step.is_number_unsigned() && step.get<uint64_t>() > uint64_t{INT64_MAX}))
+      throw std::runtime_error("step " + step.dump() + " is not an integer within int64");
+    c.step = step.get<int64_t>();
     c.config = TrainConfig::from_json(meta.at("config"));
     c.state.values = meta.at("values");
     c.state.tensors = std::move(file.tensors);

@@ -49,6 +49,11 @@ TEST(BadInput, ViewsShapes) {
 TEST(BadInput, ShapeProductThatOverflows) {
   EXPECT_THROW_MESSAGE(zeros({int64_t(1) << 40, int64_t(1) << 40}), std::overflow_error, "make_tensor",
                        "[1099511627776, 1099511627776] has more elements than int64 holds");
+  // Empty, but its strides would multiply the other sizes past int64 (a fuzz
+  // finding: an IDX header reached contiguous_strides' overflow).
+  EXPECT_THROW_MESSAGE(zeros({65536, 0, 520093696, 134219010}), std::overflow_error, "make_tensor",
+                       "[65536, 0, 520093696, 134219010] is empty, but its other sizes multiply past int64");
+  EXPECT_EQ(zeros({0, int64_t(1) << 31, int64_t(1) << 31}).numel(), 0);
 }
 
 TEST(BadInput, ScanAndEigh) {
