@@ -1,10 +1,12 @@
 #include "models/train/loop.h"
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
 
+#include "core/cpu_memory.h"
 #include "models/io/event_writer.h"
 #include "models/io/metrics_log.h"
 #include "models/io/plot.h"
@@ -28,6 +30,30 @@ void require_positive(const char* option, double value) {
 // The run folder a checkpoint at <run>/checkpoints/step-N.safetensors belongs to.
 std::string run_of_checkpoint(const std::string& path) {
   return std::filesystem::absolute(path).parent_path().parent_path().string();
+}
+
+// The resident set size in MiB from /proc/self/status (VmRSS), or -1 where
+// there is no /proc.
+double rss_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      double kib = -1;
+      status >> kib;
+      return kib / 1024;
+    }
+    status.ignore(1 << 20, '\n');
+  }
+  return -1;
+}
+
+// --log-memory: what the process and its tensors hold, for a soak run.
+void add_memory(std::map<std::string, double>& logged) {
+  const CpuMemoryStats m = cpu_memory_stats();
+  logged["mem_rss_mib"] = rss_mib();
+  logged["mem_tensor_mib"] = static_cast<double>(m.live_bytes) / (1 << 20);
+  logged["mem_tensors"] = static_cast<double>(m.live_storages);
 }
 
 }  // namespace
@@ -60,6 +86,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     if (requested.steps > 0) config.steps = requested.steps;
     config.out = requested.out.empty() ? run_of_checkpoint(requested.resume) : requested.out;
     config.progress = requested.progress;
+    config.log_memory = requested.log_memory;
     if (!requested.options.empty())
       throw std::invalid_argument("train: --set cannot change a resumed run's options (they come from the checkpoint)");
   }
@@ -103,6 +130,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     if (sample_now)
       for (const auto& [name, v] : trainer->scores()) logged[name] = result.scores[name] = v;
     if (step % config.log_every == 0 || step == config.steps || logged.size() > result.losses.size()) {
+      if (config.log_memory) add_memory(logged);
       metrics.log(step, logged);
       for (const auto& [name, v] : logged) events.add_scalar(name, v, step);
     }
@@ -123,7 +151,15 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   if (progress) progress->finish();
   result.steps = step;
   result.loss_plot = run.plots_dir() + "/loss.png";
-  io::plot_lines(result.loss_plot, io::series_from_metrics(io::read_metrics(run.metrics_path())), config.model + " losses");
+  std::vector<io::Series> series = io::series_from_metrics(io::read_metrics(run.metrics_path()));
+  std::vector<io::Series> memory;
+  std::erase_if(series, [&](io::Series& s) {
+    if (!s.name.starts_with("mem_")) return false;
+    if (s.name != "mem_tensors") memory.push_back(std::move(s));
+    return true;
+  });
+  io::plot_lines(result.loss_plot, series, config.model + " losses");
+  if (!memory.empty()) io::plot_lines(run.plots_dir() + "/memory.png", memory, config.model + " memory (MiB)");
   io::write_png(run.file("samples.png"), last_picture);
   out << "run folder:  " << run.path() << "\nsamples:     " << result.samples << "\ncheckpoint:  "
       << result.checkpoint << "\nloss plot:   " << result.loss_plot << "\n";
