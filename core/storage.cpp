@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/cpu_memory.h"
 #include "kernels/device.h"
 
 namespace nabla {
@@ -12,9 +13,15 @@ namespace nabla {
 namespace {
 constexpr size_t kAlignment = 64;  // a cache line; also what AVX-512 loads like
 std::atomic<uint64_t> cpu_allocated{0};
+std::atomic<uint64_t> cpu_live_bytes{0};
+std::atomic<uint64_t> cpu_live_storages{0};
 }  // namespace
 
 uint64_t allocated_bytes_total() { return cpu_allocated.load(std::memory_order_relaxed); }
+
+CpuMemoryStats cpu_memory_stats() {
+  return {cpu_live_bytes.load(std::memory_order_relaxed), cpu_live_storages.load(std::memory_order_relaxed)};
+}
 
 Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device) {
   if (device.is_cuda()) {
@@ -30,11 +37,18 @@ Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device
   if (!data_)
     throw std::bad_alloc();
   cpu_allocated.fetch_add(nbytes, std::memory_order_relaxed);
+  cpu_live_bytes.fetch_add(nbytes, std::memory_order_relaxed);
+  cpu_live_storages.fetch_add(1, std::memory_order_relaxed);
 }
 
 Storage::~Storage() {
-  if (device_.is_cuda()) kernels::cuda::free(data_, device_.index);
-  else std::free(data_);
+  if (device_.is_cuda()) {
+    kernels::cuda::free(data_, device_.index);
+    return;
+  }
+  std::free(data_);
+  cpu_live_bytes.fetch_sub(nbytes_, std::memory_order_relaxed);
+  cpu_live_storages.fetch_sub(1, std::memory_order_relaxed);
 }
 
 }  // namespace nabla

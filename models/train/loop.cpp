@@ -1,11 +1,13 @@
 #include "models/train/loop.h"
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "core/cpu_memory.h"
 #include "models/io/event_writer.h"
 #include "models/io/metrics_log.h"
 #include "models/io/plot.h"
@@ -31,14 +33,39 @@ std::string run_of_checkpoint(const std::string& path) {
   return std::filesystem::absolute(path).parent_path().parent_path().string();
 }
 
-// What plots/loss.png shows: every logged name but FID and IS, which have
-// their own plot (plots/fid.png) on a scale that would flatten the losses.
+// What plots/loss.png shows: every logged name but FID and IS (plots/fid.png)
+// and the memory figures (plots/memory.png), whose scales would flatten the
+// losses.
 std::vector<std::string> loss_plot_names(const io::Metrics& metrics) {
   std::set<std::string> names;
   for (const io::MetricsRecord& r : metrics.records)
     for (const auto& [name, v] : r.values)
-      if (name != "fid" && name != "is" && name != "is_std") names.insert(name);
+      if (name != "fid" && name != "is" && name != "is_std" && !name.starts_with("mem_")) names.insert(name);
   return {names.begin(), names.end()};
+}
+
+// The resident set size in MiB from /proc/self/status (VmRSS), or -1 where
+// there is no /proc.
+double rss_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      double kib = -1;
+      status >> kib;
+      return kib / 1024;
+    }
+    status.ignore(1 << 20, '\n');
+  }
+  return -1;
+}
+
+// --log-memory: what the process and its tensors hold, for a soak run.
+void add_memory(std::map<std::string, double>& logged) {
+  const CpuMemoryStats m = cpu_memory_stats();
+  logged["mem_rss_mib"] = rss_mib();
+  logged["mem_tensor_mib"] = static_cast<double>(m.live_bytes) / (1 << 20);
+  logged["mem_tensors"] = static_cast<double>(m.live_storages);
 }
 
 }  // namespace
@@ -71,6 +98,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     if (requested.steps > 0) config.steps = requested.steps;
     config.out = requested.out.empty() ? run_of_checkpoint(requested.resume) : requested.out;
     config.progress = requested.progress;
+    config.log_memory = requested.log_memory;
     if (!requested.options.empty())
       throw std::invalid_argument("train: --set cannot change a resumed run's options (they come from the checkpoint)");
   }
@@ -114,6 +142,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     if (sample_now)
       for (const auto& [name, v] : trainer->scores()) logged[name] = result.scores[name] = v;
     if (step % config.log_every == 0 || step == config.steps || logged.size() > result.losses.size()) {
+      if (config.log_memory) add_memory(logged);
       metrics.log(step, logged);
       for (const auto& [name, v] : logged) events.add_scalar(name, v, step);
     }
@@ -136,6 +165,9 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   result.loss_plot = run.plots_dir() + "/loss.png";
   const io::Metrics logged = io::read_metrics(run.metrics_path());
   io::plot_lines(result.loss_plot, io::series_from_metrics(logged, loss_plot_names(logged)), config.model + " losses");
+  if (config.log_memory)
+    io::plot_lines(run.plots_dir() + "/memory.png", io::series_from_metrics(logged, {"mem_rss_mib", "mem_tensor_mib"}),
+                   config.model + " memory (MiB)");
   io::write_png(run.file("samples.png"), last_picture);
   out << "run folder:  " << run.path() << "\nsamples:     " << result.samples << "\ncheckpoint:  "
       << result.checkpoint << "\nloss plot:   " << result.loss_plot << "\n";

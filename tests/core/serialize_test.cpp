@@ -55,7 +55,8 @@ std::string load_error(const std::string& p) {
     const std::string _e = load_error(p);                                                \
     ASSERT_FALSE(_e.empty()) << "file was accepted";                                     \
     EXPECT_NE(_e.find(p), std::string::npos) << _e;                                      \
-    for (const char* part : {__VA_ARGS__}) EXPECT_NE(_e.find(part), std::string::npos) << _e; \
+    for (const std::string& part : std::initializer_list<std::string>{__VA_ARGS__})      \
+      EXPECT_NE(_e.find(part), std::string::npos) << _e;                                 \
   } while (0)
 
 Tensor bf16_tensor(const std::vector<uint16_t>& bits, const Shape& shape) {

@@ -8,6 +8,7 @@
 #include "autograd/nabla.h"
 #include "models/data/mnist.h"
 #include "models/registry.h"
+#include "tests/models/sanitizer_testing.h"
 #include "tests/models/train_testing.h"
 
 namespace nabla {
@@ -29,8 +30,11 @@ Moments data_moments(int64_t n) {
 double distance(const Tensor& a, const Tensor& b) { return norm(a - b).item(); }
 
 // Both distances must shrink to the given fractions of their values at
-// initialisation.
+// initialisation (under the sanitizer: a quarter of the steps, and shrink).
 void check_learns(const std::string& model, int64_t steps, int64_t batch, double mean_fraction, double std_fraction) {
+  steps = testing::sanitizer_steps(steps);
+  mean_fraction = testing::sanitizer_bar(mean_fraction, 1.0);
+  std_fraction = testing::sanitizer_bar(std_fraction, 1.0);
   train::TrainConfig c = train::testing::small_config(model, "", steps);
   c.batch = batch;
   std::unique_ptr<train::Trainer> trainer = find_model(model).make(c);
