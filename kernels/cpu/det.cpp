@@ -2,6 +2,7 @@
 // kernels/det.h). The CUDA kernels (kernels/cuda/det.cu) run the same
 // operations in the same order, each rounded alone.
 #include "kernels/det.h"
+#include "kernels/cpu/loop.h"
 
 #include <cmath>
 #include <limits>
@@ -11,17 +12,6 @@
 namespace nabla::kernels::cpu {
 
 namespace {
-
-// Offset of batch entry b in a view whose last `tail` dims are the matrix.
-template <class T>
-int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
-  int64_t offset = 0;
-  for (int d = v.ndim - tail - 1; d >= 0; --d) {
-    offset += (b % v.size[d]) * v.stride[d];
-    b /= v.size[d];
-  }
-  return offset;
-}
 
 int64_t batch_count(int ndim, const int64_t* size) {
   int64_t batch = 1;

@@ -1,5 +1,6 @@
 // Symmetric eigendecomposition with Eigen (see kernels/eigh.h).
 #include "kernels/eigh.h"
+#include "kernels/cpu/loop.h"
 
 #include <Eigen/Eigenvalues>
 
@@ -8,17 +9,6 @@ namespace nabla::kernels::cpu {
 namespace {
 
 using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic>;
-
-// Offset of batch entry b in a view whose last `tail` dims are the matrix.
-template <class T>
-int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
-  int64_t offset = 0;
-  for (int d = v.ndim - tail - 1; d >= 0; --d) {
-    offset += (b % v.size[d]) * v.stride[d];
-    b /= v.size[d];
-  }
-  return offset;
-}
 
 }  // namespace
 

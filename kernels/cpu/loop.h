@@ -39,6 +39,13 @@ int64_t offset_of(const View<T>& v, int ndim, int64_t i, const int64_t* sizes = 
   return off;
 }
 
+// Element offset in v of batch entry b, when v's last `tail` dims hold one
+// matrix (or vector) of a batch: the batched linear algebra kernels.
+template <class T>
+int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
+  return offset_of(v, v.ndim - tail, b);
+}
+
 template <size_t N>
 struct Loop {
   int ndim = 0;

@@ -3,6 +3,7 @@
 // rotations run on its r x r triangle (the CUDA kernel rotates the n-long
 // vectors themselves: the same values up to rounding).
 #include "kernels/svdvals.h"
+#include "kernels/cpu/loop.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,16 +15,6 @@
 namespace nabla::kernels::cpu {
 
 namespace {
-
-template <class T>
-int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
-  int64_t offset = 0;
-  for (int d = v.ndim - tail - 1; d >= 0; --d) {
-    offset += (b % v.size[d]) * v.stride[d];
-    b /= v.size[d];
-  }
-  return offset;
-}
 
 // Rotates vectors x and y (length n) so that they become orthogonal, unless
 // they already are to working precision; returns whether it rotated.
