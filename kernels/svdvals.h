@@ -40,6 +40,25 @@ inline void round_robin_pair(int round, int k, int players, int& p, int& q) {
     q = t;
   }
 }
+
+// How a[..., m, k] is read: `batch` matrices of r = min(m, k) vectors of
+// length n (its columns when k <= m, else its rows), element i of vector j at
+// j * vector_stride + i * element_stride.
+struct SvdShape {
+  int r;
+  int64_t n, vector_stride, element_stride, batch;
+};
+
+template <class T>
+SvdShape svd_shape(const View<T>& a) {
+  const int nd = a.ndim;
+  const int64_t m = a.size[nd - 2], k = a.size[nd - 1];
+  const bool columns = k <= m;
+  SvdShape shape{static_cast<int>(columns ? k : m), columns ? m : k, a.stride[columns ? nd - 1 : nd - 2],
+                 a.stride[columns ? nd - 2 : nd - 1], 1};
+  for (int d = 0; d < nd - 2; ++d) shape.batch *= a.size[d];
+  return shape;
+}
 }  // namespace nabla::kernels
 
 namespace nabla::kernels::cpu {

@@ -68,17 +68,10 @@ int64_t precondition(std::vector<double>& w, int r, int64_t n) {
 
 template <class T>
 void svdvals(View<T> s, View<const T> a) {
-  const int nd = a.ndim;
-  const int64_t m = a.size[nd - 2], k = a.size[nd - 1];
-  const bool columns = k <= m;
-  const int r = static_cast<int>(columns ? k : m);
-  const int64_t n = columns ? m : k;
-  // Element i of vector j at j * vs + i * es in a.
-  const int64_t vs = columns ? a.stride[nd - 1] : a.stride[nd - 2];
-  const int64_t es = columns ? a.stride[nd - 2] : a.stride[nd - 1];
-  const int64_t ss = s.stride[nd - 2];
-  int64_t batch = 1;
-  for (int d = 0; d < nd - 2; ++d) batch *= a.size[d];
+  const SvdShape shape = svd_shape(a);
+  const int r = shape.r;
+  const int64_t n = shape.n, vs = shape.vector_stride, es = shape.element_stride, batch = shape.batch;
+  const int64_t ss = s.stride[s.ndim - 1];
 #pragma omp parallel for if (batch > 1 && batch * r * r * n > (1 << 16))
   for (int64_t b = 0; b < batch; ++b) {
     const T* in = a.data + batch_offset(a, 2, b);

@@ -112,15 +112,9 @@ __global__ void svdvals_kernel(View<T> s, View<const T> a, double* global, int64
 
 template <class T>
 void svdvals(View<T> s, View<const T> a) {
-  const int nd = a.ndim;
-  const int64_t m = a.size[nd - 2], k = a.size[nd - 1];
-  const bool columns = k <= m;
-  const int r = static_cast<int>(columns ? k : m);
-  const int64_t n = columns ? m : k;
-  const int64_t vs = columns ? a.stride[nd - 1] : a.stride[nd - 2];
-  const int64_t es = columns ? a.stride[nd - 2] : a.stride[nd - 1];
-  int64_t batch = 1;
-  for (int d = 0; d < nd - 2; ++d) batch *= a.size[d];
+  const SvdShape shape = svd_shape(a);
+  const int r = shape.r;
+  const int64_t n = shape.n, vs = shape.vector_stride, es = shape.element_stride, batch = shape.batch;
   if (batch == 0 || r == 0) return;
   const int device = device_of(a.data);
   const unsigned grid = static_cast<unsigned>(batch < 65535 ? batch : 65535);
