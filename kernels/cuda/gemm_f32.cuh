@@ -2,18 +2,18 @@
 // The float GEMMs of matmul: C = A B with C [M, N], A [M, K], B [K, N], any
 // strides (Mat), batched over blockIdx.z (Batch), as gemm.cuh's gemm_tiled
 // (which stays the double path and conv.cu's GEMM). Two kernels share one
-// tiling and one shared-memory pipeline:
+// shared-memory pipeline and one tile loader:
 //   - sgemm_128x128: exact fp32 (FFMA), the default "hand" backend;
-//   - tf32_128x128:  tensor cores, mma.sync m16n8k8 TF32 inputs (operands
-//                    rounded to 10-bit mantissas) with fp32 accumulation,
-//                    the "tf32" backend.
+//   - tf32_128x256:  tensor cores, mma.sync m16n8k8 with TF32 inputs
+//                    (operands rounded to 10-bit mantissas) and fp32
+//                    accumulation, the "tf32" backend.
 //
-// Tiling: a block of 256 threads computes a BM x BN = 128 x 128 tile of C,
-// walking K in tiles of BK = 16. Each k-tile of A ([128, 16]) and of B
-// ([16, 128]) is staged in shared memory k-major, As[k][m] and Bs[k][n], rows
-// padded to kLd = 136 floats, in a ring of kStages = 3 stages filled by
-// cp.async: while the block computes k-tile t, the copies of t + 1 and t + 2
-// are in flight (one __syncthreads per k-tile).
+// Tiling: a block of 256 threads computes a BM x BN tile of C (128 x 128, or
+// 128 x 256 for TF32), walking K in tiles of BK = 16. Each k-tile of A
+// ([BM, 16]) and of B ([16, BN]) is staged in shared memory k-major, As[k][m]
+// and Bs[k][n], rows padded by 8 floats (kLdA, kLdB), in a ring of kStages =
+// 3 stages filled by cp.async: while the block computes k-tile t, the copies
+// of t + 1 and t + 2 are in flight (one __syncthreads per k-tile).
 //
 // Loading a tile (load_tile): an operand is seen as R rows (m for A, n for B)
 // by K columns with strides (sr, sk), copied to S[k][r]. When the rows are
@@ -22,11 +22,11 @@
 // Otherwise (row-major A, B^T, any other view) it copies single floats, 8
 // consecutive k per row across the threads so that a row-major A is still
 // read in full 32-byte sectors; that costs 8 copy instructions per thread per
-// k-tile against 1024 FMAs, and transposes on the fly. Elements past M, N or K are
-// zero-filled, so the inner loops never test bounds.
+// k-tile against 1024 FMAs, and transposes on the fly. Elements past M, N or K
+// are zero-filled, so the inner loops never test bounds.
 //
-// Banks (kLd = 136 = 8 mod 32): the scalar copies write (k, r) at bank
-// 8k + r: 2-way at most; the SIMT reads below are broadcasts or 128
+// Banks (row strides = 8 mod 32 floats): the scalar copies write (k, r) at
+// bank 8k + r: 2-way at most; the SIMT reads below are broadcasts or 128
 // contiguous bytes per 8 lanes; the mma fragment reads hit bank 8t + g, all
 // 32 distinct.
 #include <cuda_runtime.h>
@@ -37,11 +37,18 @@
 
 namespace nabla::kernels::cuda::gemm::f32 {
 
-inline constexpr int BM = 128, BN = 128, BK = 16, kStages = 3, kThreads = 256;
-inline constexpr int kLd = BM + 8;                                      // BM == BN: one row stride
-inline constexpr int kStageFloats = 2 * BK * kLd;                       // As then Bs
-inline constexpr int kSmemBytes = kStages * kStageFloats * sizeof(float);  // 52224: dynamic
-static_assert(BM == 128 && BN == 128 && BK == 16 && kThreads == 256, "load_tile and the thread maps assume these");
+inline constexpr int BM = 128, BK = 16, kStages = 3, kThreads = 256;
+// A block tile of BM x BN_ (BN_ = 128 for sgemm, 256 for tf32): shared-memory
+// row strides (padded to 8 mod 32 floats, see Banks) and sizes.
+template <int BN_>
+struct Tile {
+  static constexpr int BN = BN_;
+  static constexpr int kLdA = BM + 8, kLdB = BN + 8;
+  static constexpr int kStageFloats = BK * (kLdA + kLdB);  // As then Bs
+  static constexpr int kSmemBytes = kStages * kStageFloats * static_cast<int>(sizeof(float));
+  static_assert(BN % 128 == 0 && kLdA % 32 == 8 && kLdB % 32 == 8, "tile rows: whole float4s, banks 8k + r");
+};
+static_assert(BK == 16 && kThreads == 256, "load_tile's thread maps assume these");
 
 // ------------------------------------------------------------ cp.async
 __device__ __forceinline__ unsigned smem_addr(const float* p) {
@@ -70,14 +77,14 @@ struct Operand {
   int64_t sr, sk, rows;
 };
 
-// Queues the copy of rows [r0, r0 + 128) x cols [k0, k0 + BK) of `op` into
-// S[k][r] (see the top of the file). A thread's elements lie a constant step
-// apart, so it computes one address per tile.
-template <bool Vec>
+// Queues the copy of rows [r0, r0 + R) x cols [k0, k0 + BK) of `op` into
+// S[k][r], row stride Ld (see the top of the file). A thread's elements lie a
+// constant step apart, so it computes one address per tile.
+template <bool Vec, int R, int Ld>
 __device__ __forceinline__ void load_tile(float* S, const Operand& op, int64_t r0, int64_t k0, int64_t K, int tid) {
   if constexpr (Vec) {
-    // float4 e = tid + 256 i: r = 4 (tid % 32), k = tid / 32 + 8 i
-    constexpr int kQuads = BM / 4, kStep = kThreads / kQuads;
+    // float4 e = tid + 256 i: r = 4 (tid % (R / 4)), k = tid / (R / 4) + kStep i
+    constexpr int kQuads = R / 4, kStep = kThreads / kQuads;
     const int r = 4 * (tid % kQuads), k = tid / kQuads;
     const int64_t left = op.rows - (r0 + r);
     const int bytes = left > 0 ? 4 * static_cast<int>(left < 4 ? left : 4) : 0;
@@ -85,7 +92,7 @@ __device__ __forceinline__ void load_tile(float* S, const Operand& op, int64_t r
 #pragma unroll
     for (int i = 0; i < BK / kStep; ++i) {
       const bool ok = bytes > 0 && k0 + k + kStep * i < K;
-      cp_async16(S + (k + kStep * i) * kLd + r, ok ? src + kStep * i * op.sk : op.base, ok ? bytes : 0);
+      cp_async16(S + (k + kStep * i) * Ld + r, ok ? src + kStep * i * op.sk : op.base, ok ? bytes : 0);
     }
   } else {
     // float i of thread tid: k = tid % 8 + 8 (i % 2), r = tid / 8 + 32 (i / 2).
@@ -94,25 +101,25 @@ __device__ __forceinline__ void load_tile(float* S, const Operand& op, int64_t r
     const int k = tid % 8, r = tid / 8;
     const float* src = op.base + (r0 + r) * op.sr + (k0 + k) * op.sk;
 #pragma unroll
-    for (int i = 0; i < BM * BK / kThreads; ++i) {
+    for (int i = 0; i < R * BK / kThreads; ++i) {
       const int dk = 8 * (i % 2), dr = 32 * (i / 2);
       const bool ok = k0 + k + dk < K && r0 + r + dr < op.rows;
-      cp_async4(S + (k + dk) * kLd + r + dr, ok ? src + dk * op.sk + dr * op.sr : op.base, ok);
+      cp_async4(S + (k + dk) * Ld + r + dr, ok ? src + dk * op.sk + dr * op.sr : op.base, ok);
     }
   }
 }
 
 // The pipeline over K: compute(As, Bs) once per k-tile, tiles in order.
-template <bool VecA, bool VecB, class F>
+template <class Tl, bool VecA, bool VecB, class F>
 __device__ __forceinline__ void k_loop(float* smem, const Operand& a, const Operand& b, int64_t row0, int64_t col0,
                                        int64_t K, F&& compute) {
   const int tid = threadIdx.x;
   const int64_t ntiles = (K + BK - 1) / BK;
   auto load = [&](int64_t t) {  // always commits a group (maybe empty): the wait count stays uniform
     if (t < ntiles) {
-      float* S = smem + (t % kStages) * kStageFloats;
-      load_tile<VecA>(S, a, row0, t * BK, K, tid);
-      load_tile<VecB>(S + BK * kLd, b, col0, t * BK, K, tid);
+      float* S = smem + (t % kStages) * Tl::kStageFloats;
+      load_tile<VecA, BM, Tl::kLdA>(S, a, row0, t * BK, K, tid);
+      load_tile<VecB, Tl::BN, Tl::kLdB>(S + BK * Tl::kLdA, b, col0, t * BK, K, tid);
     }
     cp_async_commit();
   };
@@ -122,8 +129,8 @@ __device__ __forceinline__ void k_loop(float* smem, const Operand& a, const Oper
     cp_async_wait<kStages - 2>();  // this thread's copies of tile t have landed
     __syncthreads();               // everyone's have; everyone is done with tile t - 1
     load(t + kStages - 1);         // into tile t - 1's stage
-    const float* S = smem + (t % kStages) * kStageFloats;
-    compute(S, S + BK * kLd);
+    const float* S = smem + (t % kStages) * Tl::kStageFloats;
+    compute(S, S + BK * Tl::kLdA);
   }
   cp_async_wait<0>();
   __syncthreads();  // the next batch entry's prologue reuses the stages
@@ -150,22 +157,23 @@ template <bool VecA, bool VecB>
 __global__ void __launch_bounds__(kThreads, 1)
     sgemm_128x128(Mat<float> c, Mat<const float> a, Mat<const float> b, int64_t M, int64_t N, int64_t K,
                   Batch batch, bool vec_c) {
+  using Tl = Tile<128>;
   extern __shared__ float4 smem4[];
   float* smem = reinterpret_cast<float*>(smem4);
   const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
-  const int64_t row0 = blockIdx.y * int64_t(BM), col0 = blockIdx.x * int64_t(BN);
+  const int64_t row0 = blockIdx.y * int64_t(BM), col0 = blockIdx.x * int64_t(Tl::BN);
   for (int64_t z = blockIdx.z; z < batch.count; z += gridDim.z) {
     int64_t oc, oa, ob;
     batch_offsets(batch, z, oc, oa, ob);
     float acc[8][8] = {};
     const Operand opa{a.data + oa, a.rs, a.cs, M}, opb{b.data + ob, b.cs, b.rs, N};
-    k_loop<VecA, VecB>(smem, opa, opb, row0, col0, K, [&](const float* As, const float* Bs) {
+    k_loop<Tl, VecA, VecB>(smem, opa, opb, row0, col0, K, [&](const float* As, const float* Bs) {
 #pragma unroll
       for (int k = 0; k < BK; ++k) {
-        const float4 a0 = *reinterpret_cast<const float4*>(As + k * kLd + ty * 4);
-        const float4 a1 = *reinterpret_cast<const float4*>(As + k * kLd + 64 + ty * 4);
-        const float4 b0 = *reinterpret_cast<const float4*>(Bs + k * kLd + tx * 4);
-        const float4 b1 = *reinterpret_cast<const float4*>(Bs + k * kLd + 64 + tx * 4);
+        const float4 a0 = *reinterpret_cast<const float4*>(As + k * Tl::kLdA + ty * 4);
+        const float4 a1 = *reinterpret_cast<const float4*>(As + k * Tl::kLdA + 64 + ty * 4);
+        const float4 b0 = *reinterpret_cast<const float4*>(Bs + k * Tl::kLdB + tx * 4);
+        const float4 b1 = *reinterpret_cast<const float4*>(Bs + k * Tl::kLdB + 64 + tx * 4);
         const float ra[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
         const float rb[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
 #pragma unroll
@@ -216,56 +224,59 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const uint32_t (&a)[4], 
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
 }
 
-// The 8 warps form a 2 x 4 grid; warp (wm, wn) owns the 64 x 32 sub-tile at
-// rows wm*64, cols wn*32 of the block tile: 4 x 4 mma tiles of 16 x 8, so 16
-// mma per 8 of k, from 16 + 8 fragment registers read out of shared memory.
+// A block tile of 128 x 256 (Tile<256>, 77 KB of shared memory): the 8 warps
+// form a 2 x 4 grid; warp (wm, wn) owns the 64 x 64 sub-tile at rows wm*64,
+// cols wn*64: 4 x 8 mma tiles of 16 x 8, so 32 mma per 8 of k from 16 + 16
+// fragment registers read out of shared memory.
 template <bool VecA, bool VecB>
 __global__ void __launch_bounds__(kThreads, 1)
-    tf32_128x128(Mat<float> c, Mat<const float> a, Mat<const float> b, int64_t M, int64_t N, int64_t K,
+    tf32_128x256(Mat<float> c, Mat<const float> a, Mat<const float> b, int64_t M, int64_t N, int64_t K,
                  Batch batch, bool vec_c) {
+  using Tl = Tile<256>;
+  constexpr int MT = 4, NT = 8;  // mma tiles per warp along m and n
   extern __shared__ float4 smem4[];
   float* smem = reinterpret_cast<float*>(smem4);
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32, g = lane / 4, t = lane % 4;
   const int wm = warp / 4, wn = warp % 4;
-  const int64_t row0 = blockIdx.y * int64_t(BM), col0 = blockIdx.x * int64_t(BN);
+  const int64_t row0 = blockIdx.y * int64_t(BM), col0 = blockIdx.x * int64_t(Tl::BN);
   for (int64_t z = blockIdx.z; z < batch.count; z += gridDim.z) {
     int64_t oc, oa, ob;
     batch_offsets(batch, z, oc, oa, ob);
-    float acc[4][4][4] = {};  // [m tile][n tile][fragment]
+    float acc[MT][NT][4] = {};  // [m tile][n tile][fragment]
     const Operand opa{a.data + oa, a.rs, a.cs, M}, opb{b.data + ob, b.cs, b.rs, N};
-    k_loop<VecA, VecB>(smem, opa, opb, row0, col0, K, [&](const float* As, const float* Bs) {
+    k_loop<Tl, VecA, VecB>(smem, opa, opb, row0, col0, K, [&](const float* As, const float* Bs) {
 #pragma unroll
       for (int kk = 0; kk < BK; kk += 8) {
-        const float* a_lo = As + (kk + t) * kLd + wm * 64 + g;  // k = t
-        const float* a_hi = a_lo + 4 * kLd;                     // k = t + 4
-        const float* b_lo = Bs + (kk + t) * kLd + wn * 32 + g;
-        const float* b_hi = b_lo + 4 * kLd;
-        uint32_t fa[4][4], fb[4][2];
+        const float* a_lo = As + (kk + t) * Tl::kLdA + wm * 64 + g;  // k = t
+        const float* a_hi = a_lo + 4 * Tl::kLdA;                     // k = t + 4
+        const float* b_lo = Bs + (kk + t) * Tl::kLdB + wn * 64 + g;
+        const float* b_hi = b_lo + 4 * Tl::kLdB;
+        uint32_t fa[MT][4], fb[NT][2];
 #pragma unroll
-        for (int mi = 0; mi < 4; ++mi) {
+        for (int mi = 0; mi < MT; ++mi) {
           fa[mi][0] = to_tf32(a_lo[16 * mi]);
           fa[mi][1] = to_tf32(a_lo[16 * mi + 8]);
           fa[mi][2] = to_tf32(a_hi[16 * mi]);
           fa[mi][3] = to_tf32(a_hi[16 * mi + 8]);
         }
 #pragma unroll
-        for (int ni = 0; ni < 4; ++ni) fb[ni][0] = to_tf32(b_lo[8 * ni]), fb[ni][1] = to_tf32(b_hi[8 * ni]);
+        for (int ni = 0; ni < NT; ++ni) fb[ni][0] = to_tf32(b_lo[8 * ni]), fb[ni][1] = to_tf32(b_hi[8 * ni]);
 #pragma unroll
-        for (int mi = 0; mi < 4; ++mi)
+        for (int mi = 0; mi < MT; ++mi)
 #pragma unroll
-          for (int ni = 0; ni < 4; ++ni) mma_tf32(acc[mi][ni], fa[mi], fb[ni]);
+          for (int ni = 0; ni < NT; ++ni) mma_tf32(acc[mi][ni], fa[mi], fb[ni]);
       }
     });
 #pragma unroll
-    for (int mi = 0; mi < 4; ++mi)
+    for (int mi = 0; mi < MT; ++mi)
 #pragma unroll
       for (int half = 0; half < 2; ++half) {  // rows g and g + 8 of the mma tile
         const int64_t gm = row0 + wm * 64 + mi * 16 + g + 8 * half;
         if (gm >= M) continue;
         float* crow = c.data + oc + gm * c.rs;
 #pragma unroll
-        for (int ni = 0; ni < 4; ++ni) {
-          const int64_t gn = col0 + wn * 32 + ni * 8 + 2 * t;
+        for (int ni = 0; ni < NT; ++ni) {
+          const int64_t gn = col0 + wn * 64 + ni * 8 + 2 * t;
           const float v0 = acc[mi][ni][2 * half], v1 = acc[mi][ni][2 * half + 1];
           if (vec_c && gn + 1 < N) {
             *reinterpret_cast<float2*>(crow + gn) = make_float2(v0, v1);

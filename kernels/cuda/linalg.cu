@@ -3,6 +3,7 @@
 // tensor-op math for float).
 #include <cublas_v2.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -54,26 +55,45 @@ bool vector_ok(const void* data, int64_t unit_stride, int64_t row_stride, const 
   return ok;
 }
 
-template <template <bool, bool> class Kernel>
-void launch_f32(dim3 grid, cudaStream_t st, bool vec_a, bool vec_b, gemm::Mat<float> c, gemm::Mat<const float> a,
+// Launches Kernel<VA, VB>::fn with its dynamic shared memory; the size
+// limit is raised once per device (bit d of `raised`).
+template <template <bool, bool> class Kernel, bool VA, bool VB>
+void launch_one(dim3 grid, cudaStream_t st, int device, gemm::Mat<float> c, gemm::Mat<const float> a,
                 gemm::Mat<const float> b, int64_t M, int64_t N, int64_t K, const gemm::Batch& batch, bool vec_c) {
-  auto go = [&](auto kernel) {
-    CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, gemm::f32::kSmemBytes));
-    kernel<<<grid, gemm::f32::kThreads, gemm::f32::kSmemBytes, st>>>(c, a, b, M, N, K, batch, vec_c);
-    CUDA_CHECK_LAUNCH();
-  };
-  if (vec_a && vec_b) go(Kernel<true, true>::fn);
-  else if (vec_a) go(Kernel<true, false>::fn);
-  else if (vec_b) go(Kernel<false, true>::fn);
-  else go(Kernel<false, false>::fn);
+  constexpr auto kernel = Kernel<VA, VB>::fn;
+  constexpr int bytes = Kernel<VA, VB>::Tl::kSmemBytes;
+  static std::atomic<uint64_t> raised{0};
+  const uint64_t bit = device < 64 ? uint64_t(1) << device : 0;
+  if (!bit || !(raised.load() & bit)) {
+    CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+    raised.fetch_or(bit);
+  }
+  kernel<<<grid, gemm::f32::kThreads, bytes, st>>>(c, a, b, M, N, K, batch, vec_c);
+  CUDA_CHECK_LAUNCH();
+}
+
+template <template <bool, bool> class Kernel>
+void launch_f32(const gemm::Batch& batch, int64_t M, int64_t N, int64_t K, bool vec_a, bool vec_b, bool vec_c,
+                gemm::Mat<float> c, gemm::Mat<const float> a, gemm::Mat<const float> b, int device) {
+  using Tl = typename Kernel<true, true>::Tl;
+  const dim3 grid(static_cast<unsigned>((N + Tl::BN - 1) / Tl::BN),
+                  static_cast<unsigned>((M + gemm::f32::BM - 1) / gemm::f32::BM),
+                  static_cast<unsigned>(batch.count < 65535 ? batch.count : 65535));
+  const cudaStream_t st = stream(device);
+  if (vec_a && vec_b) launch_one<Kernel, true, true>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
+  else if (vec_a) launch_one<Kernel, true, false>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
+  else if (vec_b) launch_one<Kernel, false, true>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
+  else launch_one<Kernel, false, false>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
 }
 template <bool VA, bool VB>
 struct Sgemm {
+  using Tl = gemm::f32::Tile<128>;
   static constexpr auto fn = gemm::f32::sgemm_128x128<VA, VB>;
 };
 template <bool VA, bool VB>
 struct Tf32 {
-  static constexpr auto fn = gemm::f32::tf32_128x128<VA, VB>;
+  using Tl = gemm::f32::Tile<256>;
+  static constexpr auto fn = gemm::f32::tf32_128x256<VA, VB>;
 };
 
 void hand_f32(View<float> out, View<const float> a, View<const float> b, bool tf32) {
@@ -86,14 +106,11 @@ void hand_f32(View<float> out, View<const float> a, View<const float> b, bool tf
   const bool vec_a = vector_ok(a.data, a.stride[r], a.stride[r + 1], batch.stride_a, nb);
   const bool vec_b = vector_ok(b.data, b.stride[r + 1], b.stride[r], batch.stride_b, nb);
   const bool vec_c = vector_ok(out.data, out.stride[r + 1], out.stride[r], batch.stride_c, nb);
-  const dim3 grid(static_cast<unsigned>((N + gemm::f32::BN - 1) / gemm::f32::BN),
-                  static_cast<unsigned>((M + gemm::f32::BM - 1) / gemm::f32::BM),
-                  static_cast<unsigned>(batch.count < 65535 ? batch.count : 65535));
   const gemm::Mat<float> mc{out.data, out.stride[r], out.stride[r + 1]};
   const gemm::Mat<const float> ma{a.data, a.stride[r], a.stride[r + 1]}, mb{b.data, b.stride[r], b.stride[r + 1]};
-  const cudaStream_t st = stream(device_of(out.data));
-  if (tf32) launch_f32<Tf32>(grid, st, vec_a, vec_b, mc, ma, mb, M, N, K, batch, vec_c);
-  else launch_f32<Sgemm>(grid, st, vec_a, vec_b, mc, ma, mb, M, N, K, batch, vec_c);
+  const int device = device_of(out.data);
+  if (tf32) launch_f32<Tf32>(batch, M, N, K, vec_a, vec_b, vec_c, mc, ma, mb, device);
+  else launch_f32<Sgemm>(batch, M, N, K, vec_a, vec_b, vec_c, mc, ma, mb, device);
 }
 
 // double (and conv's GEMM): gemm.cuh's 64 x 64 kernel.

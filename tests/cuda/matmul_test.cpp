@@ -136,10 +136,11 @@ void expect_float_matmul(const Tensor& a, const Tensor& b, const Tensor& ga, con
 
 TEST(CudaMatmulFloat, EveryTransposeCombinationAndEdgeSize) {
   NABLA_REQUIRE_CUDA();
-  // 128 x 128 x 16 is one whole block tile and k-tile; the others cut tiles
-  // at every edge (m, n, k not multiples of 128, 4 or 16; K < one k-tile).
+  // 128 x 128 x 16 and 128 x 256 x 32 are whole block tiles (sgemm, tf32)
+  // and k-tiles; the others cut tiles at every edge (m, n, k not multiples
+  // of 128, 256, 4 or 16; K < one k-tile).
   const std::vector<Mnk> shapes{{1, 1, 1}, {1, 7, 5}, {6, 1, 9}, {37, 129, 67}, {128, 128, 16},
-                                {130, 257, 33}, {256, 64, 300}, {3, 200, 2}};
+                                {128, 256, 32}, {130, 257, 33}, {256, 64, 300}, {3, 200, 2}};
   uint64_t seed = 20;
   for (const Mnk& s : shapes)
     for (bool ta : {false, true})
