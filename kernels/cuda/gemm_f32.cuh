@@ -27,7 +27,7 @@
 //
 // Banks (row strides = 8 mod 32 floats): the scalar copies write (k, r) at
 // bank 8k + r: 2-way at most; the SIMT reads below are broadcasts or 128
-// contiguous bytes per 8 lanes; the mma fragment reads hit bank 8t + g, all
+// contiguous bytes; the mma fragment reads hit bank 8t + g, all
 // 32 distinct.
 #include <cuda_runtime.h>
 
@@ -148,10 +148,11 @@ __device__ __forceinline__ void batch_offsets(const Batch& batch, int64_t z, int
 
 // ------------------------------------------------------------ fp32 (FFMA)
 // Thread (ty, tx) of a 16 x 16 grid owns an 8 x 8 register tile of C: rows
-// ty*4 + {0..3} and 64 + ty*4 + {0..3}, the same for columns with tx. Per k it
-// reads two float4 of As (the 8 lanes of a quarter warp share ty: a
-// broadcast) and two of Bs (8 lanes, 128 contiguous bytes), then does 64
-// FMAs. The split halves make each store of 4 columns one float4.
+// ty*4 + {0..3} and 64 + ty*4 + {0..3}, the same for columns with tx. A warp
+// is 4 ty x 8 tx (warps 4 x 2 over the grid), so per k its two float4 reads
+// of As touch 4 addresses (broadcasts) and its two of Bs 128 contiguous bytes
+// each; then 64 FMAs. The split halves make each store of 4 columns one
+// float4, and a warp's stores of a row 128 contiguous bytes.
 // vec_c: c has unit column stride and 16-byte aligned rows (float4 stores).
 template <bool VecA, bool VecB>
 __global__ void __launch_bounds__(kThreads, 1)
@@ -160,7 +161,8 @@ __global__ void __launch_bounds__(kThreads, 1)
   using Tl = Tile<128>;
   extern __shared__ float4 smem4[];
   float* smem = reinterpret_cast<float*>(smem4);
-  const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+  const int tid = threadIdx.x, lane = tid % 32, warp = tid / 32;
+  const int ty = 4 * (warp / 2) + lane / 8, tx = 8 * (warp % 2) + lane % 8;
   const int64_t row0 = blockIdx.y * int64_t(BM), col0 = blockIdx.x * int64_t(Tl::BN);
   for (int64_t z = blockIdx.z; z < batch.count; z += gridDim.z) {
     int64_t oc, oa, ob;

@@ -55,7 +55,7 @@ def run(kind, A, B, a_layout, b_layout):
                 load_tile(Bs, LdB, BN, vec_b, 0, bcs, brs, N, col0, t * BK, K, fb)
                 for tid in range(T):
                     if kind == 'sgemm':
-                        tx, ty = tid % 16, tid // 16
+                        lane_, warp_ = tid % 32, tid // 32; ty = 4 * (warp_ // 2) + lane_ // 8; tx = 8 * (warp_ % 2) + lane_ % 8
                         for k in range(BK):
                             ra = [As[k*LdA + ty*4 + q] for q in range(4)] + [As[k*LdA + 64 + ty*4 + q] for q in range(4)]
                             rb = [Bs[k*LdB + tx*4 + q] for q in range(4)] + [Bs[k*LdB + 64 + tx*4 + q] for q in range(4)]
@@ -87,7 +87,7 @@ def run(kind, A, B, a_layout, b_layout):
             # stores
             for tid in range(T):
                 if kind == 'sgemm':
-                    tx, ty = tid % 16, tid // 16
+                    lane_, warp_ = tid % 32, tid // 32; ty = 4 * (warp_ // 2) + lane_ // 8; tx = 8 * (warp_ % 2) + lane_ % 8
                     for i in range(8):
                         gm = row0 + (0 if i < 4 else 64) + ty * 4 + i % 4
                         if gm >= M: continue
