@@ -138,9 +138,10 @@ TEST(CudaMatmulFloat, EveryTransposeCombinationAndEdgeSize) {
   NABLA_REQUIRE_CUDA();
   // 128 x 128 x 16 and 128 x 256 x 32 are whole block tiles (sgemm, tf32)
   // and k-tiles; the others cut tiles at every edge (m, n, k not multiples
-  // of 128, 256, 4 or 16; K < one k-tile).
+  // of 128, 256, 4 or 16; K < one k-tile; empty: K = 0 must write zeros).
   const std::vector<Mnk> shapes{{1, 1, 1}, {1, 7, 5}, {6, 1, 9}, {37, 129, 67}, {128, 128, 16},
-                                {128, 256, 32}, {130, 257, 33}, {256, 64, 300}, {3, 200, 2}};
+                                {128, 256, 32}, {130, 257, 33}, {256, 64, 300}, {3, 200, 2},
+                                {0, 5, 3},      {4, 0, 3},      {4, 5, 0}};
   uint64_t seed = 20;
   for (const Mnk& s : shapes)
     for (bool ta : {false, true})
