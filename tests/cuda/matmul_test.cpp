@@ -117,7 +117,8 @@ const FloatBackend kFloatBackends[] = {{"hand", false}, {"tf32", true}, {"vendor
 
 // a @ b on CUDA (ga, gb: the same values there, any layout) against the CPU
 // product in double, under every float backend.
-void expect_float_matmul(const Tensor& a, const Tensor& b, const Tensor& ga, const Tensor& gb, const std::string& what) {
+void expect_float_matmul(const Tensor& a, const Tensor& b, const Tensor& ga, const Tensor& gb,
+                         const std::string& what) {
   const Tensor want = prim::matmul(prim::to(a, DType::f64), prim::to(b, DType::f64));
   const int64_t k = a.shape()[a.dim() - 1];
   for (const FloatBackend& be : kFloatBackends) {
