@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/device.h"
+#include "models/io/json_field.h"
 
 namespace nabla::train {
 
@@ -53,6 +54,8 @@ struct TrainDefaults {
 template <class T>
 T TrainConfig::option(const std::string& name, const T& fallback) const {
   if (!options.contains(name)) return fallback;
+  if constexpr (std::integral<T> && !std::same_as<T, bool>)
+    return io::as_integer<T>(options.at(name), model + ": option " + name);
   try {
     return options.at(name).get<T>();
   } catch (const nlohmann::json::exception&) {

@@ -107,7 +107,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   std::unique_ptr<Trainer> trainer = spec.make(config);
   int64_t step = 0;
   if (resumed) {
-    trainer->load(resumed->state);
+    restore(*trainer, *resumed);
     step = resumed->step;
   }
   // Loads the data now, so that a missing dataset stops the run before it
@@ -157,7 +157,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     }
     if (step % checkpoint_every == 0 || step == config.steps) {
       result.checkpoint = run.checkpoint_path(step);
-      save_checkpoint(result.checkpoint, Checkpoint{step, config, trainer->state()});
+      save_checkpoint(result.checkpoint, Checkpoint{step, config, trainer->state(), result.checkpoint});
     }
   }
   if (progress) progress->finish();
