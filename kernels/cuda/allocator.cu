@@ -80,7 +80,19 @@ std::string describe(const MemoryStats& s) {
 void* fresh_block(int device, DeviceCache& c, size_t size, size_t requested) {
   CUDA_CHECK(cudaSetDevice(device));
   void* ptr = nullptr;
-  cudaError_t err = cudaMalloc(&ptr, size);
+  cudaError_t err = cudaSuccess;
+  if (c.capture_pool != 0) {
+    // cudaMalloc counts as unsafe in a thread-local capture, yet it is fine
+    // here: the graph gets the new address and its replays allocate nothing,
+    // as long as the block is not freed to the driver while the graph lives
+    // (the pool sees to that). So the thread relaxes its mode around it.
+    cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+    CUDA_CHECK(cudaThreadExchangeStreamCaptureMode(&mode));
+    err = cudaMalloc(&ptr, size);
+    CUDA_CHECK(cudaThreadExchangeStreamCaptureMode(&mode));
+  } else {
+    err = cudaMalloc(&ptr, size);
+  }
   // Not during a capture: cudaFree and synchronising cannot be captured.
   if (err == cudaErrorMemoryAllocation && c.capture_pool == 0) {  // free the cache, try once more
     cudaGetLastError();
