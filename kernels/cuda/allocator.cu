@@ -103,7 +103,8 @@ void* fresh_block(int device, DeviceCache& c, size_t size, size_t requested) {
     cudaGetLastError();
     throw std::runtime_error("cuda malloc: out of memory allocating " + std::to_string(requested) +
                              " bytes on cuda:" + std::to_string(device) + " (" + describe(c.stats) +
-                             "; the cache was emptied and the allocation retried)");
+                             (c.capture_pool ? "; inside a CUDA graph capture, where the cache cannot be emptied)"
+                                             : "; the cache was emptied and the allocation retried)"));
   }
   CUDA_CHECK(err);
   ++c.stats.cudamalloc_calls;
@@ -194,7 +195,9 @@ void reset_peak(int device) {
 
 void empty_cache(int device) {
   std::lock_guard lock(mutex);
-  release_cached(device, cache(device));
+  DeviceCache& c = cache(device);
+  if (c.capture_pool != 0) return;  // cudaFree cannot run inside a capture; the cache stays
+  release_cached(device, c);
 }
 
 }  // namespace nabla::kernels::cuda
