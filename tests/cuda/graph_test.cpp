@@ -2,7 +2,7 @@
 // the captured work on new inputs without cudaMalloc, the private pool keeps
 // the graph's blocks, what cannot be captured throws a clear error, Adam's t
 // advances across replays, and the trainers' replayed steps equal their
-// eager steps bitwise (mlpgan, dcgan, the 2-D gan, wgan).
+// eager steps bitwise (mlpgan, dcgan; the 2-D gan, wgan, lsgan-qi).
 #include <gtest/gtest.h>
 
 #include "core/cuda_graph.h"
@@ -145,6 +145,7 @@ TEST(CudaGraphTrain, ReplayedStepsEqualEagerStepsOn2dGans) {
   two.options["n_critic"] = 2;
   expect_graph_matches_eager(two, 4);
   expect_graph_matches_eager(ring("wgan"), 3);
+  expect_graph_matches_eager(ring("lsgan-qi"), 3);
 }
 
 TEST(CudaGraphTrain, ReplayedStepsEqualEagerStepsOnMlpganAndDcgan) {

@@ -45,8 +45,12 @@ TEST(TrainGraph, SplitStepEqualsEagerWithTwoCriticStepsOfAdam) {
   expect_split_matches_eager(c, 4);
 }
 
-// WGAN: RMSprop, weight clipping, n_critic = 5.
-TEST(TrainGraph, SplitStepEqualsEagerOnWgan) { expect_split_matches_eager(ring("wgan"), 3); }
+// WGAN: RMSprop, weight clipping, n_critic = 5; LS-GAN (Qi): the
+// loss-sensitive objective, weight decay, clipping.
+TEST(TrainGraph, SplitStepEqualsEagerOnWganAndLsganQi) {
+  expect_split_matches_eager(ring("wgan"), 3);
+  expect_split_matches_eager(ring("lsgan-qi"), 3);
+}
 
 TEST(TrainGraph, SplitStepEqualsEagerOnMlpganAndDcgan) {
   SKIP_WITHOUT_FASHION_MNIST();
