@@ -29,6 +29,7 @@ struct TrainConfig {
   int64_t checkpoint_every = 0;  // 0: with every sample grid
   bool progress = true;          // the progress line on stdout
   bool log_memory = false;       // metrics lines also get the process's memory (not saved)
+  bool cuda_graph = false;       // capture the step once, replay it (graph_step.h; not saved: same numbers)
   // Model-specific settings (`nabla train gan --set loss=minimax`): names and
   // values as the model documents them; recorded in config.json and checkpoints.
   nlohmann::json options = nlohmann::json::object();
