@@ -13,10 +13,12 @@
 // batch, each gathering a few images into one wide column matrix per GEMM.
 #include <Eigen/Core>
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/conv.h"
 #include "kernels/cpu/loop.h"
+#include "kernels/cpu/sgemm.h"
 
 namespace nabla::kernels::cpu {
 
@@ -113,6 +115,10 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
     // One image: the product lands in out directly; more: in buf, then out.
     T* y = nb == 1 ? out.data + n0 * s.C_out * P : buf;
     for (int64_t g = 0; g < s.G; ++g) {
+      if constexpr (std::is_same_v<T, float>) {
+        sgemm(Co, ld, K, w.data + g * Co * K, K, 1, col + g * K * ld, ld, 1, y + g * Co * ld, ld, false);
+        continue;
+      }
       MapM<T> yg(y + g * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
       CMapM<T> wg(w.data + g * Co * K, Co, K, Eigen::OuterStride<>(K));
       CMapM<T> cg(col + g * K * ld, K, ld, Eigen::OuterStride<>(ld));
@@ -144,6 +150,10 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
       gb = buf;
     }
     for (int64_t k = 0; k < s.G; ++k) {
+      if constexpr (std::is_same_v<T, float>) {
+        sgemm(K, ld, Co, w.data + k * Co * K, 1, K, gb + k * Co * ld, ld, 1, col + k * K * ld, ld, false);
+        continue;
+      }
       CMapM<T> gg(gb + k * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
       CMapM<T> wg(w.data + k * Co * K, Co, K, Eigen::OuterStride<>(K));
       MapM<T> cg(col + k * K * ld, K, ld, Eigen::OuterStride<>(ld));
@@ -173,6 +183,10 @@ void accumulate_weight_grad(T* acc, const View<const T>& x, const View<const T>&
     for (int64_t c = 0; c < C_out; ++c) std::copy(src + c * P, src + (c + 1) * P, gbuf + c * ld + b * P);
   }
   for (int64_t k = 0; k < G; ++k) {
+    if constexpr (std::is_same_v<T, float>) {
+      sgemm(Co, K, ld, gbuf + k * Co * ld, ld, 1, col + k * K * ld, 1, ld, acc + k * Co * K, K, true);
+      continue;
+    }
     MapM<T> wg(acc + k * Co * K, Co, K, Eigen::OuterStride<>(K));
     CMapM<T> gg(gbuf + k * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
     CMapM<T> cg(col + k * K * ld, K, ld, Eigen::OuterStride<>(ld));
