@@ -55,5 +55,12 @@ template <class T>
 void col2im(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
             const Conv2dArgs& a);
 
+// The receptive fields as offsets: table[t Ho Wo + i Wo + j] (t = a kW + b,
+// the tap) = (i sh - ph + a dh) row_stride + (j sw - pw + b dw) col_stride,
+// the offset within one channel of an H x W image of the input that output
+// (i, j) reads through tap t, or -1 where that input is padding.
+void conv_offsets(int64_t* table, int64_t H, int64_t W, int64_t row_stride, int64_t col_stride, int64_t kH,
+                  int64_t kW, int64_t Ho, int64_t Wo, const Conv2dArgs& a);
+
 }  // namespace cpu
 }  // namespace nabla::kernels

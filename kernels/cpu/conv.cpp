@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/cpu/conv_f32.h"
 #include "kernels/cpu/loop.h"
 #include "kernels/cpu/sgemm.h"
 
@@ -107,6 +108,7 @@ void for_each_block(const Geometry& s, F&& f) {
 
 template <class T>
 void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
+  if constexpr (std::is_same_v<T, float>) return conv2d_forward_f32(out, x, w, bias, a);
   const Geometry s(x, w, out.size[2], out.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P;
   for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
@@ -115,10 +117,6 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
     // One image: the product lands in out directly; more: in buf, then out.
     T* y = nb == 1 ? out.data + n0 * s.C_out * P : buf;
     for (int64_t g = 0; g < s.G; ++g) {
-      if constexpr (std::is_same_v<T, float>) {
-        sgemm(Co, ld, K, w.data + g * Co * K, K, 1, col + g * K * ld, ld, 1, y + g * Co * ld, ld, false);
-        continue;
-      }
       MapM<T> yg(y + g * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
       CMapM<T> wg(w.data + g * Co * K, Co, K, Eigen::OuterStride<>(K));
       CMapM<T> cg(col + g * K * ld, K, ld, Eigen::OuterStride<>(ld));
@@ -183,10 +181,6 @@ void accumulate_weight_grad(T* acc, const View<const T>& x, const View<const T>&
     for (int64_t c = 0; c < C_out; ++c) std::copy(src + c * P, src + (c + 1) * P, gbuf + c * ld + b * P);
   }
   for (int64_t k = 0; k < G; ++k) {
-    if constexpr (std::is_same_v<T, float>) {
-      sgemm(Co, K, ld, gbuf + k * Co * ld, ld, 1, col + k * K * ld, 1, ld, acc + k * Co * K, K, true);
-      continue;
-    }
     MapM<T> wg(acc + k * Co * K, Co, K, Eigen::OuterStride<>(K));
     CMapM<T> gg(gbuf + k * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
     CMapM<T> cg(col + k * K * ld, K, ld, Eigen::OuterStride<>(ld));
@@ -200,6 +194,7 @@ void accumulate_weight_grad(T* acc, const View<const T>& x, const View<const T>&
 // chunk order. Same inputs, same bits, on any number of threads.
 template <class T>
 void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
+  if constexpr (std::is_same_v<T, float>) return conv2d_backward_weight_f32(gw, x, g, a);
   const int64_t N = x.size[0], C_in = x.size[1], C_out = gw.size[0];
   const int64_t kH = gw.size[2], kW = gw.size[3], P = g.size[2] * g.size[3];
   const int64_t size = C_out * gw.size[1] * kH * kW, rows = C_in * kH * kW;

@@ -1,15 +1,13 @@
-// Packed f32 GEMM (see sgemm.h). Loop nest, outer to inner:
-//   jc over n by kNc, pc over k by kSgemmKc: pack B[pc, jc] into NR-column panels;
-//   ic over m by kMc: pack A[ic, pc] into MR-row panels;
+// Packed f32 GEMM (see sgemm.h). Loop nest of sgemm_packed, outer to inner:
+//   jc over n by kSgemmNc, pc over k by kSgemmKc: pack B[pc, jc] into NR-column panels;
+//   ic over m by kSgemmMc: pack A[ic, pc] into MR-row panels;
 //   jr over the B panels, ir over the A panels: the MR x NR micro-kernel.
-// An A block (kMc x kSgemmKc floats, 144 KiB) stays in L2, one B panel
+// An A block (kSgemmMc x kSgemmKc floats, 144 KiB) stays in L2, one B panel
 // (kSgemmKc x NR, 16 KiB) in L1. Edge tiles are zero-padded in the packs and
 // computed into a scratch tile, so every tile runs the same arithmetic.
 #include "kernels/cpu/sgemm.h"
 
-#include <algorithm>
 #include <cmath>
-#include <vector>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -17,74 +15,51 @@
 
 namespace nabla::kernels::cpu {
 
+namespace sgemm_detail {
 namespace {
 
-constexpr int64_t kMr = 6, kNr = 16;  // 12 ymm accumulators + 2 for B + 1 broadcast
-constexpr int64_t kMc = 144, kNc = 3072;
-
-// dst[p][l][r] = A(i0 + p MR + r, l0 + l), rows past m as zeros.
-void pack_a(float* dst, const float* a, int64_t ars, int64_t acs, int64_t mc, int64_t kc) {
-  for (int64_t i = 0; i < mc; i += kMr, dst += kc * kMr) {
-    const int64_t rows = std::min(kMr, mc - i);
-    const float* src = a + i * ars;
-    if (acs == 1) {  // rows contiguous: read each row along l
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t l = 0; l < kc; ++l) dst[l * kMr + r] = src[r * ars + l];
-      for (int64_t r = rows; r < kMr; ++r)
-        for (int64_t l = 0; l < kc; ++l) dst[l * kMr + r] = 0.0f;
-    } else {
-      for (int64_t l = 0; l < kc; ++l) {
-        float* d = dst + l * kMr;
-        for (int64_t r = 0; r < rows; ++r) d[r] = src[r * ars + l * acs];
-        for (int64_t r = rows; r < kMr; ++r) d[r] = 0.0f;
-      }
-    }
-  }
-}
-
-// dst[q][l][j] = B(l0 + l, j0 + q NR + j), columns past n as zeros.
-void pack_b(float* dst, const float* b, int64_t brs, int64_t bcs, int64_t kc, int64_t nc) {
-  for (int64_t j = 0; j < nc; j += kNr, dst += kc * kNr) {
-    const int64_t cols = std::min(kNr, nc - j);
-    const float* src = b + j * bcs;
-    if (bcs == 1) {  // rows of B contiguous: NR floats per l
-      for (int64_t l = 0; l < kc; ++l) {
-        float* d = dst + l * kNr;
-        std::copy(src + l * brs, src + l * brs + cols, d);
-        std::fill(d + cols, d + kNr, 0.0f);
-      }
-    } else {  // columns of B contiguous when brs == 1: read along l
-      for (int64_t c = 0; c < cols; ++c)
-        for (int64_t l = 0; l < kc; ++l) dst[l * kNr + c] = src[c * bcs + l * brs];
-      for (int64_t c = cols; c < kNr; ++c)
-        for (int64_t l = 0; l < kc; ++l) dst[l * kNr + c] = 0.0f;
-    }
-  }
-}
+constexpr int64_t kMr = kSgemmMr, kNr = kSgemmNr;  // 12 ymm accumulators + 2 for B + 1 broadcast
 
 #if defined(__AVX2__) && defined(__FMA__)
-// c[MR x NR] = (add ? c : 0) + sum_l a[l][.] b[l][.], the sum in order of l.
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool add) {
-  __m256 acc[kMr][2];
-  for (int r = 0; r < kMr; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+// Twelve named accumulators (an array of them gets spilled to the stack).
+#define NABLA_SGEMM_ROW(r, c0, c1)                       \
+  {                                                      \
+    const __m256 x = _mm256_broadcast_ss(a + r);         \
+    c0 = _mm256_fmadd_ps(x, b0, c0);                     \
+    c1 = _mm256_fmadd_ps(x, b1, c1);                     \
+  }
+#define NABLA_SGEMM_STORE(r, c0, c1)                                         \
+  {                                                                          \
+    float* row = c + r * ldc;                                                \
+    if (add) {                                                               \
+      c0 = _mm256_add_ps(_mm256_loadu_ps(row), c0);                          \
+      c1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), c1);                      \
+    }                                                                        \
+    _mm256_storeu_ps(row, c0);                                               \
+    _mm256_storeu_ps(row + 8, c1);                                           \
+  }
+inline __attribute__((always_inline)) void micro_kernel(int64_t kc, const float* a, const float* b, float* c,
+                                                         int64_t ldc, bool add) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int64_t l = 0; l < kc; ++l, a += kMr, b += kNr) {
     const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-    for (int r = 0; r < kMr; ++r) {
-      const __m256 x = _mm256_broadcast_ss(a + r);
-      acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
-    }
+    NABLA_SGEMM_ROW(0, c00, c01)
+    NABLA_SGEMM_ROW(1, c10, c11)
+    NABLA_SGEMM_ROW(2, c20, c21)
+    NABLA_SGEMM_ROW(3, c30, c31)
+    NABLA_SGEMM_ROW(4, c40, c41)
+    NABLA_SGEMM_ROW(5, c50, c51)
   }
-  for (int r = 0; r < kMr; ++r) {
-    float* row = c + r * ldc;
-    if (add) {
-      acc[r][0] = _mm256_add_ps(_mm256_loadu_ps(row), acc[r][0]);
-      acc[r][1] = _mm256_add_ps(_mm256_loadu_ps(row + 8), acc[r][1]);
-    }
-    _mm256_storeu_ps(row, acc[r][0]);
-    _mm256_storeu_ps(row + 8, acc[r][1]);
-  }
+  NABLA_SGEMM_STORE(0, c00, c01)
+  NABLA_SGEMM_STORE(1, c10, c11)
+  NABLA_SGEMM_STORE(2, c20, c21)
+  NABLA_SGEMM_STORE(3, c30, c31)
+  NABLA_SGEMM_STORE(4, c40, c41)
+  NABLA_SGEMM_STORE(5, c50, c51)
 }
+#undef NABLA_SGEMM_ROW
+#undef NABLA_SGEMM_STORE
 #else
 void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool add) {
   float acc[kMr][kNr] = {};
@@ -96,7 +71,8 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
 }
 #endif
 
-// One tile of C, full or at an edge (rows x cols of it valid).
+}  // namespace
+
 void tile(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t rows, int64_t cols, bool add) {
   if (rows == kMr && cols == kNr) return micro_kernel(kc, a, b, c, ldc, add);
   float scratch[kMr * kNr];
@@ -105,44 +81,46 @@ void tile(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int
   for (int64_t r = 0; r < rows; ++r) std::copy(scratch + r * kNr, scratch + r * kNr + cols, c + r * ldc);
 }
 
-struct Buffers {
-  std::vector<float> a, b;
-};
-Buffers& buffers() {
-  thread_local Buffers buf;
-  return buf;
+void zero(float* c, int64_t m, int64_t n, int64_t ldc) {
+  for (int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
 }
 
-}  // namespace
+void pack_strided(float* dst, int64_t width, const float* p, int64_t is, int64_t ls, int64_t i0, int64_t lines,
+                  int64_t l0, int64_t kc) {
+  const float* src = p + i0 * is + l0 * ls;
+  if (is == 1 && lines == width) {  // full panel, lines adjacent: width floats per l
+    for (int64_t l = 0; l < kc; ++l)
+      for (int64_t r = 0; r < width; ++r) dst[l * width + r] = src[l * ls + r];
+    return;
+  }
+  if (is == 1) {
+    for (int64_t l = 0; l < kc; ++l) {
+      float* d = dst + l * width;
+      std::copy(src + l * ls, src + l * ls + lines, d);
+      std::fill(d + lines, d + width, 0.0f);
+    }
+    return;
+  }
+  for (int64_t r = 0; r < lines; ++r)  // read along each line
+    for (int64_t l = 0; l < kc; ++l) dst[l * width + r] = src[r * is + l * ls];
+  for (int64_t r = lines; r < width; ++r)
+    for (int64_t l = 0; l < kc; ++l) dst[l * width + r] = 0.0f;
+}
+
+}  // namespace sgemm_detail
 
 void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs,
            int64_t bcs, float* c, int64_t ldc, bool accumulate) {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate)
-      for (int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
-    return;
-  }
-  Buffers& buf = buffers();
-  const int64_t kc_max = std::min(k, kSgemmKc);
-  buf.a.resize(static_cast<size_t>((std::min(m, kMc) + kMr - 1) / kMr * kMr * kc_max));
-  buf.b.resize(static_cast<size_t>((std::min(n, kNc) + kNr - 1) / kNr * kNr * kc_max));
-  for (int64_t jc = 0; jc < n; jc += kNc) {
-    const int64_t nc = std::min(kNc, n - jc);
-    for (int64_t pc = 0; pc < k; pc += kSgemmKc) {
-      const int64_t kc = std::min(kSgemmKc, k - pc);
-      const bool add = accumulate || pc > 0;
-      pack_b(buf.b.data(), b + pc * brs + jc * bcs, brs, bcs, kc, nc);
-      for (int64_t ic = 0; ic < m; ic += kMc) {
-        const int64_t mc = std::min(kMc, m - ic);
-        pack_a(buf.a.data(), a + ic * ars + pc * acs, ars, acs, mc, kc);
-        for (int64_t jr = 0; jr < nc; jr += kNr)
-          for (int64_t ir = 0; ir < mc; ir += kMr)
-            tile(kc, buf.a.data() + ir * kc, buf.b.data() + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
-                 std::min(kMr, mc - ir), std::min(kNr, nc - jr), add);
-      }
-    }
-  }
+  using sgemm_detail::pack_strided;
+  sgemm_packed(
+      m, n, k,
+      [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
+        pack_strided(dst, kSgemmMr, a, ars, acs, i0, rows, l0, kc);
+      },
+      [&](float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) {
+        pack_strided(dst, kSgemmNr, b, bcs, brs, j0, cols, l0, kc);
+      },
+      c, ldc, accumulate);
 }
 
 }  // namespace nabla::kernels::cpu
