@@ -13,9 +13,15 @@
 #include "kernels/cpu/conv_f32.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "kernels/cpu/sgemm.h"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 namespace nabla::kernels::cpu {
 
@@ -33,10 +39,38 @@ struct Geometry {
         G(groups), Co(c_out / groups), Cg(x.size[1] / groups), K(x.size[1] / groups * kh * kw) {}
 };
 
-std::vector<int64_t> offsets(const Geometry& s, const View<const float>& x, const Conv2dArgs& a) {
-  std::vector<int64_t> table(static_cast<size_t>(s.taps * s.P));
-  conv_offsets(table.data(), x.size[2], x.size[3], x.stride[2], x.stride[3], s.kH, s.kW, s.Ho, s.Wo, a);
-  return table;
+// The receptive fields of one channel (conv_offsets): off[t P + pos], and,
+// when every offset fits in 32 bits, the same as int32 by tap (off32) and by
+// position (by_pos[pos taps + t]) for the vector gathers.
+struct Offsets {
+  std::vector<int64_t> off;
+  std::vector<int32_t> off32, by_pos;
+};
+
+Offsets offsets(const Geometry& s, const View<const float>& x, const Conv2dArgs& a) {
+  Offsets o;
+  o.off.resize(static_cast<size_t>(s.taps * s.P));
+  conv_offsets(o.off.data(), x.size[2], x.size[3], x.stride[2], x.stride[3], s.kH, s.kW, s.Ho, s.Wo, a);
+  const auto [lo, hi] = std::minmax_element(o.off.begin(), o.off.end());
+  if (o.off.empty() || *lo < -1 || *hi > std::numeric_limits<int32_t>::max()) return o;
+  o.off32.assign(o.off.begin(), o.off.end());
+  o.by_pos.resize(o.off.size());
+  for (int64_t t = 0; t < s.taps; ++t)
+    for (int64_t p = 0; p < s.P; ++p) o.by_pos[p * s.taps + t] = o.off32[t * s.P + p];
+  return o;
+}
+
+// d[j] = idx[j] < 0 ? 0 : base[idx[j]] for j < 16 (padding: idx -1).
+inline void gather16(float* d, const float* base, const int32_t* idx) {
+#if defined(__AVX2__)
+  for (int h = 0; h < 16; h += 8) {
+    const __m256i i = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + h));
+    const __m256 inside = _mm256_castsi256_ps(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(-1)));
+    _mm256_storeu_ps(d + h, _mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, i, inside, 4));
+  }
+#else
+  for (int j = 0; j < 16; ++j) d[j] = idx[j] < 0 ? 0.0f : base[idx[j]];
+#endif
 }
 
 // A column position of a product over images n0, n0 + 1, ...: image b, output position pos.
@@ -52,9 +86,19 @@ Position position(int64_t q, int64_t P) { return {q / P, q % P}; }
 struct ForwardPack {
   const Geometry& s;
   const View<const float>& x;
-  const int64_t* table;
+  const Offsets& table;
   int64_t n0, g;
   void operator()(float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) const {
+    static_assert(kSgemmNr == 16);
+    const Position q0 = position(j0, s.P);
+    if (cols == kSgemmNr && q0.pos + kSgemmNr <= s.P && !table.off32.empty()) {  // one image: a vector gather
+      const float* xb = x.data + (n0 + q0.b) * x.stride[0] + g * s.Cg * x.stride[1];
+      for (int64_t l = 0; l < kc; ++l) {
+        const int64_t c = (l0 + l) / s.taps, t = (l0 + l) % s.taps;
+        gather16(dst + l * kSgemmNr, xb + c * x.stride[1], table.off32.data() + t * s.P + q0.pos);
+      }
+      return;
+    }
     const float* base[kSgemmNr];
     int64_t pos[kSgemmNr];
     Position q = position(j0, s.P);
@@ -62,7 +106,7 @@ struct ForwardPack {
       base[j] = x.data + (n0 + q.b) * x.stride[0] + g * s.Cg * x.stride[1], pos[j] = q.pos;
     for (int64_t l = 0; l < kc; ++l) {
       const int64_t c = (l0 + l) / s.taps, t = (l0 + l) % s.taps;
-      const int64_t* off = table + t * s.P;
+      const int64_t* off = table.off.data() + t * s.P;
       const int64_t coff = c * x.stride[1];
       float* d = dst + l * kSgemmNr;
       for (int64_t j = 0; j < cols; ++j) {
@@ -87,7 +131,7 @@ void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
                         const Conv2dArgs& a) {
   const Geometry s(x, w.size[0], w.size[2], w.size[3], out.size[2], out.size[3], a.groups);
-  const std::vector<int64_t> table = offsets(s, x, a);
+  const Offsets table = offsets(s, x, a);
   const int64_t P = std::max<int64_t>(s.P, 1);
   const int64_t block = std::max<int64_t>(1, std::min((kBlockColumns + P - 1) / P, (s.N + kImageBlocks - 1) / kImageBlocks));
   const int64_t blocks = (s.N + block - 1) / block;
@@ -105,7 +149,7 @@ void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> 
         auto pack_w = [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
           sgemm_detail::pack_strided(dst, kSgemmMr, wg, s.K, 1, i0, rows, l0, kc);
         };
-        sgemm_packed(s.Co, ld, s.K, pack_w, ForwardPack{s, x, table.data(), n0, g}, y + g * s.Co * ld, ld, false);
+        sgemm_packed(s.Co, ld, s.K, pack_w, ForwardPack{s, x, table, n0, g}, y + g * s.Co * ld, ld, false);
       }
       for (int64_t b = 0; b < nb; ++b) {
         float* yn = out.data + (n0 + b) * s.C_out * s.P;
@@ -127,13 +171,14 @@ struct GradPack {
   const float* g;  // contiguous [N, C_out, P]
   int64_t n0, gr;
   void operator()(float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) const {
-    Position q = position(l0, s.P);
-    const float* base = g + (gr * s.Co + i0) * s.P;
-    for (int64_t l = 0; l < kc; ++l, q.next(s.P)) {
-      const float* src = base + (n0 + q.b) * s.C_out * s.P + q.pos;
-      float* d = dst + l * kSgemmMr;
-      for (int64_t r = 0; r < rows; ++r) d[r] = src[r * s.P];
-      for (int64_t r = rows; r < kSgemmMr; ++r) d[r] = 0.0f;
+    for (int64_t r = 0; r < kSgemmMr; ++r) {  // along each row of g: contiguous reads
+      if (r >= rows) {
+        for (int64_t l = 0; l < kc; ++l) dst[l * kSgemmMr + r] = 0.0f;
+        continue;
+      }
+      const float* base = g + (gr * s.Co + i0 + r) * s.P;
+      Position q = position(l0, s.P);
+      for (int64_t l = 0; l < kc; ++l, q.next(s.P)) dst[l * kSgemmMr + r] = base[(n0 + q.b) * s.C_out * s.P + q.pos];
     }
   }
 };
@@ -142,14 +187,23 @@ struct GradPack {
 struct ColumnPack {
   const Geometry& s;
   const View<const float>& x;
-  const int64_t* table;
+  const Offsets& table;
   int64_t n0, gr;
   void operator()(float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) const {
+    const int64_t t0 = j0 % s.taps;
+    if (cols == kSgemmNr && t0 + kSgemmNr <= s.taps && !table.by_pos.empty()) {  // taps of one channel: a vector gather
+      const int64_t coff = (gr * s.Cg + j0 / s.taps) * x.stride[1];
+      Position q = position(l0, s.P);
+      for (int64_t l = 0; l < kc; ++l, q.next(s.P))
+        gather16(dst + l * kSgemmNr, x.data + (n0 + q.b) * x.stride[0] + coff,
+                 table.by_pos.data() + q.pos * s.taps + t0);
+      return;
+    }
     const int64_t* off[kSgemmNr];
     int64_t coff[kSgemmNr];
     for (int64_t j = 0; j < cols; ++j) {
       const int64_t c = (j0 + j) / s.taps, t = (j0 + j) % s.taps;
-      off[j] = table + t * s.P, coff[j] = (gr * s.Cg + c) * x.stride[1];
+      off[j] = table.off.data() + t * s.P, coff[j] = (gr * s.Cg + c) * x.stride[1];
     }
     Position q = position(l0, s.P);
     for (int64_t l = 0; l < kc; ++l, q.next(s.P)) {
@@ -171,7 +225,7 @@ void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const 
   const int64_t size = s.C_out * s.K;
   std::fill(gw.data, gw.data + size, 0.0f);
   if (s.N == 0 || s.P == 0) return;
-  const std::vector<int64_t> table = offsets(s, x, a);
+  const Offsets table = offsets(s, x, a);
   const int64_t chunks = std::min(s.N, kWeightChunks);
   std::vector<float> partial(static_cast<size_t>(chunks > 1 ? chunks * size : 0));
   const bool parallel = chunks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
@@ -181,14 +235,21 @@ void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const 
     const int64_t begin = c * s.N / chunks, end = (c + 1) * s.N / chunks;
     for (int64_t gr = 0; gr < s.G; ++gr)
       sgemm_packed(s.Co, s.K, (end - begin) * s.P, GradPack{s, g.data, begin, gr},
-                   ColumnPack{s, x, table.data(), begin, gr}, acc + gr * s.Co * s.K, s.K, false);
+                   ColumnPack{s, x, table, begin, gr}, acc + gr * s.Co * s.K, s.K, false);
   }
   if (chunks == 1) return;
+  // Each element's partials summed in chunk order (in double), a run of
+  // kSumRun elements at a time so that the loop over elements vectorises.
+  constexpr int64_t kSumRun = 256;
 #pragma omp parallel for if (size * chunks >= kParallelFlops) schedule(static)
-  for (int64_t i = 0; i < size; ++i) {
-    double sum = 0;
-    for (int64_t c = 0; c < chunks; ++c) sum += partial[c * size + i];
-    gw.data[i] = static_cast<float>(sum);
+  for (int64_t i0 = 0; i0 < size; i0 += kSumRun) {
+    const int64_t run = std::min(kSumRun, size - i0);
+    double sum[kSumRun] = {};
+    for (int64_t c = 0; c < chunks; ++c) {
+      const float* p = partial.data() + c * size + i0;
+      for (int64_t i = 0; i < run; ++i) sum[i] += p[i];
+    }
+    for (int64_t i = 0; i < run; ++i) gw.data[i0 + i] = static_cast<float>(sum[i]);
   }
 }
 

@@ -214,5 +214,41 @@ TEST(ConvPrim, BadTransposeAndWeightShapesNameTheOp) {
                        std::invalid_argument, "conv2d_weight: expected weight_shape");
 }
 
+// The f32 implicit-GEMM paths (kernels/cpu/conv_f32.cpp): 4x4 taps (vector
+// gathers), image blocks whose 16-column panels straddle two images, edge
+// panels, groups, 5x5 taps (panels crossing channels), inner dimensions of
+// several 256-blocks; every layout against the direct loops, and the same
+// bits on 1 and 3 threads.
+TEST(ConvPrim, ImplicitGemmF32MatchesDirectLoopsOnAnyThreadCount) {
+  const Conv2dParams s2p1{.stride = {2, 2}, .padding = {1, 1}};
+  const Case cases[] = {
+      {{3, 5, 9, 9}, {7, 5, 4, 4}, s2p1},
+      {{17, 3, 10, 11}, {5, 3, 4, 4}, s2p1},
+      {{4, 4, 8, 8}, {6, 2, 4, 4}, {.padding = {2, 2}, .groups = 2}},
+      {{2, 3, 9, 9}, {4, 3, 5, 5}, {.padding = {2, 2}}},
+      {{2, 20, 6, 6}, {3, 20, 4, 4}, s2p1},
+      {{20, 1, 40, 40}, {2, 1, 4, 4}, s2p1},
+  };
+  const int threads = omp_get_max_threads();
+  for (const Case& c : cases) {
+    const Tensor x = randn(c.x), w = randn(c.w), b = randn({c.w[0]});
+    const Tensor ref = testing::naive_conv2d(x, w, b, c.p);
+    const Tensor g = randn(ref.shape());
+    const Tensor ref_w = testing::naive_conv2d_weight(x, g, c.w, c.p);
+    for (const auto& [name, layout] : kLayouts) {
+      EXPECT_TRUE(allclose(prim::conv2d(layout(x), w, b, c.p), ref, 1e-4, 2e-4)) << describe(x) << " " << name;
+      EXPECT_TRUE(allclose(prim::conv2d_weight(layout(x), g, c.w, c.p), ref_w, 1e-4, 2e-3))
+          << describe(x) << " " << name;
+    }
+    omp_set_num_threads(1);
+    const Tensor y1 = prim::conv2d(x, w, b, c.p), w1 = prim::conv2d_weight(x, g, c.w, c.p);
+    omp_set_num_threads(3);
+    const Tensor y3 = prim::conv2d(x, w, b, c.p), w3 = prim::conv2d_weight(x, g, c.w, c.p);
+    omp_set_num_threads(threads);
+    EXPECT_TRUE(allclose(y1, y3, 0, 0)) << describe(x);  // bitwise
+    EXPECT_TRUE(allclose(w1, w3, 0, 0)) << describe(x);
+  }
+}
+
 }  // namespace
 }  // namespace nabla
