@@ -11,6 +11,10 @@
 // thread the one GEMM itself).
 // The weight gradient sums over the batch: threads take fixed chunks of the
 // batch, each gathering a few images into one wide column matrix per GEMM.
+//
+// This is the whole path for double (and the *_im2col reference for float).
+// Float's forward and weight gradient are implicit GEMMs (conv_f32.cpp); its
+// input gradient is this code with the packed SGEMM (sgemm.h) for Eigen's.
 #include <Eigen/Core>
 #include <algorithm>
 #include <type_traits>
@@ -107,8 +111,7 @@ void for_each_block(const Geometry& s, F&& f) {
 }  // namespace
 
 template <class T>
-void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
-  if constexpr (std::is_same_v<T, float>) return conv2d_forward_f32(out, x, w, bias, a);
+void conv2d_forward_im2col(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
   const Geometry s(x, w, out.size[2], out.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P;
   for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
@@ -131,9 +134,11 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
   });
 }
 
+namespace {
+// The input gradient by GEMM + col2im, the GEMM by Eigen or (f32) the packed SGEMM.
 template <class T>
-void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
-                           const Conv2dArgs& a) {
+void backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias, const Conv2dArgs& a,
+                    bool eigen) {
   const Geometry s(gx, w, g.size[2], g.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P, HW = gx.size[2] * gx.size[3];
   for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
@@ -149,8 +154,10 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
     }
     for (int64_t k = 0; k < s.G; ++k) {
       if constexpr (std::is_same_v<T, float>) {
-        sgemm(K, ld, Co, w.data + k * Co * K, 1, K, gb + k * Co * ld, ld, 1, col + k * K * ld, ld, false);
-        continue;
+        if (!eigen) {
+          sgemm(K, ld, Co, w.data + k * Co * K, 1, K, gb + k * Co * ld, ld, 1, col + k * K * ld, ld, false);
+          continue;
+        }
       }
       CMapM<T> gg(gb + k * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
       CMapM<T> wg(w.data + k * Co * K, Co, K, Eigen::OuterStride<>(K));
@@ -164,6 +171,20 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
       add_bias(xn.data, bias, s.C_in, HW);
     }
   });
+}
+
+}  // namespace
+
+template <class T>
+void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
+                           const Conv2dArgs& a) {
+  backward_input(gx, g, w, bias, a, false);
+}
+
+template <class T>
+void conv2d_backward_input_im2col(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
+                                  const Conv2dArgs& a) {
+  backward_input(gx, g, w, bias, a, true);
 }
 
 namespace {
@@ -193,8 +214,7 @@ void accumulate_weight_grad(T* acc, const View<const T>& x, const View<const T>&
 // each summed into its own partial gradient; the partials are then added in
 // chunk order. Same inputs, same bits, on any number of threads.
 template <class T>
-void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
-  if constexpr (std::is_same_v<T, float>) return conv2d_backward_weight_f32(gw, x, g, a);
+void conv2d_backward_weight_im2col(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
   const int64_t N = x.size[0], C_in = x.size[1], C_out = gw.size[0];
   const int64_t kH = gw.size[2], kW = gw.size[3], P = g.size[2] * g.size[3];
   const int64_t size = C_out * gw.size[1] * kH * kW, rows = C_in * kH * kW;
@@ -225,11 +245,32 @@ void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const 
   }
 }
 
+template <class T>
+void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
+  if constexpr (std::is_same_v<T, float>)
+    conv2d_forward_f32(out, x, w, bias, a);
+  else
+    conv2d_forward_im2col(out, x, w, bias, a);
+}
+
+template <class T>
+void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
+  if constexpr (std::is_same_v<T, float>)
+    conv2d_backward_weight_f32(gw, x, g, a);
+  else
+    conv2d_backward_weight_im2col(gw, x, g, a);
+}
+
 #define NABLA_CONV_INSTANTIATE(T)                                                                         \
   template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&); \
   template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,             \
                                          const Conv2dArgs&);                                               \
-  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);
+  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);            \
+  template void conv2d_forward_im2col<T>(View<T>, View<const T>, View<const T>, View<const T>,               \
+                                         const Conv2dArgs&);                                                 \
+  template void conv2d_backward_input_im2col<T>(View<T>, View<const T>, View<const T>, View<const T>,        \
+                                                const Conv2dArgs&);                                          \
+  template void conv2d_backward_weight_im2col<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);
 NABLA_CONV_INSTANTIATE(float)
 NABLA_CONV_INSTANTIATE(double)
 #undef NABLA_CONV_INSTANTIATE
