@@ -74,19 +74,17 @@ struct Geometry {
 // small P, 49 for a 7x7 map, leaves Eigen's 24-row register panels part
 // empty and repacks W for every image). Blocks are only made for small maps:
 // enough images for kBlockColumns columns, at most kColBudget elements of
-// column buffer, and at least kImageBlocks blocks to share among threads; a
+// column buffer, and blocks balanced among threads (conv_f32.h); a
 // map of kBlockColumns positions or more keeps one image per product (no
 // copy through a buffer). The block size depends on the shapes only, so the
 // bits do not depend on the thread count.
 constexpr int64_t kBlockColumns = 256;
-constexpr int64_t kImageBlocks = 8;
 
 int64_t images_per_block(const Geometry& s) {
   const int64_t rows = s.C_in * s.kH * s.kW, P = std::max<int64_t>(s.P, 1);
   const int64_t wanted = (kBlockColumns + P - 1) / P;
   const int64_t budget = kColBudget / std::max<int64_t>(rows * P, 1);
-  const int64_t share = (s.N + kImageBlocks - 1) / kImageBlocks;
-  return std::max<int64_t>(1, std::min({wanted, budget, share}));
+  return balanced_images_per_block(s.N, std::min(wanted, budget));
 }
 
 // Calls f(n0, nb, col, buf) for blocks of nb images n0 .. n0 + nb - 1, the

@@ -29,7 +29,6 @@ namespace {
 
 constexpr int64_t kParallelFlops = int64_t{1} << 20;
 constexpr int64_t kBlockColumns = 256;  // columns wanted per forward product
-constexpr int64_t kImageBlocks = 8;     // blocks at least, to share among threads
 constexpr int64_t kWeightChunks = 16;   // partial weight gradients summed in a fixed order
 
 struct Geometry {
@@ -133,7 +132,7 @@ void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> 
   const Geometry s(x, w.size[0], w.size[2], w.size[3], out.size[2], out.size[3], a.groups);
   const Offsets table = offsets(s, x, a);
   const int64_t P = std::max<int64_t>(s.P, 1);
-  const int64_t block = std::max<int64_t>(1, std::min((kBlockColumns + P - 1) / P, (s.N + kImageBlocks - 1) / kImageBlocks));
+  const int64_t block = balanced_images_per_block(s.N, (kBlockColumns + P - 1) / P);
   const int64_t blocks = (s.N + block - 1) / block;
   const bool parallel = blocks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
 #pragma omp parallel if (parallel)

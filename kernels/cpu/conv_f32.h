@@ -2,9 +2,23 @@
 // f32 convolution by implicit GEMM (kernels/cpu/conv_f32.cpp): the same
 // contracts as conv2d_forward and conv2d_backward_weight in kernels/conv.h,
 // which call these for float.
+#include <algorithm>
+#include <cstdint>
+
 #include "kernels/conv.h"
 
 namespace nabla::kernels::cpu {
+
+// Images per block when a batch of N goes through products of a few images
+// side by side, wanting at most `wanted` per block: the blocks number a
+// multiple of 8 where the batch allows (64 images, 6 wanted: 16 blocks of 4),
+// so that 2, 4 or 8 threads get equal shares. From the shapes only.
+inline int64_t balanced_images_per_block(int64_t N, int64_t wanted) {
+  constexpr int64_t kShares = 8;
+  wanted = std::max<int64_t>(wanted, 1);
+  const int64_t blocks = kShares * ((N + kShares * wanted - 1) / (kShares * wanted));
+  return std::max<int64_t>(1, (N + blocks - 1) / std::max<int64_t>(blocks, 1));
+}
 
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
                         const Conv2dArgs& a);
