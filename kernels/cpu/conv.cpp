@@ -139,6 +139,9 @@ void backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> 
                     bool eigen) {
   const Geometry s(gx, w, g.size[2], g.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P, HW = gx.size[2] * gx.size[3];
+  std::vector<PackedA> packed_w;  // f32: W_g^T packed once for all image blocks
+  if constexpr (std::is_same_v<T, float>)
+    if (!eigen) packed_w = pack_weights(w, s.G, Co, K, true);
   for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
     const int64_t ld = nb * P;
     // g of the block side by side (one image: read in place).
@@ -153,7 +156,10 @@ void backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> 
     for (int64_t k = 0; k < s.G; ++k) {
       if constexpr (std::is_same_v<T, float>) {
         if (!eigen) {
-          sgemm(K, ld, Co, w.data + k * Co * K, 1, K, gb + k * Co * ld, ld, 1, col + k * K * ld, ld, false);
+          auto pack_g = [&](float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) {
+            sgemm_detail::pack_strided(dst, kSgemmNr, gb + k * Co * ld, 1, ld, j0, cols, l0, kc);
+          };
+          sgemm_packed(K, ld, Co, packed_w[k].packer(), pack_g, col + k * K * ld, ld, false);
           continue;
         }
       }

@@ -117,6 +117,26 @@ struct ForwardPack {
   }
 };
 
+}  // namespace
+
+std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed) {
+  std::vector<PackedA> packed;
+  for (int64_t g = 0; g < G; ++g) {
+    const float* wg = w.data + g * Co * K;
+    auto pack = [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
+      if (transposed)
+        sgemm_detail::pack_block_a(dst, wg, 1, K, i0, rows, l0, kc);
+      else
+        sgemm_detail::pack_block_a(dst, wg, K, 1, i0, rows, l0, kc);
+      return dst;
+    };
+    packed.push_back(transposed ? prepack_a(K, Co, pack) : prepack_a(Co, K, pack));
+  }
+  return packed;
+}
+
+namespace {
+
 void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
   if (bias.data == nullptr) return;
   for (int64_t c = 0; c < C; ++c) {
@@ -135,6 +155,7 @@ void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> 
   const int64_t block = balanced_images_per_block(s.N, (kBlockColumns + P - 1) / P);
   const int64_t blocks = (s.N + block - 1) / block;
   const bool parallel = blocks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
+  const std::vector<PackedA> packed_w = pack_weights(w, s.G, s.Co, s.K, false);
 #pragma omp parallel if (parallel)
   {
     std::vector<float> buf(static_cast<size_t>(block > 1 ? s.C_out * block * s.P : 0));
@@ -143,13 +164,9 @@ void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> 
       const int64_t n0 = i * block, nb = std::min(block, s.N - n0), ld = nb * s.P;
       // One image: the product lands in out directly; more: in buf, then out.
       float* y = nb == 1 ? out.data + n0 * s.C_out * s.P : buf.data();
-      for (int64_t g = 0; g < s.G; ++g) {
-        const float* wg = w.data + g * s.Co * s.K;
-        auto pack_w = [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
-          sgemm_detail::pack_strided(dst, kSgemmMr, wg, s.K, 1, i0, rows, l0, kc);
-        };
-        sgemm_packed(s.Co, ld, s.K, pack_w, ForwardPack{s, x, table, n0, g}, y + g * s.Co * ld, ld, false);
-      }
+      for (int64_t g = 0; g < s.G; ++g)
+        sgemm_packed(s.Co, ld, s.K, packed_w[g].packer(), ForwardPack{s, x, table, n0, g}, y + g * s.Co * ld, ld,
+                     false);
       for (int64_t b = 0; b < nb; ++b) {
         float* yn = out.data + (n0 + b) * s.C_out * s.P;
         if (nb > 1)
@@ -169,7 +186,12 @@ struct GradPack {
   const Geometry& s;
   const float* g;  // contiguous [N, C_out, P]
   int64_t n0, gr;
-  void operator()(float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) const {
+  const float* operator()(float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) const {
+    for (int64_t i = 0; i < rows; i += kSgemmMr)
+      panel(dst + i * kc, i0 + i, std::min(kSgemmMr, rows - i), l0, kc);
+    return dst;
+  }
+  void panel(float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) const {
     for (int64_t r = 0; r < kSgemmMr; ++r) {  // along each row of g: contiguous reads
       if (r >= rows) {
         for (int64_t l = 0; l < kc; ++l) dst[l * kSgemmMr + r] = 0.0f;

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdint>
 
+#include <vector>
+
 #include "kernels/conv.h"
+#include "kernels/cpu/sgemm.h"
 
 namespace nabla::kernels::cpu {
 
@@ -19,6 +22,10 @@ inline int64_t balanced_images_per_block(int64_t N, int64_t wanted) {
   const int64_t blocks = kShares * ((N + kShares * wanted - 1) / (kShares * wanted));
   return std::max<int64_t>(1, (N + blocks - 1) / std::max<int64_t>(blocks, 1));
 }
+
+// The weight w [G Co, K] packed once per group for sgemm_packed as its A:
+// W_g [Co, K], or W_g^T [K, Co] when transposed.
+std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed);
 
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
                         const Conv2dArgs& a);

@@ -133,21 +133,36 @@ void im2col_table(T* col, int64_t ld, const View<const T>& x, int64_t kH, int64_
   }
 }
 
-// Each image element gets at most one term per tap, the taps in the order of
-// col2im_rows: the same sums in the same order, the same bits.
+// The adjoint as a gather: for each image element, the column entries that
+// read it, in tap order (at most one per tap), summed onto it in a register.
+// The same terms in the same order as col2im_rows' scatter: the same bits.
+// The lists (CSR: element e's entries at rel[start[e] .. start[e + 1]), as
+// offsets t ld + i into a channel's kH kW rows) are the same for every channel.
 template <class T>
 void col2im_table(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
                   const Conv2dArgs& a) {
-  const int64_t C = x.size[0], taps = kH * kW, P = Ho * Wo;
-  const int64_t* table = build_table(x, kH, kW, Ho, Wo, a);
+  const int64_t C = x.size[0], H = x.size[1], W = x.size[2], taps = kH * kW, P = Ho * Wo;
+  thread_local std::vector<int64_t> reads, start, rel, next;
+  reads.resize(static_cast<size_t>(taps * P));
+  conv_offsets(reads.data(), H, W, W, 1, kH, kW, Ho, Wo, a);  // dense element index h W + w
+  start.assign(static_cast<size_t>(H * W + 1), 0);
+  for (const int64_t e : reads)
+    if (e >= 0) ++start[e + 1];
+  for (int64_t e = 0; e < H * W; ++e) start[e + 1] += start[e];
+  rel.resize(static_cast<size_t>(start[H * W]));
+  next.assign(start.begin(), start.end() - 1);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t i = 0; i < P; ++i)
+      if (const int64_t e = reads[t * P + i]; e >= 0) rel[next[e]++] = t * ld + i;
   for (int64_t c = 0; c < C; ++c) {
-    T* xc = x.data + c * x.stride[0];
-    for (int64_t t = 0; t < taps; ++t) {
-      const T* row = col + (c * taps + t) * ld;
-      const int64_t* off = table + t * P;
-      for (int64_t i = 0; i < P; ++i)
-        if (off[i] >= 0) xc[off[i]] += row[i];
-    }
+    const T* cc = col + c * taps * ld;
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t w = 0; w < W; ++w) {
+        T& out = x.data[c * x.stride[0] + h * x.stride[1] + w * x.stride[2]];
+        T sum = out;
+        for (int64_t k = start[h * W + w]; k < start[h * W + w + 1]; ++k) sum += cc[rel[k]];
+        out = sum;
+      }
   }
 }
 }  // namespace

@@ -8,6 +8,7 @@
 #include "kernels/cpu/sgemm.h"
 
 #include <cmath>
+#include <cstring>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -85,12 +86,21 @@ void zero(float* c, int64_t m, int64_t n, int64_t ldc) {
   for (int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, 0.0f);
 }
 
+namespace {
+template <int64_t Width>
+void copy_rows(float* dst, const float* src, int64_t ls, int64_t kc) {
+  for (int64_t l = 0; l < kc; ++l) std::memcpy(dst + l * Width, src + l * ls, Width * sizeof(float));
+}
+}  // namespace
+
 void pack_strided(float* dst, int64_t width, const float* p, int64_t is, int64_t ls, int64_t i0, int64_t lines,
                   int64_t l0, int64_t kc) {
   const float* src = p + i0 * is + l0 * ls;
-  if (is == 1 && lines == width) {  // full panel, lines adjacent: width floats per l
-    for (int64_t l = 0; l < kc; ++l)
-      for (int64_t r = 0; r < width; ++r) dst[l * width + r] = src[l * ls + r];
+  if (is == 1 && lines == width) {  // full panel, lines adjacent: width floats per l (a fixed-size copy)
+    if (width == kMr)
+      copy_rows<kMr>(dst, src, ls, kc);
+    else
+      copy_rows<kNr>(dst, src, ls, kc);
     return;
   }
   if (is == 1) {
@@ -107,6 +117,12 @@ void pack_strided(float* dst, int64_t width, const float* p, int64_t is, int64_t
     for (int64_t l = 0; l < kc; ++l) dst[l * width + r] = 0.0f;
 }
 
+void pack_block_a(float* dst, const float* p, int64_t is, int64_t ls, int64_t i0, int64_t rows, int64_t l0,
+                  int64_t kc) {
+  for (int64_t i = 0; i < rows; i += kMr, dst += kc * kMr)
+    pack_strided(dst, kMr, p, is, ls, i0 + i, std::min(kMr, rows - i), l0, kc);
+}
+
 }  // namespace sgemm_detail
 
 void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t ars, int64_t acs, const float* b, int64_t brs,
@@ -115,7 +131,8 @@ void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t ars, int64_t
   sgemm_packed(
       m, n, k,
       [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
-        pack_strided(dst, kSgemmMr, a, ars, acs, i0, rows, l0, kc);
+        sgemm_detail::pack_block_a(dst, a, ars, acs, i0, rows, l0, kc);
+        return dst;
       },
       [&](float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) {
         pack_strided(dst, kSgemmNr, b, bcs, brs, j0, cols, l0, kc);

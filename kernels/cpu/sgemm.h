@@ -26,12 +26,37 @@ void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t ars, int64_t
 // The same product with A and B produced by the caller's packing functions
 // (an implicit GEMM: e.g. B gathered from an image instead of a stored
 // im2col matrix):
-//   pack_a(dst, i0, rows, l0, kc): dst[l kSgemmMr + r] = A(i0 + r, l0 + l) for r < rows, 0 for rows <= r < kSgemmMr;
+//   pack_a(dst, i0, rows, l0, kc): rows <= kSgemmMc rows of A as panels of kSgemmMr, panel p at dst + p kc kSgemmMr:
+//     dst[p kc kSgemmMr + l kSgemmMr + r] = A(i0 + p kSgemmMr + r, l0 + l), zero rows past `rows`;
+//     returns dst, or where such a block already lies (PackedA);
 //   pack_b(dst, j0, cols, l0, kc): dst[l kSgemmNr + j] = B(l0 + l, j0 + j) for j < cols, 0 for cols <= j < kSgemmNr;
 // for l < kc.
 template <class PackA, class PackB>
 void sgemm_packed(int64_t m, int64_t n, int64_t k, PackA&& pack_a, PackB&& pack_b, float* c, int64_t ldc,
                   bool accumulate);
+
+// A packed once for several products (e.g. a weight against each block of
+// images): the blocks pack_a makes, (ic, pc) at data + pc mpad + ic kc.
+struct PackedA {
+  std::vector<float> data;
+  int64_t mpad = 0;  // m rounded up to kSgemmMr
+  // A pack_a for sgemm_packed.
+  auto packer() const {
+    return [this](float*, int64_t ic, int64_t, int64_t pc, int64_t kc) { return data.data() + pc * mpad + ic * kc; };
+  }
+};
+// pack_a(dst, i0, rows, l0, kc) as for sgemm_packed (its return value unused).
+template <class PackA>
+PackedA prepack_a(int64_t m, int64_t k, PackA&& pack_a) {
+  PackedA p;
+  p.mpad = (m + kSgemmMr - 1) / kSgemmMr * kSgemmMr;
+  p.data.resize(static_cast<size_t>(p.mpad * k));
+  for (int64_t pc = 0; pc < k; pc += kSgemmKc)
+    for (int64_t ic = 0; ic < m; ic += kSgemmMc)
+      pack_a(p.data.data() + pc * p.mpad + ic * std::min(kSgemmKc, k - pc), ic, std::min(kSgemmMc, m - ic), pc,
+             std::min(kSgemmKc, k - pc));
+  return p;
+}
 
 // Implementation details of sgemm_packed.
 namespace sgemm_detail {
@@ -42,6 +67,8 @@ void zero(float* c, int64_t m, int64_t n, int64_t ldc);
 // the packing of a strided operand (lines: the rows of A, the columns of B).
 void pack_strided(float* dst, int64_t width, const float* p, int64_t is, int64_t ls, int64_t i0, int64_t lines,
                   int64_t l0, int64_t kc);
+// pack_a of a strided A (A(i, l) = p[i is + l ls]).
+void pack_block_a(float* dst, const float* p, int64_t is, int64_t ls, int64_t i0, int64_t rows, int64_t l0, int64_t kc);
 struct Buffers {
   std::vector<float> a, b;
 };
@@ -72,10 +99,10 @@ void sgemm_packed(int64_t m, int64_t n, int64_t k, PackA&& pack_a, PackB&& pack_
       for (int64_t j = 0; j < nc; j += Nr) pack_b(buf.b.data() + j * kc, jc + j, std::min(Nr, nc - j), pc, kc);
       for (int64_t ic = 0; ic < m; ic += kSgemmMc) {
         const int64_t mc = std::min(kSgemmMc, m - ic);
-        for (int64_t i = 0; i < mc; i += Mr) pack_a(buf.a.data() + i * kc, ic + i, std::min(Mr, mc - i), pc, kc);
+        const float* ap = pack_a(buf.a.data(), ic, mc, pc, kc);
         for (int64_t jr = 0; jr < nc; jr += Nr)
           for (int64_t ir = 0; ir < mc; ir += Mr)
-            tile(kc, buf.a.data() + ir * kc, buf.b.data() + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
+            tile(kc, ap + ir * kc, buf.b.data() + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc,
                  std::min(Mr, mc - ir), std::min(Nr, nc - jr), accumulate || pc > 0);
       }
     }
