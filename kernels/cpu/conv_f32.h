@@ -23,6 +23,15 @@ inline int64_t balanced_images_per_block(int64_t N, int64_t wanted) {
   return std::max<int64_t>(1, (N + blocks - 1) / std::max<int64_t>(blocks, 1));
 }
 
+// Whether f32 takes the fast path: implicit GEMM for the forward and weight
+// gradient, the packed SGEMM for the input gradient. Taken for a column
+// stride above 1 (DCGAN's k4 s2 layers, where im2col copies element by
+// element). Stride-1 convs keep im2col + Eigen: measured on RealNVP's 3x3
+// convs of width 16 and PixelCNN's, where few output channels share each
+// packed column, gathers and the SGEMM's packing lost 8-15% to im2col's block
+// copies and Eigen's GEMM.
+inline bool implicit_gemm_suits(const Conv2dArgs& a) { return a.stride[1] != 1; }
+
 // The weight w [G Co, K] packed once per group for sgemm_packed as its A:
 // W_g [Co, K], or W_g^T [K, Co] when transposed.
 std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed);

@@ -8,8 +8,6 @@
 namespace nabla::kernels::cpu {
 
 namespace {
-constexpr int64_t kShortRow = 16;  // output rows shorter than this go through the offset table
-
 // Output positions j in [0, n_out) whose input j s - p + k d lies in [0, n_in).
 struct Range {
   int64_t lo, hi;
@@ -91,11 +89,11 @@ void col2im_rows(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, in
 }
 
 
-// For short rows or strided columns the per-row work dominates: instead, one
+// For strided columns (element-by-element copies) the per-row work dominates: instead, one
 // table of image offsets per tap (the same for every channel), offset[t P + i]
-// of output position i (-1 where the input is padding), and one gather or
-// scatter loop over the P positions of each row.
-bool use_table(int64_t Wo, const Conv2dArgs& a) { return a.stride[1] != 1 || Wo < kShortRow; }
+// of output position i (-1 where the input is padding): im2col gathers each
+// row over its P positions, col2im each image element from its list.
+bool use_table(const Conv2dArgs& a) { return a.stride[1] != 1; }
 
 std::vector<int64_t>& offset_table(int64_t taps, int64_t P) {
   thread_local std::vector<int64_t> table;
@@ -184,14 +182,14 @@ void conv_offsets(int64_t* table, int64_t H, int64_t W, int64_t row_stride, int6
 template <class T>
 void im2col(T* col, int64_t ld, View<const T> x, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
             const Conv2dArgs& a) {
-  if (use_table(Wo, a)) return im2col_table(col, ld, x, kH, kW, Ho, Wo, a);
+  if (use_table(a)) return im2col_table(col, ld, x, kH, kW, Ho, Wo, a);
   im2col_rows(col, ld, x, kH, kW, Ho, Wo, a);
 }
 
 template <class T>
 void col2im(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
             const Conv2dArgs& a) {
-  if (use_table(Wo, a)) return col2im_table(x, col, ld, kH, kW, Ho, Wo, a);
+  if (use_table(a)) return col2im_table(x, col, ld, kH, kW, Ho, Wo, a);
   col2im_rows(x, col, ld, kH, kW, Ho, Wo, a);
 }
 

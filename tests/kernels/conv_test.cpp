@@ -83,8 +83,8 @@ void for_each_entry(const Geom& g, F&& f) {  // f(row, position, image index or 
           }
 }
 
-// Both paths of im2col/col2im (offset table: short rows or column stride > 1;
-// row copies: long rows with stride 1) give the naive loops' bits, in f32 and
+// Both paths of im2col/col2im (offset table: column stride > 1;
+// row copies: column stride 1) give the naive loops' bits, in f32 and
 // f64, on a strided (non-contiguous) image for im2col.
 template <class T>
 void check_against_naive(const Geom& g) {
