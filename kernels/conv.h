@@ -1,5 +1,5 @@
 #pragma once
-// 2-D convolution kernels (NCHW) by im2col + GEMM.
+// 2-D convolution kernels (NCHW) by im2col + GEMM (f64) or implicit GEMM (f32).
 //
 // Notation: x [N, C_in, H, W], w [C_out, C_in/groups, kH, kW],
 // y [N, C_out, Ho, Wo] with
@@ -45,6 +45,18 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
 template <class T>
 void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a);
 
+// The same three by im2col + Eigen's GEMM, the path conv2d_* take for
+// double; float takes an implicit GEMM (forward, weight gradient:
+// kernels/cpu/conv_f32.cpp) or the packed SGEMM (input gradient). Kept as the
+// reference of tests and benchmarks.
+template <class T>
+void conv2d_forward_im2col(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a);
+template <class T>
+void conv2d_backward_input_im2col(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
+                                  const Conv2dArgs& a);
+template <class T>
+void conv2d_backward_weight_im2col(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a);
+
 // Column-matrix helpers on one image x [C, H, W] (any strides):
 // col[(c kH kW + a kW + b) ld + i Wo + j] = x[c, i sh - ph + a dh, j sw - pw + b dw] (0 outside).
 template <class T>
@@ -54,6 +66,13 @@ void im2col(T* col, int64_t ld, View<const T> x, int64_t kH, int64_t kW, int64_t
 template <class T>
 void col2im(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
             const Conv2dArgs& a);
+
+// The receptive fields as offsets: table[t Ho Wo + i Wo + j] (t = a kW + b,
+// the tap) = (i sh - ph + a dh) row_stride + (j sw - pw + b dw) col_stride,
+// the offset within one channel of an H x W image of the input that output
+// (i, j) reads through tap t, or -1 where that input is padding.
+void conv_offsets(int64_t* table, int64_t H, int64_t W, int64_t row_stride, int64_t col_stride, int64_t kH,
+                  int64_t kW, int64_t Ho, int64_t Wo, const Conv2dArgs& a);
 
 }  // namespace cpu
 }  // namespace nabla::kernels

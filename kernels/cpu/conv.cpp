@@ -11,12 +11,21 @@
 // thread the one GEMM itself).
 // The weight gradient sums over the batch: threads take fixed chunks of the
 // batch, each gathering a few images into one wide column matrix per GEMM.
+//
+// This is the whole path for double and for float convs of column stride 1
+// (and the *_im2col reference). Float convs of column stride > 1 (see
+// implicit_gemm_suits) take implicit GEMMs for the forward and weight
+// gradient (conv_f32.cpp) and this code with the packed SGEMM (sgemm.h) for
+// the input gradient.
 #include <Eigen/Core>
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/cpu/conv_f32.h"
 #include "kernels/cpu/loop.h"
+#include "kernels/cpu/sgemm.h"
 
 namespace nabla::kernels::cpu {
 
@@ -67,17 +76,19 @@ struct Geometry {
 // small P, 49 for a 7x7 map, leaves Eigen's 24-row register panels part
 // empty and repacks W for every image). Blocks are only made for small maps:
 // enough images for kBlockColumns columns, at most kColBudget elements of
-// column buffer, and at least kImageBlocks blocks to share among threads; a
+// column buffer, and at least kImageBlocks blocks to share among threads
+// (the packed-SGEMM path: blocks balanced among threads, conv_f32.h); a
 // map of kBlockColumns positions or more keeps one image per product (no
 // copy through a buffer). The block size depends on the shapes only, so the
 // bits do not depend on the thread count.
 constexpr int64_t kBlockColumns = 256;
 constexpr int64_t kImageBlocks = 8;
 
-int64_t images_per_block(const Geometry& s) {
+int64_t images_per_block(const Geometry& s, bool balanced) {
   const int64_t rows = s.C_in * s.kH * s.kW, P = std::max<int64_t>(s.P, 1);
   const int64_t wanted = (kBlockColumns + P - 1) / P;
   const int64_t budget = kColBudget / std::max<int64_t>(rows * P, 1);
+  if (balanced) return balanced_images_per_block(s.N, std::min(wanted, budget));
   const int64_t share = (s.N + kImageBlocks - 1) / kImageBlocks;
   return std::max<int64_t>(1, std::min({wanted, budget, share}));
 }
@@ -87,8 +98,8 @@ int64_t images_per_block(const Geometry& s) {
 // column buffer col [C_in kH kW, nb P] and its buffer buf [C_out, nb P]
 // (column b P + i of both belongs to image n0 + b).
 template <class T, class F>
-void for_each_block(const Geometry& s, F&& f) {
-  const int64_t block = images_per_block(s), blocks = (s.N + block - 1) / block;
+void for_each_block(const Geometry& s, bool balanced, F&& f) {
+  const int64_t block = images_per_block(s, balanced), blocks = (s.N + block - 1) / block;
   const bool parallel = blocks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
 #pragma omp parallel if (parallel)
   {
@@ -103,11 +114,13 @@ void for_each_block(const Geometry& s, F&& f) {
 }
 }  // namespace
 
+namespace {
+// The forward by im2col + Eigen's GEMM.
 template <class T>
-void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
+void forward_cols(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
   const Geometry s(x, w, out.size[2], out.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P;
-  for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
+  for_each_block<T>(s, false, [&](int64_t n0, int64_t nb, T* col, T* buf) {
     const int64_t ld = nb * P;
     for (int64_t b = 0; b < nb; ++b) im2col(col + b * P, ld, image(x, n0 + b), s.kH, s.kW, s.Ho, s.Wo, a);
     // One image: the product lands in out directly; more: in buf, then out.
@@ -126,13 +139,24 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
     }
   });
 }
+}  // namespace
 
 template <class T>
-void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
-                           const Conv2dArgs& a) {
+void conv2d_forward_im2col(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
+  forward_cols(out, x, w, bias, a);
+}
+
+namespace {
+// The input gradient by GEMM + col2im, the GEMM by Eigen or (f32) the packed SGEMM.
+template <class T>
+void backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias, const Conv2dArgs& a,
+                    bool eigen) {
   const Geometry s(gx, w, g.size[2], g.size[3], a.groups);
   const int64_t Co = s.Co, K = s.K, P = s.P, HW = gx.size[2] * gx.size[3];
-  for_each_block<T>(s, [&](int64_t n0, int64_t nb, T* col, T* buf) {
+  std::vector<PackedA> packed_w;  // f32: W_g^T packed once for all image blocks
+  if constexpr (std::is_same_v<T, float>)
+    if (!eigen) packed_w = pack_weights(w, s.G, Co, K, true);
+  for_each_block<T>(s, !eigen, [&](int64_t n0, int64_t nb, T* col, T* buf) {
     const int64_t ld = nb * P;
     // g of the block side by side (one image: read in place).
     const T* gb = g.data + n0 * g.stride[0];
@@ -144,6 +168,15 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
       gb = buf;
     }
     for (int64_t k = 0; k < s.G; ++k) {
+      if constexpr (std::is_same_v<T, float>) {
+        if (!eigen) {
+          auto pack_g = [&](float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) {
+            sgemm_detail::pack_strided(dst, kSgemmNr, gb + k * Co * ld, 1, ld, j0, cols, l0, kc);
+          };
+          sgemm_packed(K, ld, Co, packed_w[k].packer(), pack_g, col + k * K * ld, ld, false);
+          continue;
+        }
+      }
       CMapM<T> gg(gb + k * Co * ld, Co, ld, Eigen::OuterStride<>(ld));
       CMapM<T> wg(w.data + k * Co * K, Co, K, Eigen::OuterStride<>(K));
       MapM<T> cg(col + k * K * ld, K, ld, Eigen::OuterStride<>(ld));
@@ -156,6 +189,20 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
       add_bias(xn.data, bias, s.C_in, HW);
     }
   });
+}
+
+}  // namespace
+
+template <class T>
+void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
+                           const Conv2dArgs& a) {
+  backward_input(gx, g, w, bias, a, !(std::is_same_v<T, float> && implicit_gemm_suits(a)));
+}
+
+template <class T>
+void conv2d_backward_input_im2col(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
+                                  const Conv2dArgs& a) {
+  backward_input(gx, g, w, bias, a, true);
 }
 
 namespace {
@@ -179,13 +226,12 @@ void accumulate_weight_grad(T* acc, const View<const T>& x, const View<const T>&
     wg.noalias() += gg * cg.transpose();
   }
 }
-}  // namespace
 
 // The batch is cut into a fixed number of chunks (whatever the thread count),
 // each summed into its own partial gradient; the partials are then added in
 // chunk order. Same inputs, same bits, on any number of threads.
 template <class T>
-void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
+void weight_cols(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
   const int64_t N = x.size[0], C_in = x.size[1], C_out = gw.size[0];
   const int64_t kH = gw.size[2], kW = gw.size[3], P = g.size[2] * g.size[3];
   const int64_t size = C_out * gw.size[1] * kH * kW, rows = C_in * kH * kW;
@@ -215,12 +261,37 @@ void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const 
     gw.data[i] = static_cast<T>(sum);
   }
 }
+}  // namespace
+
+template <class T>
+void conv2d_backward_weight_im2col(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
+  weight_cols(gw, x, g, a);
+}
+
+template <class T>
+void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
+  if constexpr (std::is_same_v<T, float>)
+    if (implicit_gemm_suits(a)) return conv2d_forward_f32(out, x, w, bias, a);
+  forward_cols(out, x, w, bias, a);
+}
+
+template <class T>
+void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
+  if constexpr (std::is_same_v<T, float>)
+    if (implicit_gemm_suits(a)) return conv2d_backward_weight_f32(gw, x, g, a);
+  weight_cols(gw, x, g, a);
+}
 
 #define NABLA_CONV_INSTANTIATE(T)                                                                         \
   template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&); \
   template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,             \
                                          const Conv2dArgs&);                                               \
-  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);
+  template void conv2d_backward_weight<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);            \
+  template void conv2d_forward_im2col<T>(View<T>, View<const T>, View<const T>, View<const T>,               \
+                                         const Conv2dArgs&);                                                 \
+  template void conv2d_backward_input_im2col<T>(View<T>, View<const T>, View<const T>, View<const T>,        \
+                                                const Conv2dArgs&);                                          \
+  template void conv2d_backward_weight_im2col<T>(View<T>, View<const T>, View<const T>, const Conv2dArgs&);
 NABLA_CONV_INSTANTIATE(float)
 NABLA_CONV_INSTANTIATE(double)
 #undef NABLA_CONV_INSTANTIATE

@@ -1,6 +1,7 @@
 // im2col / col2im: one image's receptive fields as the columns of a matrix,
 // so that a convolution becomes a GEMM (Chellapilla et al. 2006).
 #include <algorithm>
+#include <vector>
 
 #include "kernels/conv.h"
 
@@ -46,10 +47,11 @@ void for_each_tap(const View<T>& x, int64_t kH, int64_t kW, int64_t Ho, int64_t 
               a.stride[1] * sw, (dq - a.padding[1]) * sw});
       }
 }
-}  // namespace
 
+// Rows of the column matrix, one output row at a time: for long rows with
+// stride 1 each is one block copy.
 template <class T>
-void im2col(T* col, int64_t ld, View<const T> x, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
+void im2col_rows(T* col, int64_t ld, View<const T> x, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
             const Conv2dArgs& a) {
   for_each_tap(x, kH, kW, Ho, Wo, a, [&](const Tap& t) {
     T* row = col + t.row * ld;
@@ -69,7 +71,7 @@ void im2col(T* col, int64_t ld, View<const T> x, int64_t kH, int64_t kW, int64_t
 }
 
 template <class T>
-void col2im(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
+void col2im_rows(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
             const Conv2dArgs& a) {
   for_each_tap(x, kH, kW, Ho, Wo, a, [&](const Tap& t) {
     const T* row = col + t.row * ld;
@@ -84,6 +86,111 @@ void col2im(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t
       }
     }
   });
+}
+
+
+// For strided columns (element-by-element copies) the per-row work dominates: instead, one
+// table of image offsets per tap (the same for every channel), offset[t P + i]
+// of output position i (-1 where the input is padding): im2col gathers each
+// row over its P positions, col2im each image element from its list.
+bool use_table(const Conv2dArgs& a) { return a.stride[1] != 1; }
+
+std::vector<int64_t>& offset_table(int64_t taps, int64_t P) {
+  thread_local std::vector<int64_t> table;
+  table.resize(static_cast<size_t>(taps * P));
+  return table;
+}
+
+template <class T>
+const int64_t* build_table(const View<T>& x, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo, const Conv2dArgs& a) {
+  int64_t* const table = offset_table(kH * kW, Ho * Wo).data();
+  conv_offsets(table, x.size[1], x.size[2], x.stride[1], x.stride[2], kH, kW, Ho, Wo, a);
+  return table;
+}
+
+template <class T>
+void im2col_table(T* col, int64_t ld, const View<const T>& x, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
+                  const Conv2dArgs& a) {
+  const int64_t C = x.size[0], taps = kH * kW, P = Ho * Wo;
+  if (x.size[1] * x.size[2] == 0) {  // nothing inside: all padding
+    for (int64_t r = 0; r < C * taps; ++r) std::fill(col + r * ld, col + r * ld + P, T(0));
+    return;
+  }
+  const int64_t* table = build_table(x, kH, kW, Ho, Wo, a);
+  for (int64_t c = 0; c < C; ++c) {
+    const T* xc = x.data + c * x.stride[0];
+    for (int64_t t = 0; t < taps; ++t) {
+      T* row = col + (c * taps + t) * ld;
+      const int64_t* off = table + t * P;
+      for (int64_t i = 0; i < P; ++i) {  // a load from every position (offset 0 for padding), then a select
+        const int64_t k = off[i];
+        const T v = xc[k < 0 ? 0 : k];
+        row[i] = k < 0 ? T(0) : v;
+      }
+    }
+  }
+}
+
+// The adjoint as a gather: for each image element, the column entries that
+// read it, in tap order (at most one per tap), summed onto it in a register.
+// The same terms in the same order as col2im_rows' scatter: the same bits.
+// The lists (CSR: element e's entries at rel[start[e] .. start[e + 1]), as
+// offsets t ld + i into a channel's kH kW rows) are the same for every channel.
+template <class T>
+void col2im_table(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
+                  const Conv2dArgs& a) {
+  const int64_t C = x.size[0], H = x.size[1], W = x.size[2], taps = kH * kW, P = Ho * Wo;
+  thread_local std::vector<int64_t> reads, start, rel, next;
+  reads.resize(static_cast<size_t>(taps * P));
+  conv_offsets(reads.data(), H, W, W, 1, kH, kW, Ho, Wo, a);  // dense element index h W + w
+  start.assign(static_cast<size_t>(H * W + 1), 0);
+  for (const int64_t e : reads)
+    if (e >= 0) ++start[e + 1];
+  for (int64_t e = 0; e < H * W; ++e) start[e + 1] += start[e];
+  rel.resize(static_cast<size_t>(start[H * W]));
+  next.assign(start.begin(), start.end() - 1);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t i = 0; i < P; ++i)
+      if (const int64_t e = reads[t * P + i]; e >= 0) rel[next[e]++] = t * ld + i;
+  for (int64_t c = 0; c < C; ++c) {
+    const T* cc = col + c * taps * ld;
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t w = 0; w < W; ++w) {
+        T& out = x.data[c * x.stride[0] + h * x.stride[1] + w * x.stride[2]];
+        T sum = out;
+        for (int64_t k = start[h * W + w]; k < start[h * W + w + 1]; ++k) sum += cc[rel[k]];
+        out = sum;
+      }
+  }
+}
+}  // namespace
+
+void conv_offsets(int64_t* table, int64_t H, int64_t W, int64_t row_stride, int64_t col_stride, int64_t kH,
+                  int64_t kW, int64_t Ho, int64_t Wo, const Conv2dArgs& a) {
+  for (int64_t p = 0; p < kH; ++p)
+    for (int64_t q = 0; q < kW; ++q)
+      for (int64_t i = 0; i < Ho; ++i) {
+        const int64_t r = i * a.stride[0] - a.padding[0] + p * a.dilation[0];
+        for (int64_t j = 0; j < Wo; ++j, ++table) {
+          const int64_t c = j * a.stride[1] - a.padding[1] + q * a.dilation[1];
+          const bool inside = r >= 0 && r < H && c >= 0 && c < W;
+          *table = inside ? r * row_stride + c * col_stride : -1;
+        }
+      }
+}
+
+template <class T>
+void im2col(T* col, int64_t ld, View<const T> x, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
+            const Conv2dArgs& a) {
+  if (use_table(a)) return im2col_table(col, ld, x, kH, kW, Ho, Wo, a);
+  im2col_rows(col, ld, x, kH, kW, Ho, Wo, a);
+}
+
+template <class T>
+void col2im(View<T> x, const T* col, int64_t ld, int64_t kH, int64_t kW, int64_t Ho, int64_t Wo,
+            const Conv2dArgs& a) {
+  if (use_table(a)) return col2im_table(x, col, ld, kH, kW, Ho, Wo, a);
+  col2im_rows(x, col, ld, kH, kW, Ho, Wo, a);
 }
 
 template void im2col<float>(float*, int64_t, View<const float>, int64_t, int64_t, int64_t, int64_t,

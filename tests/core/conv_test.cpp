@@ -214,5 +214,53 @@ TEST(ConvPrim, BadTransposeAndWeightShapesNameTheOp) {
                        std::invalid_argument, "conv2d_weight: expected weight_shape");
 }
 
+// The f32 fast path (column stride > 1: kernels/cpu/conv_f32.cpp and the
+// packed SGEMM): 4x4 taps (vector gathers), image blocks whose 16-column
+// panels straddle two images, edge panels, groups, 5x5 taps (panels crossing
+// channels), inner dimensions of several 256-blocks; forward, weight gradient
+// and input gradient (conv_transpose2d) in every layout against the direct
+// loops, and the same bits on 1, 2 and 3 threads.
+TEST(ConvPrim, F32FastPathMatchesDirectLoopsOnAnyThreadCount) {
+  const Conv2dParams s2p1{.stride = {2, 2}, .padding = {1, 1}};
+  const Case cases[] = {
+      {{3, 5, 9, 9}, {7, 5, 4, 4}, s2p1},
+      {{17, 3, 10, 11}, {5, 3, 4, 4}, s2p1},
+      {{4, 4, 8, 8}, {6, 2, 4, 4}, {.stride = {1, 2}, .padding = {2, 2}, .groups = 2}},
+      {{2, 3, 9, 9}, {4, 3, 5, 5}, {.stride = {1, 2}, .padding = {2, 2}, .dilation = {1, 2}}},
+      {{2, 20, 6, 6}, {3, 20, 4, 4}, s2p1},
+      {{20, 1, 40, 40}, {2, 1, 4, 4}, s2p1},
+  };
+  const int threads = omp_get_max_threads();
+  for (const Case& c : cases) {
+    const Tensor x = randn(c.x), w = randn(c.w), b = randn({c.w[0]});
+    const Tensor ref = testing::naive_conv2d(x, w, b, c.p);
+    const Tensor g = randn(ref.shape());
+    const Tensor ref_w = testing::naive_conv2d_weight(x, g, c.w, c.p);
+    // conv_transpose2d of g with w: the input gradient's kernel, back to x's size.
+    Conv2dParams tp = c.p;
+    for (int d = 0; d < 2; ++d)
+      tp.output_padding[d] = c.x[2 + d] - ((ref.size(2 + d) - 1) * c.p.stride[d] - 2 * c.p.padding[d] +
+                                           c.p.dilation[d] * (c.w[2 + d] - 1) + 1);
+    const Tensor bt = randn({c.x[1]});
+    const Tensor ref_t = testing::naive_conv_transpose2d(g, w, bt, tp);
+    for (const auto& [name, layout] : kLayouts) {
+      EXPECT_TRUE(allclose(prim::conv2d(layout(x), w, b, c.p), ref, 1e-4, 2e-4)) << describe(x) << " " << name;
+      EXPECT_TRUE(allclose(prim::conv2d_weight(layout(x), g, c.w, c.p), ref_w, 1e-4, 2e-3))
+          << describe(x) << " " << name;
+      EXPECT_TRUE(allclose(prim::conv_transpose2d(layout(g), w, bt, tp), ref_t, 1e-4, 2e-4))
+          << describe(x) << " " << name;
+    }
+    std::vector<std::vector<float>> runs;
+    for (int t : {1, 2, 3}) {
+      omp_set_num_threads(t);
+      for (const Tensor& r : {prim::conv2d(x, w, b, c.p), prim::conv2d_weight(x, g, c.w, c.p),
+                              prim::conv_transpose2d(g, w, bt, tp)})
+        runs.push_back(to_vector<float>(r));
+    }
+    omp_set_num_threads(threads);
+    for (size_t i = 3; i < runs.size(); ++i) EXPECT_EQ(runs[i], runs[i % 3]) << describe(x) << " run " << i;  // bitwise
+  }
+}
+
 }  // namespace
 }  // namespace nabla

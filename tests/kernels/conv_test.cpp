@@ -57,5 +57,74 @@ TEST(ConvKernels, Col2imIsTheAdjointOfIm2col) {
   EXPECT_NE(lhs, 0.0);
 }
 
+
+// Naive im2col / col2im by the formula of kernels/conv.h, taps in order.
+struct Geom {
+  int64_t C, H, W, kH, kW, sh, sw, ph, pw, dh, dw;
+  Conv2dArgs args() const {
+    Conv2dArgs a;
+    a.stride[0] = sh, a.stride[1] = sw, a.padding[0] = ph, a.padding[1] = pw, a.dilation[0] = dh, a.dilation[1] = dw;
+    return a;
+  }
+  int64_t Ho() const { return (H + 2 * ph - dh * (kH - 1) - 1) / sh + 1; }
+  int64_t Wo() const { return (W + 2 * pw - dw * (kW - 1) - 1) / sw + 1; }
+};
+
+template <class T, class F>
+void for_each_entry(const Geom& g, F&& f) {  // f(row, position, image index or -1)
+  for (int64_t c = 0; c < g.C; ++c)
+    for (int64_t p = 0; p < g.kH; ++p)
+      for (int64_t q = 0; q < g.kW; ++q)
+        for (int64_t i = 0; i < g.Ho(); ++i)
+          for (int64_t j = 0; j < g.Wo(); ++j) {
+            const int64_t r = i * g.sh - g.ph + p * g.dh, s = j * g.sw - g.pw + q * g.dw;
+            const bool inside = r >= 0 && r < g.H && s >= 0 && s < g.W;
+            f((c * g.kH + p) * g.kW + q, i * g.Wo() + j, inside ? (c * g.H + r) * g.W + s : -1);
+          }
+}
+
+// Both paths of im2col/col2im (offset table: column stride > 1;
+// row copies: column stride 1) give the naive loops' bits, in f32 and
+// f64, on a strided (non-contiguous) image for im2col.
+template <class T>
+void check_against_naive(const Geom& g) {
+  const int64_t P = g.Ho() * g.Wo(), rows = g.C * g.kH * g.kW, ld = P + 5;
+  std::mt19937 rng(11);
+  std::normal_distribution<double> normal;
+  std::vector<T> x(g.C * g.H * g.W), wide(2 * x.size()), c(rows * ld);
+  for (T& v : x) v = static_cast<T>(normal(rng));
+  for (T& v : c) v = static_cast<T>(normal(rng));
+  for (size_t i = 0; i < x.size(); ++i) wide[2 * i] = x[i];
+  std::vector<T> col(rows * ld, T(-7)), want(col);
+  std::vector<T> back(x.size(), T(0)), want_back(back);
+  for_each_entry<T>(g, [&](int64_t r, int64_t k, int64_t src) {
+    want[r * ld + k] = src < 0 ? T(0) : x[src];
+    if (src >= 0) want_back[src] += c[r * ld + k];
+  });
+  const View<const T> strided =
+      testing::make_view(wide.data(), {g.C, g.H, g.W}, {2 * g.H * g.W, 2 * g.W, 2}).as_const();
+  cpu::im2col(col.data(), ld, strided, g.kH, g.kW, g.Ho(), g.Wo(), g.args());
+  cpu::col2im(testing::make_view(back.data(), {g.C, g.H, g.W}, {g.H * g.W, g.W, 1}), c.data(), ld, g.kH, g.kW,
+              g.Ho(), g.Wo(), g.args());
+  EXPECT_EQ(col, want);
+  EXPECT_EQ(back, want_back);
+}
+
+TEST(ConvKernels, Im2colAndCol2imMatchNaiveLoopsOnBothPaths) {
+  const Geom cases[] = {
+      {3, 14, 14, 4, 4, 2, 2, 1, 1, 1, 1},    // DCGAN k4 s2 p1: table
+      {2, 7, 7, 4, 4, 2, 2, 1, 1, 1, 1},      // 7x7 output of 4x4: table
+      {2, 20, 21, 3, 3, 1, 1, 1, 1, 1, 1},    // long rows, stride 1: row copies
+      {2, 20, 40, 3, 2, 2, 1, 2, 0, 1, 3},    // long rows, stride (2, 1), dilation: row copies
+      {1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1},      // size 1
+      {2, 5, 6, 3, 2, 1, 3, 2, 1, 2, 1},      // column stride 3, padding wider than the map
+      {1, 3, 30, 5, 5, 1, 1, 2, 2, 1, 1},     // long rows with top and bottom padding
+  };
+  for (const Geom& g : cases) {
+    check_against_naive<float>(g);
+    check_against_naive<double>(g);
+  }
+}
+
 }  // namespace
 }  // namespace nabla::kernels

@@ -1,0 +1,277 @@
+// f32 convolution forward and weight gradient as implicit GEMMs: the
+// products of kernels/cpu/conv.cpp (Y_g = W_g col_g, W_g' = sum_n G_ng
+// col_ng^T) run on kernels/cpu/sgemm.h with the column matrix never stored:
+// the packing of each KC x 16 panel gathers its entries straight from the
+// image through a table of offsets (conv_offsets), so the image (L2-sized)
+// is read instead of a column matrix of kH kW times its size.
+//
+// Forward: blocks of nb images side by side (one product with nb P columns;
+// nb from the shapes only), split across threads. Weight gradient: the batch
+// in a fixed number of chunks, one product per chunk and group with inner
+// dimension (images of the chunk) x P, partial gradients summed in chunk
+// order. Neither depends on the thread count.
+#include "kernels/cpu/conv_f32.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "kernels/cpu/sgemm.h"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace nabla::kernels::cpu {
+
+namespace {
+
+constexpr int64_t kParallelFlops = int64_t{1} << 20;
+constexpr int64_t kBlockColumns = 256;  // columns wanted per forward product
+constexpr int64_t kWeightChunks = 16;   // partial weight gradients summed in a fixed order
+
+struct Geometry {
+  int64_t N, C_in, C_out, kH, kW, taps, Ho, Wo, P, G, Co, Cg, K;
+  Geometry(const View<const float>& x, int64_t c_out, int64_t kh, int64_t kw, int64_t ho, int64_t wo, int64_t groups)
+      : N(x.size[0]), C_in(x.size[1]), C_out(c_out), kH(kh), kW(kw), taps(kh * kw), Ho(ho), Wo(wo), P(ho * wo),
+        G(groups), Co(c_out / groups), Cg(x.size[1] / groups), K(x.size[1] / groups * kh * kw) {}
+};
+
+// The receptive fields of one channel (conv_offsets): off[t P + pos], and,
+// when every offset fits in 32 bits, the same as int32 by tap (off32) and by
+// position (by_pos[pos taps + t]) for the vector gathers.
+struct Offsets {
+  std::vector<int64_t> off;
+  std::vector<int32_t> off32, by_pos;
+};
+
+Offsets offsets(const Geometry& s, const View<const float>& x, const Conv2dArgs& a) {
+  Offsets o;
+  o.off.resize(static_cast<size_t>(s.taps * s.P));
+  conv_offsets(o.off.data(), x.size[2], x.size[3], x.stride[2], x.stride[3], s.kH, s.kW, s.Ho, s.Wo, a);
+  const auto [lo, hi] = std::minmax_element(o.off.begin(), o.off.end());
+  if (o.off.empty() || *lo < -1 || *hi > std::numeric_limits<int32_t>::max()) return o;
+  o.off32.assign(o.off.begin(), o.off.end());
+  o.by_pos.resize(o.off.size());
+  for (int64_t t = 0; t < s.taps; ++t)
+    for (int64_t p = 0; p < s.P; ++p) o.by_pos[p * s.taps + t] = o.off32[t * s.P + p];
+  return o;
+}
+
+// d[j] = idx[j] < 0 ? 0 : base[idx[j]] for j < 16 (padding: idx -1).
+inline void gather16(float* d, const float* base, const int32_t* idx) {
+#if defined(__AVX2__)
+  for (int h = 0; h < 16; h += 8) {
+    const __m256i i = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx + h));
+    const __m256 inside = _mm256_castsi256_ps(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(-1)));
+    _mm256_storeu_ps(d + h, _mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, i, inside, 4));
+  }
+#else
+  for (int j = 0; j < 16; ++j) d[j] = idx[j] < 0 ? 0.0f : base[idx[j]];
+#endif
+}
+
+// A column position of a product over images n0, n0 + 1, ...: image b, output position pos.
+struct Position {
+  int64_t b, pos;
+  void next(int64_t P) {
+    if (++pos == P) pos = 0, ++b;
+  }
+};
+Position position(int64_t q, int64_t P) { return {q / P, q % P}; }
+
+// The forward's B panel: B(l, j) = x[n0 + b(j), g Cg + c(l), input of pos(j) through tap t(l)].
+struct ForwardPack {
+  const Geometry& s;
+  const View<const float>& x;
+  const Offsets& table;
+  int64_t n0, g;
+  void operator()(float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) const {
+    static_assert(kSgemmNr == 16);
+    const Position q0 = position(j0, s.P);
+    if (cols == kSgemmNr && q0.pos + kSgemmNr <= s.P && !table.off32.empty()) {  // one image: a vector gather
+      const float* xb = x.data + (n0 + q0.b) * x.stride[0] + g * s.Cg * x.stride[1];
+      for (int64_t l = 0; l < kc; ++l) {
+        const int64_t c = (l0 + l) / s.taps, t = (l0 + l) % s.taps;
+        gather16(dst + l * kSgemmNr, xb + c * x.stride[1], table.off32.data() + t * s.P + q0.pos);
+      }
+      return;
+    }
+    const float* base[kSgemmNr];
+    int64_t pos[kSgemmNr];
+    Position q = position(j0, s.P);
+    for (int64_t j = 0; j < cols; ++j, q.next(s.P))
+      base[j] = x.data + (n0 + q.b) * x.stride[0] + g * s.Cg * x.stride[1], pos[j] = q.pos;
+    for (int64_t l = 0; l < kc; ++l) {
+      const int64_t c = (l0 + l) / s.taps, t = (l0 + l) % s.taps;
+      const int64_t* off = table.off.data() + t * s.P;
+      const int64_t coff = c * x.stride[1];
+      float* d = dst + l * kSgemmNr;
+      for (int64_t j = 0; j < cols; ++j) {
+        const int64_t o = off[pos[j]];
+        d[j] = o < 0 ? 0.0f : base[j][coff + o];
+      }
+      std::fill(d + cols, d + kSgemmNr, 0.0f);
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed) {
+  std::vector<PackedA> packed;
+  for (int64_t g = 0; g < G; ++g) {
+    const float* wg = w.data + g * Co * K;
+    auto pack = [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
+      if (transposed)
+        sgemm_detail::pack_block_a(dst, wg, 1, K, i0, rows, l0, kc);
+      else
+        sgemm_detail::pack_block_a(dst, wg, K, 1, i0, rows, l0, kc);
+      return dst;
+    };
+    packed.push_back(transposed ? prepack_a(K, Co, pack) : prepack_a(Co, K, pack));
+  }
+  return packed;
+}
+
+namespace {
+
+void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
+  if (bias.data == nullptr) return;
+  for (int64_t c = 0; c < C; ++c) {
+    const float b = bias.data[c * bias.stride[0]];
+    for (int64_t i = 0; i < P; ++i) y[c * P + i] += b;
+  }
+}
+
+}  // namespace
+
+void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
+                        const Conv2dArgs& a) {
+  const Geometry s(x, w.size[0], w.size[2], w.size[3], out.size[2], out.size[3], a.groups);
+  const Offsets table = offsets(s, x, a);
+  const int64_t P = std::max<int64_t>(s.P, 1);
+  const int64_t block = balanced_images_per_block(s.N, (kBlockColumns + P - 1) / P);
+  const int64_t blocks = (s.N + block - 1) / block;
+  const bool parallel = blocks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
+  const std::vector<PackedA> packed_w = pack_weights(w, s.G, s.Co, s.K, false);
+#pragma omp parallel if (parallel)
+  {
+    std::vector<float> buf(static_cast<size_t>(block > 1 ? s.C_out * block * s.P : 0));
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < blocks; ++i) {
+      const int64_t n0 = i * block, nb = std::min(block, s.N - n0), ld = nb * s.P;
+      // One image: the product lands in out directly; more: in buf, then out.
+      float* y = nb == 1 ? out.data + n0 * s.C_out * s.P : buf.data();
+      for (int64_t g = 0; g < s.G; ++g)
+        sgemm_packed(s.Co, ld, s.K, packed_w[g].packer(), ForwardPack{s, x, table, n0, g}, y + g * s.Co * ld, ld,
+                     false);
+      for (int64_t b = 0; b < nb; ++b) {
+        float* yn = out.data + (n0 + b) * s.C_out * s.P;
+        if (nb > 1)
+          for (int64_t c = 0; c < s.C_out; ++c)
+            std::copy(buf.data() + c * ld + b * s.P, buf.data() + c * ld + (b + 1) * s.P, yn + c * s.P);
+        add_bias(yn, bias, s.C_out, s.P);
+      }
+    }
+  }
+}
+
+namespace {
+
+// The weight gradient's operands over images n0 .. : inner position l = (image b, output position pos).
+// A(o, l) = g[n0 + b, gr Co + o, pos].
+struct GradPack {
+  const Geometry& s;
+  const float* g;  // contiguous [N, C_out, P]
+  int64_t n0, gr;
+  const float* operator()(float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) const {
+    for (int64_t i = 0; i < rows; i += kSgemmMr)
+      panel(dst + i * kc, i0 + i, std::min(kSgemmMr, rows - i), l0, kc);
+    return dst;
+  }
+  void panel(float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) const {
+    for (int64_t r = 0; r < kSgemmMr; ++r) {  // along each row of g: contiguous reads
+      if (r >= rows) {
+        for (int64_t l = 0; l < kc; ++l) dst[l * kSgemmMr + r] = 0.0f;
+        continue;
+      }
+      const float* base = g + (gr * s.Co + i0 + r) * s.P;
+      Position q = position(l0, s.P);
+      for (int64_t l = 0; l < kc; ++l, q.next(s.P)) dst[l * kSgemmMr + r] = base[(n0 + q.b) * s.C_out * s.P + q.pos];
+    }
+  }
+};
+
+// B(l, j) = x[n0 + b(l), gr Cg + c(j), input of pos(l) through tap t(j)].
+struct ColumnPack {
+  const Geometry& s;
+  const View<const float>& x;
+  const Offsets& table;
+  int64_t n0, gr;
+  void operator()(float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) const {
+    const int64_t t0 = j0 % s.taps;
+    if (cols == kSgemmNr && t0 + kSgemmNr <= s.taps && !table.by_pos.empty()) {  // taps of one channel: a vector gather
+      const int64_t coff = (gr * s.Cg + j0 / s.taps) * x.stride[1];
+      Position q = position(l0, s.P);
+      for (int64_t l = 0; l < kc; ++l, q.next(s.P))
+        gather16(dst + l * kSgemmNr, x.data + (n0 + q.b) * x.stride[0] + coff,
+                 table.by_pos.data() + q.pos * s.taps + t0);
+      return;
+    }
+    const int64_t* off[kSgemmNr];
+    int64_t coff[kSgemmNr];
+    for (int64_t j = 0; j < cols; ++j) {
+      const int64_t c = (j0 + j) / s.taps, t = (j0 + j) % s.taps;
+      off[j] = table.off.data() + t * s.P, coff[j] = (gr * s.Cg + c) * x.stride[1];
+    }
+    Position q = position(l0, s.P);
+    for (int64_t l = 0; l < kc; ++l, q.next(s.P)) {
+      const float* xb = x.data + (n0 + q.b) * x.stride[0];
+      float* d = dst + l * kSgemmNr;
+      for (int64_t j = 0; j < cols; ++j) {
+        const int64_t o = off[j][q.pos];
+        d[j] = o < 0 ? 0.0f : xb[coff[j] + o];
+      }
+      std::fill(d + cols, d + kSgemmNr, 0.0f);
+    }
+  }
+};
+
+}  // namespace
+
+void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const float> g, const Conv2dArgs& a) {
+  const Geometry s(x, gw.size[0], gw.size[2], gw.size[3], g.size[2], g.size[3], a.groups);
+  const int64_t size = s.C_out * s.K;
+  std::fill(gw.data, gw.data + size, 0.0f);
+  if (s.N == 0 || s.P == 0) return;
+  const Offsets table = offsets(s, x, a);
+  const int64_t chunks = std::min(s.N, kWeightChunks);
+  std::vector<float> partial(static_cast<size_t>(chunks > 1 ? chunks * size : 0));
+  const bool parallel = chunks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
+#pragma omp parallel for if (parallel) schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) {
+    float* acc = chunks > 1 ? partial.data() + c * size : gw.data;
+    const int64_t begin = c * s.N / chunks, end = (c + 1) * s.N / chunks;
+    for (int64_t gr = 0; gr < s.G; ++gr)
+      sgemm_packed(s.Co, s.K, (end - begin) * s.P, GradPack{s, g.data, begin, gr},
+                   ColumnPack{s, x, table, begin, gr}, acc + gr * s.Co * s.K, s.K, false);
+  }
+  if (chunks == 1) return;
+  // Each element's partials summed in chunk order (in double), a run of
+  // kSumRun elements at a time so that the loop over elements vectorises.
+  constexpr int64_t kSumRun = 256;
+#pragma omp parallel for if (size * chunks >= kParallelFlops) schedule(static)
+  for (int64_t i0 = 0; i0 < size; i0 += kSumRun) {
+    const int64_t run = std::min(kSumRun, size - i0);
+    double sum[kSumRun] = {};
+    for (int64_t c = 0; c < chunks; ++c) {
+      const float* p = partial.data() + c * size + i0;
+      for (int64_t i = 0; i < run; ++i) sum[i] += p[i];
+    }
+    for (int64_t i = 0; i < run; ++i) gw.data[i0 + i] = static_cast<float>(sum[i]);
+  }
+}
+
+}  // namespace nabla::kernels::cpu

@@ -1,0 +1,43 @@
+#pragma once
+// f32 convolution by implicit GEMM (kernels/cpu/conv_f32.cpp): the same
+// contracts as conv2d_forward and conv2d_backward_weight in kernels/conv.h,
+// which call these for float.
+#include <algorithm>
+#include <cstdint>
+
+#include <vector>
+
+#include "kernels/conv.h"
+#include "kernels/cpu/sgemm.h"
+
+namespace nabla::kernels::cpu {
+
+// Images per block when a batch of N goes through products of a few images
+// side by side, wanting at most `wanted` per block: the blocks number a
+// multiple of 8 where the batch allows (64 images, 6 wanted: 16 blocks of 4),
+// so that 2, 4 or 8 threads get equal shares. From the shapes only.
+inline int64_t balanced_images_per_block(int64_t N, int64_t wanted) {
+  constexpr int64_t kShares = 8;
+  wanted = std::max<int64_t>(wanted, 1);
+  const int64_t blocks = kShares * ((N + kShares * wanted - 1) / (kShares * wanted));
+  return std::max<int64_t>(1, (N + blocks - 1) / std::max<int64_t>(blocks, 1));
+}
+
+// Whether f32 takes the fast path: implicit GEMM for the forward and weight
+// gradient, the packed SGEMM for the input gradient. Taken for a column
+// stride above 1 (DCGAN's k4 s2 layers, where im2col copies element by
+// element). Stride-1 convs keep im2col + Eigen: measured on RealNVP's 3x3
+// convs of width 16 and PixelCNN's, where few output channels share each
+// packed column, gathers and the SGEMM's packing lost 8-15% to im2col's block
+// copies and Eigen's GEMM.
+inline bool implicit_gemm_suits(const Conv2dArgs& a) { return a.stride[1] != 1; }
+
+// The weight w [G Co, K] packed once per group for sgemm_packed as its A:
+// W_g [Co, K], or W_g^T [K, Co] when transposed.
+std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed);
+
+void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
+                        const Conv2dArgs& a);
+void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const float> g, const Conv2dArgs& a);
+
+}  // namespace nabla::kernels::cpu
