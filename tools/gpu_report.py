@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Helpers of tools/gpu_pack and tools/gpu_session: cutting an IDX split, and
+turning what the GPU session wrote (GoogleTest XML, Google Benchmark JSON,
+e2e JSON, `nabla eval` lines) into short Markdown tables.
+
+  gpu_report.py idx-head SRC DST N        first N training images and labels
+  gpu_report.py gtest FILE.xml            tests, failures, skips; failed names
+  gpu_report.py sanitizer FILE.tsv        one row per test suite and tool
+  gpu_report.py bench OUT.json IN.json..  merge benchmark JSONs, print a table
+  gpu_report.py e2e OUT.json IN.json..    merge e2e.py JSONs, print a table
+  gpu_report.py metrics OUT.json LOG      the eval lines of LOG, cuda vs cpu
+"""
+import gzip
+import json
+import re
+import statistics
+import struct
+import sys
+import xml.etree.ElementTree as ET
+
+
+def idx_head(src, dst, n):
+    """Writes the first n records of the training split's two IDX files."""
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        with gzip.open(f"{src}/{name}", "rb") as f:
+            data = f.read()
+        ndim = data[3]
+        dims = list(struct.unpack(f">{ndim}I", data[4:4 + 4 * ndim]))
+        if dims[0] < n:
+            sys.exit(f"idx-head: {name} has {dims[0]} records, not {n}")
+        record = 1
+        for d in dims[1:]:
+            record *= d
+        head = 4 + 4 * ndim
+        out = data[:4] + struct.pack(f">{ndim}I", n, *dims[1:]) + data[head:head + n * record]
+        with gzip.open(f"{dst}/{name}", "wb", compresslevel=9) as f:
+            f.write(out)
+
+
+def gtest(path):
+    root = ET.parse(path).getroot()
+    total = int(root.get("tests", 0))
+    failed, skipped = [], 0
+    for case in root.iter("testcase"):
+        name = f"{case.get('classname')}.{case.get('name')}"
+        if case.find("failure") is not None:
+            failed.append(name)
+        elif case.get("result") == "skipped" or case.find("skipped") is not None:
+            skipped += 1
+    passed = total - len(failed) - skipped - int(root.get("disabled", 0))
+    print(f"| test_cuda | tests {total} | passed {passed} | failed {len(failed)} | skipped {skipped} "
+          f"| {float(root.get('time', 0)):.1f} s |")
+    for name in failed:
+        print(f"  FAILED {name}")
+
+
+def sanitizer(path):
+    rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
+    print("| tool | suite | tests | result | errors | s |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    by = {}
+    for tool, _, tests, result, *_ in rows:
+        n = int(tests) if tests.isdigit() else 0
+        by.setdefault(tool, {}).setdefault(result, 0)
+        by[tool][result] += n
+    for tool, counts in by.items():
+        print(f"{tool}: " + ", ".join(f"{n} tests {r}" for r, n in sorted(counts.items())))
+
+
+def merge(out, inputs, key):
+    merged = {}
+    for p in inputs:
+        with open(p) as f:
+            d = json.load(f)
+        if key:
+            merged.setdefault("context", d.get("context"))
+            merged.setdefault(key, []).extend(d.get(key, []))
+        else:
+            merged.update(d)
+    with open(out, "w") as f:
+        json.dump(merged, f, indent=1)
+    return merged
+
+
+def bench(out, inputs):
+    d = merge(out, inputs, "benchmarks")
+    ctx = d.get("context") or {}
+    print(f"{ctx.get('date', '')} {ctx.get('host_name', '')}")
+    print("| benchmark | ms | counters |")
+    print("|---|---|---|")
+    for b in d["benchmarks"]:
+        if b.get("error_occurred"):
+            print(f"| {b['name']} | - | error: {b.get('error_message')} |")
+            continue
+        skip = {"real_time", "cpu_time", "iterations", "repetitions", "repetition_index", "threads",
+                "time_unit", "run_name", "run_type", "family_index", "per_family_instance_index", "name"}
+        counters = ", ".join(f"{k} {v:.4g}" for k, v in b.items() if k not in skip and isinstance(v, (int, float)))
+        scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
+        print(f"| {b['name']} | {b['real_time'] * scale:.4g} | {counters} |")
+
+
+def e2e(out, inputs):
+    runs = merge(out, inputs, None)
+    print("| model | nabla ms | torch ms | torch/nabla | compile ms | compile/nabla | nabla peak MB | torch peak MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for m, engines in runs.items():
+        med = {e: statistics.median(r["ms"] for r in rs) for e, rs in engines.items() if rs}
+        ratio = {e: statistics.median(t["ms"] / n["ms"] for t, n in zip(engines[e], engines["nabla"]))
+                 for e in engines if e != "nabla" and engines[e]}
+        peak = {e: statistics.median(r.get("peak_MB") or 0 for r in rs) for e, rs in engines.items() if rs}
+        cell = lambda d, e, f: f.format(d[e]) if e in d else "-"
+        print(f"| {m} | {cell(med, 'nabla', '{:.2f}')} | {cell(med, 'torch', '{:.2f}')} | {cell(ratio, 'torch', '{:.2f}x')} "
+              f"| {cell(med, 'compile', '{:.2f}')} | {cell(ratio, 'compile', '{:.2f}x')} "
+              f"| {cell(peak, 'nabla', '{:.0f}')} | {cell(peak, 'torch', '{:.0f}')} |")
+
+
+# "dcgan at step 300, 2000 samples: fid 91.7 is 3.95 ..." after a "## eval <tag> <device>" line.
+EVAL_LINE = re.compile(r"^(\S+) at step (\d+), ([^:]+): (.*)$")
+
+
+def metrics(out, log):
+    scores, tag = {}, None
+    for line in open(log):
+        line = line.rstrip("\n")
+        if line.startswith("## eval "):
+            tag = tuple(line.split()[2:4])
+        m = EVAL_LINE.match(line)
+        if m and tag:
+            words = m.group(4).split()
+            scores.setdefault(tag[0], {})[tag[1]] = dict(zip(words[::2], map(float, words[1::2])))
+            tag = None
+    with open(out, "w") as f:
+        json.dump(scores, f, indent=1)
+    print("| checkpoint | metric | cuda | cpu | rel. diff |")
+    print("|---|---|---|---|---|")
+    for what, by_device in scores.items():
+        gpu, cpu = by_device.get("cuda", {}), by_device.get("cpu", {})
+        for k in sorted(set(gpu) | set(cpu)):
+            g, c = gpu.get(k), cpu.get(k)
+            diff = f"{abs(g - c) / max(abs(c), 1e-12):.2e}" if g is not None and c is not None else "-"
+            fmt = lambda v: "-" if v is None else f"{v:.6g}"
+            print(f"| {what} | {k} | {fmt(g)} | {fmt(c)} | {diff} |")
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "idx-head":
+        idx_head(args[0], args[1], int(args[2]))
+    elif cmd == "gtest":
+        gtest(args[0])
+    elif cmd == "sanitizer":
+        sanitizer(args[0])
+    elif cmd == "bench":
+        bench(args[0], args[1:])
+    elif cmd == "e2e":
+        e2e(args[0], args[1:])
+    elif cmd == "metrics":
+        metrics(args[0], args[1])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
