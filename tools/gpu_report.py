@@ -5,7 +5,11 @@ e2e JSON, `nabla eval` lines) into short Markdown tables.
 
   gpu_report.py idx-head SRC DST N        first N training images and labels
   gpu_report.py gtest FILE.xml            tests, failures, skips; failed names
-  gpu_report.py sanitizer FILE.tsv        one row per test suite and tool
+  gpu_report.py sanlog TOOL LOG TSV [LIST] a compute-sanitizer run of test_cuda:
+                                          each report put on the test that ran,
+                                          one TSV row per suite; LIST is
+                                          --gtest_list_tests (names what was not reached)
+  gpu_report.py sanitizer FILE.tsv        the TSV as a table
   gpu_report.py bench OUT.json IN.json..  merge benchmark JSONs, print a table
   gpu_report.py e2e OUT.json IN.json..    merge e2e.py JSONs, print a table
   gpu_report.py metrics OUT.json LOG      the eval lines of LOG, cuda vs cpu
@@ -56,7 +60,7 @@ def gtest(path):
 
 def sanitizer(path):
     rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
-    print("| tool | suite | tests | result | errors | s |")
+    print("| tool | suite | tests | result | reports | API errors |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
@@ -67,6 +71,88 @@ def sanitizer(path):
         by[tool][result] += n
     for tool, counts in by.items():
         print(f"{tool}: " + ", ".join(f"{n} tests {r}" for r, n in sorted(counts.items())))
+
+
+GTEST = re.compile(r"^\[ *(RUN|OK|FAILED|SKIPPED) *\] (\S+)(?: \(\d+ ms\))?")
+BANNERS = ("COMPUTE-SANITIZER", "ERROR SUMMARY", "RACECHECK SUMMARY", "LEAK SUMMARY", "Target application returned",
+           "Error: process didn't terminate successfully", "This ", "Saved host backtrace")
+
+
+def listed_tests(path):
+    """The test names of a --gtest_list_tests output, in order."""
+    names, suite = [], None
+    for line in open(path):
+        line = line.split("#")[0].rstrip()
+        if not line:
+            continue
+        if not line.startswith(" "):
+            suite = line.rstrip(".")
+        elif suite:
+            names.append(f"{suite}.{line.strip()}")
+    return names
+
+
+def sanlog(tool, log, tsv, listing=None):
+    """Puts each compute-sanitizer report on the test that was running; returns 1 unless all is clean."""
+    state, reports, api, first, order, current = {}, {}, {}, {}, [], None
+    for line in open(log, errors="replace"):
+        line = line.rstrip("\n")
+        m = GTEST.match(line)
+        if m:
+            what, name = m.groups()
+            if what == "RUN":
+                current = name
+                state[name] = "running"
+                order.append(name)
+            elif name == current:
+                state[name] = {"OK": "passed", "FAILED": "failed", "SKIPPED": "skipped"}[what]
+                current = None
+            continue
+        if line.startswith("========= ") and len(line) > 10 and line[10] != " ":
+            body = line[10:]
+            if body.startswith(BANNERS):
+                continue
+            where = current or "(outside any test)"
+            bucket = api if body.startswith("Program hit") else reports
+            bucket[where] = bucket.get(where, 0) + 1
+            first.setdefault(where, body)
+    names = listed_tests(listing) if listing else []
+    names += [n for n in order if n not in names]
+    suites = {}
+    for n in names:
+        suites.setdefault(n.split(".")[0], []).append(n)
+    ok = True
+    with open(tsv, "a") as f:
+        for suite, tests in suites.items():
+            st = [state.get(t, "not reached") for t in tests]
+            nrep = sum(reports.get(t, 0) for t in tests)
+            napi = sum(api.get(t, 0) for t in tests)
+            if nrep:
+                result = "REPORTS"
+            elif "failed" in st:
+                result = "failed"
+            elif "running" in st:
+                result = "stopped"
+            elif all(s == "not reached" for s in st):
+                result = "not reached"
+            elif "not reached" in st:
+                result = "partial"
+            else:
+                result = "clean"
+            ok = ok and result == "clean"
+            f.write(f"{tool}\t{suite}\t{len(tests)}\t{result}\t{nrep}\t{napi}\n")
+    for where in sorted(set(reports) | set(api)):
+        print(f"{tool}: {where}: {reports.get(where, 0)} reports, {api.get(where, 0)} API errors; first: {first[where]}")
+    for n in names:
+        if state.get(n) in ("failed", "running"):
+            print(f"{tool}: {n} {'FAILED' if state[n] == 'failed' else 'was running when the run stopped'}")
+    left = [s for s, tests in suites.items() if any(state.get(t, "not reached") in ("not reached", "running") for t in tests)]
+    if left:
+        print(f"{tool}: not finished: {len(left)} suites; next call: tools/gpu_session sanitize --tools {tool} "
+              f"--suites {','.join(left)}")
+    if reports.get("(outside any test)"):
+        ok = False
+    return 0 if ok else 1
 
 
 def merge(out, inputs, key):
@@ -150,6 +236,8 @@ def main():
         idx_head(args[0], args[1], int(args[2]))
     elif cmd == "gtest":
         gtest(args[0])
+    elif cmd == "sanlog":
+        sys.exit(sanlog(*args))
     elif cmd == "sanitizer":
         sanitizer(args[0])
     elif cmd == "bench":

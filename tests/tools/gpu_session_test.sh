@@ -66,4 +66,24 @@ EOF
 python3 "$repo/tools/gpu_report.py" gtest "$work/t.xml" > "$work/log" || fail "gtest report"
 grep -qF "| test_cuda | tests 3 | passed 1 | failed 1 | skipped 1 | 1.5 s |" "$work/log" || fail "gtest counts"
 grep -qF "FAILED A.z" "$work/log" || fail "the failed test is not named"
+# sanlog puts each compute-sanitizer report on the test that was running and
+# names what a stopped run did not reach.
+printf 'CudaA.\n  one\n  two\nCudaB.\n  three\n' > "$work/list.txt"
+cat > "$work/san.log" <<'LOG'
+========= COMPUTE-SANITIZER
+[ RUN      ] CudaA.one
+[       OK ] CudaA.one (5 ms)
+[ RUN      ] CudaA.two
+========= Invalid __global__ write of size 4 bytes
+=========     at kernel+0x10
+[       OK ] CudaA.two (5 ms)
+[ RUN      ] CudaB.three
+LOG
+if python3 "$repo/tools/gpu_report.py" sanlog memcheck "$work/san.log" "$work/san.tsv" "$work/list.txt" > "$work/log"; then
+  fail "sanlog passed a log with a report"
+fi
+grep -qF "memcheck: CudaA.two: 1 reports" "$work/log" || fail "sanlog did not put the report on CudaA.two"
+grep -qF -- "--tools memcheck --suites CudaB" "$work/log" || fail "sanlog did not name the suite left"
+printf 'memcheck\tCudaA\t2\tREPORTS\t1\t0\nmemcheck\tCudaB\t1\tstopped\t0\t0\n' > "$work/want.tsv"
+cmp -s "$work/san.tsv" "$work/want.tsv" || fail "sanlog rows: $(cat "$work/san.tsv")"
 echo "gpu_session: ok"
