@@ -10,7 +10,9 @@ e2e JSON, `nabla eval` lines) into short Markdown tables.
                                           one TSV row per suite; LIST is
                                           --gtest_list_tests (names what was not reached)
   gpu_report.py sanitizer FILE.tsv        the TSV as a table
-  gpu_report.py bench OUT.json IN.json..  merge benchmark JSONs, print a table
+  gpu_report.py bench OUT.json IN.json..  merge benchmark JSONs (and *torch.json from
+                                          bench/peers/linalg_torch.py), print a table
+                                          and issue 8's kernel targets
   gpu_report.py e2e OUT.json IN.json..    merge e2e.py JSONs, print a table
   gpu_report.py metrics OUT.json LOG      the eval lines of LOG, cuda vs cpu
 """
@@ -170,8 +172,38 @@ def merge(out, inputs, key):
     return merged
 
 
+def find_bench(benchmarks, prefix):
+    return [b for b in benchmarks if b["name"].startswith(prefix) and not b.get("error_occurred")]
+
+
+def bench_targets(benchmarks, torch_ms):
+    """Issue 8's kernel targets, from the benchmarks and PyTorch's timings."""
+    rows = []
+    for b in find_bench(benchmarks, "BM_Sgemm/4096/4096/4096"):
+        rows.append(("SGEMM 4096^3, ours / cuBLAS", b.get("hand_over_cublas"), 0.9))
+    for b in find_bench(benchmarks, "BM_Add/") + find_bench(benchmarks, "BM_SumRows/"):
+        rows.append((f"{b['name'].rsplit('/', 1)[0]}, of the copy bandwidth", b.get("over_memcpy"), 0.85))
+    pairs = [("BM_SvdvalsCuda/64/784/100", "svdvals_64x784x100_ms", "svdvals 64 of 784x100, torch / ours", 10.0),
+             ("BM_SlogdetCuda/1024/32", "slogdet_1024x32_ms", "slogdet 1024 of 32x32, torch / ours", 3.0),
+             ("BM_SlogdetCuda/64/128", "slogdet_64x128_ms", "slogdet 64 of 128x128, torch / ours", None),
+             ("BM_InverseCuda/1024/32", "inv_1024x32_ms", "inv 1024 of 32x32, torch / ours", None)]
+    for name, key, what, goal in pairs:
+        for b in find_bench(benchmarks, name):
+            if key in torch_ms and b.get("ours_ms"):
+                rows.append((what, torch_ms[key] / b["ours_ms"], goal))
+    return rows
+
+
 def bench(out, inputs):
-    d = merge(out, inputs, "benchmarks")
+    torch_files = [p for p in inputs if p.endswith("torch.json")]
+    d = merge(out, [p for p in inputs if p not in torch_files], "benchmarks")
+    torch_ms = {}
+    for p in torch_files:
+        with open(p) as f:
+            torch_ms.update(json.loads(f.read().strip().splitlines()[-1]))
+    d["torch"] = torch_ms
+    with open(out, "w") as f:
+        json.dump(d, f, indent=1)
     ctx = d.get("context") or {}
     print(f"{ctx.get('date', '')} {ctx.get('host_name', '')}")
     print("| benchmark | ms | counters |")
@@ -185,6 +217,15 @@ def bench(out, inputs):
         counters = ", ".join(f"{k} {v:.4g}" for k, v in b.items() if k not in skip and isinstance(v, (int, float)))
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
         print(f"| {b['name']} | {b['real_time'] * scale:.4g} | {counters} |")
+    if torch_ms:
+        print("torch: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in torch_ms.items()))
+    rows = bench_targets(d["benchmarks"], torch_ms)
+    if rows:
+        print("| target | measured | goal | |")
+        print("|---|---|---|---|")
+        for what, v, goal in rows:
+            met = "-" if goal is None or v is None else ("met" if v >= goal else f"missed ({v / goal:.2f} of it)")
+            print(f"| {what} | {'-' if v is None else f'{v:.3g}x'} | {'-' if goal is None else f'>= {goal}x'} | {met} |")
 
 
 def e2e(out, inputs):
