@@ -23,7 +23,7 @@ printf 'nabla GPU pack\ncommit: test\n' > "$pack/MANIFEST"
 session() { OUT=$work/out NABLA_GPU_WORK=$work/tmp "$repo/tools/gpu_session" --dry-run --pack "$pack" "$@" > "$work/log" 2>&1; }
 
 session check tests bench e2e metrics || fail "the dry run over a whole pack failed"
-for want in "test_cuda --gtest_output=xml:$work/out/test_cuda.xml" "cuda_bench --benchmark_min_time=0.2" \
+for want in "test_cuda --gtest_filter=* --gtest_output=xml:$work/out/test_cuda.xml" "cuda_bench --benchmark_min_time=0.2" \
             "fused_bench --benchmark_min_time=0.2" "e2e.py --device cuda --nabla $work/tmp/step_bench --models dcgan" \
             "e2e.py --device cuda --nabla $work/tmp/step_bench --models pixelcnn" \
             "nabla train classifier --device cuda" "nabla eval $work/tmp/metrics/dcgan/checkpoints/step-00000300.safetensors --device cpu" \
