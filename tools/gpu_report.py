@@ -61,17 +61,22 @@ def gtest(path):
 
 
 def sanitizer(path):
+    """The TSV as one row per suite, a column per tool: result (reports, API errors)."""
     rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
-    print("| tool | suite | tests | result | reports | API errors |")
-    print("|---|---|---|---|---|---|")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
-    by = {}
-    for tool, _, tests, result, *_ in rows:
-        n = int(tests) if tests.isdigit() else 0
-        by.setdefault(tool, {}).setdefault(result, 0)
-        by[tool][result] += n
-    for tool, counts in by.items():
+    tools, suites, cells = [], {}, {}
+    for tool, suite, tests, result, reports, api in rows:
+        tools += [tool] if tool not in tools else []
+        suites[suite] = tests
+        cells[(suite, tool)] = result + (f" ({reports}, {api} API)" if reports != "0" or api != "0" else "")
+    print("| suite | tests | " + " | ".join(tools) + " |")
+    print("|---|---|" + "---|" * len(tools))
+    for suite, tests in suites.items():
+        print(f"| {suite} | {tests} | " + " | ".join(cells.get((suite, t), "-") for t in tools) + " |")
+    for tool in tools:
+        counts = {}
+        for t, suite, tests, result, *_ in rows:
+            if t == tool:
+                counts[result] = counts.get(result, 0) + int(tests)
         print(f"{tool}: " + ", ".join(f"{n} tests {r}" for r, n in sorted(counts.items())))
 
 
@@ -137,11 +142,13 @@ def sanlog(tool, log, tsv, listing=None):
                 result = "stopped"
             elif all(s == "not reached" for s in st):
                 result = "not reached"
+            elif all(s == "skipped" for s in st):
+                result = "skipped"
             elif "not reached" in st:
                 result = "partial"
             else:
                 result = "clean"
-            ok = ok and result == "clean"
+            ok = ok and result in ("clean", "skipped")
             f.write(f"{tool}\t{suite}\t{len(tests)}\t{result}\t{nrep}\t{napi}\n")
     for where in sorted(set(reports) | set(api)):
         print(f"{tool}: {where}: {reports.get(where, 0)} reports, {api.get(where, 0)} API errors; first: {first[where]}")
