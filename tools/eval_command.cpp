@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "core/copy.h"
 #include "models/metrics/evaluate.h"
 #include "models/registry.h"
 #include "models/train/checkpoint.h"
@@ -53,6 +54,10 @@ void run_eval(EvalArgs& a) {
   if (!a.classifier.empty()) net = metrics::FeatureNet::load(a.classifier, device.value_or(Device::cpu()));
   train::Checkpoint c = train::load_checkpoint(a.checkpoint);
   if (device) c.config.device = *device;
+  // The checkpoint's tensors are read onto the CPU, and a module loads a state
+  // only from its own device (copy_ in Module::load_state_dict): move them to
+  // where the model runs first.
+  for (auto& [name, t] : c.state.tensors) t = prim::to(t, c.config.device);
   if (!a.data.empty()) c.config.data = a.data;  // the trainer's own test split too (likelihoods)
   o.model = c.config.model;
   std::unique_ptr<train::Trainer> trainer = find_model(c.config.model).make(c.config);
