@@ -7,6 +7,11 @@
 //   OMP_NUM_THREADS=2 ./build/bench/step_bench --benchmark_filter='step/dcgan$'
 //   NABLA_BENCH_DEVICE=cuda ./build/bench/step_bench      (a CUDA build)
 //
+// On CUDA, step_graph/<model> times the same step captured once as a CUDA
+// graph and replayed (`nabla train --cuda-graph`, models/train/graph_step.h):
+// the difference is the launch overhead the graph removes. A model whose
+// step cannot be captured reports the reason as its error.
+//
 // bench/run_e2e runs this beside the PyTorch peers (bench/peers/) and prints
 // the ratios. "CPU" is the process's CPU time per step, all threads: on a
 // shared machine it moves less with the load than the wall time. Counters: alloc_MB = bytes the CPU storages allocated per step
@@ -18,6 +23,7 @@
 #include <sys/resource.h>
 
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +32,7 @@
 #include "core/cuda_memory.h"
 #include "core/storage.h"
 #include "models/registry.h"
+#include "models/train/graph_step.h"
 
 namespace nabla {
 namespace {
@@ -42,10 +49,7 @@ Device bench_device() {
 // One trainer per model for the process: Google Benchmark calls a function
 // more than once while it sizes the run, and building a trainer (and loading
 // the data set) is not part of a step.
-train::Trainer& trainer_for(const std::string& name) {
-  static std::map<std::string, std::unique_ptr<train::Trainer>> trainers;
-  auto it = trainers.find(name);
-  if (it != trainers.end()) return *it->second;
+train::TrainConfig bench_config(const std::string& name) {
   const ModelEntry& m = find_model(name);
   train::TrainConfig c;
   c.model = name;
@@ -55,9 +59,32 @@ train::Trainer& trainer_for(const std::string& name) {
   c.seed = 1;
   c.device = bench_device();
   c.progress = false;
-  std::unique_ptr<train::Trainer> t = m.make(c);
-  for (int i = 0; i < kWarmupSteps; ++i) t->step();
-  return *trainers.emplace(name, std::move(t)).first->second;
+  return c;
+}
+
+// A step function of the model, built (and warmed up) once per process.
+using StepFn = std::function<std::map<std::string, double>()>;
+struct Bench {
+  std::unique_ptr<train::Trainer> trainer;
+  std::unique_ptr<train::GraphStepper> graph;  // step_graph/: captured at its second step
+  StepFn step;
+};
+
+Bench& bench_for(const std::string& name, bool graph) {
+  static std::map<std::pair<std::string, bool>, Bench> benches;
+  auto it = benches.find({name, graph});
+  if (it != benches.end()) return it->second;
+  const train::TrainConfig c = bench_config(name);
+  Bench b;
+  b.trainer = find_model(name).make(c);
+  if (graph) {
+    b.graph = std::make_unique<train::GraphStepper>(*b.trainer, c);
+    b.step = [g = b.graph.get()] { return g->step(); };
+  } else {
+    b.step = [t = b.trainer.get()] { return t->step(); };
+  }
+  for (int i = 0; i < kWarmupSteps + (graph ? 1 : 0); ++i) b.step();
+  return benches.emplace(std::make_pair(name, graph), std::move(b)).first->second;
 }
 
 double peak_rss_mb() {
@@ -66,10 +93,10 @@ double peak_rss_mb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-void train_step(benchmark::State& state, const std::string& name) {
-  train::Trainer* t = nullptr;
+void train_step(benchmark::State& state, const std::string& name, bool graph) {
+  Bench* b = nullptr;
   try {
-    t = &trainer_for(name);
+    b = &bench_for(name, graph);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
     return;
@@ -78,23 +105,27 @@ void train_step(benchmark::State& state, const std::string& name) {
   if (cuda) reset_cuda_peak();
   const uint64_t allocated_before = allocated_bytes_total();
   for (auto _ : state) {
-    auto losses = t->step();  // reads its losses back (.item()): the step has finished on a GPU too
+    auto losses = b->step();  // reads its losses back (.item()): the step has finished on a GPU too
     benchmark::DoNotOptimize(losses);
   }
   const double steps = static_cast<double>(state.iterations());
   state.counters["alloc_MB"] = static_cast<double>(allocated_bytes_total() - allocated_before) / steps / 1e6;
   double params = 0;
-  for (const auto& [name, p] : t->named_parameters()) params += static_cast<double>(p.numel());
+  for (const auto& [name, p] : b->trainer->named_parameters()) params += static_cast<double>(p.numel());
   state.counters["params"] = params;
   state.counters["peak_MB"] = cuda ? static_cast<double>(cuda_memory_stats().peak) / 1e6 : peak_rss_mb();
 }
 
 int register_all() {
-  for (const char* name : kModels)
-    benchmark::RegisterBenchmark((std::string("step/") + name).c_str(), train_step, std::string(name))
-        ->Unit(benchmark::kMillisecond)
-        ->MeasureProcessCPUTime()
-        ->UseRealTime();
+  for (const bool graph : {false, true}) {
+    if (graph && !bench_device().is_cuda()) break;
+    for (const char* name : kModels)
+      benchmark::RegisterBenchmark((std::string(graph ? "step_graph/" : "step/") + name).c_str(), train_step,
+                                   std::string(name), graph)
+          ->Unit(benchmark::kMillisecond)
+          ->MeasureProcessCPUTime()
+          ->UseRealTime();
+  }
   return 0;
 }
 const int kRegistered = register_all();

@@ -28,11 +28,23 @@ void set_backend(const std::string& family, const std::string& backend) {
                                "was configured; see the README's CUDA section)");
     settings[i] = kernels::Backend::vendor;
   }
-  else throw std::invalid_argument("set_backend: expected \"hand\" or \"vendor\", got \"" + backend + "\"");
+  else if ((backend == "tf32" || backend == "vendor_tf32") && family == "matmul")
+    settings[i] = backend == "tf32" ? kernels::Backend::tf32 : kernels::Backend::vendor_tf32;
+  else
+    throw std::invalid_argument("set_backend: expected \"hand\" or \"vendor\"" +
+                                std::string(family == "matmul" ? ", \"tf32\" or \"vendor_tf32\"" : "") + " for " +
+                                family + ", got \"" + backend + "\"");
 }
 
 kernels::Backend backend(const std::string& family) { return settings[family_index(family)].load(); }
 
-const char* name(kernels::Backend b) { return b == kernels::Backend::vendor ? "vendor" : "hand"; }
+const char* name(kernels::Backend b) {
+  switch (b) {
+    case kernels::Backend::vendor: return "vendor";
+    case kernels::Backend::tf32: return "tf32";
+    case kernels::Backend::vendor_tf32: return "vendor_tf32";
+    default: return "hand";
+  }
+}
 
 }  // namespace nabla

@@ -31,7 +31,7 @@ Tensor clone(const Tensor& x) {
   check_defined("clone", x);
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   if (x.device().is_cuda() && x.is_contiguous()) {
-    kernels::cuda::memcpy(out.data_ptr(), x.data_ptr(), x.numel() * itemsize(x.dtype()), x.device().index);
+    kernels::cuda::memcpy_device(out.data_ptr(), x.data_ptr(), x.numel() * itemsize(x.dtype()), x.device().index);
     return out;
   }
   cast_into("clone", out, x);

@@ -13,8 +13,9 @@ void check_writable(const char* op, const Tensor& t) {
 }
 }  // namespace
 
-void adam_step_(const Tensor& param, const Tensor& exp_avg, const Tensor& exp_avg_sq, const Tensor& grad,
-                const AdamStep& step) {
+namespace {
+void adam_update(const Tensor& param, const Tensor& exp_avg, const Tensor& exp_avg_sq, const Tensor& grad,
+                 const AdamStep& step, const double* device_scalars) {
   const char* op = "adam_step_";
   for (const Tensor* t : {&param, &exp_avg, &exp_avg_sq, &grad}) check_defined(op, *t);
   check_same_dtype(op, {param, exp_avg, exp_avg_sq, grad});
@@ -30,7 +31,7 @@ void adam_step_(const Tensor& param, const Tensor& exp_avg, const Tensor& exp_av
   dispatch_float(param.dtype(), op, [&]<class T>() {
     if (param.device().is_cuda())
       kernels::cuda::adam_step<T>(param.view<T>(), exp_avg.view<T>(), exp_avg_sq.view<T>(), grad.view<const T>(),
-                                  step);
+                                  step, device_scalars);
     else
       kernels::cpu::adam_step<T>(param.view<T>(), exp_avg.view<T>(), exp_avg_sq.view<T>(), grad.view<const T>(),
                                  step);
@@ -38,6 +39,28 @@ void adam_step_(const Tensor& param, const Tensor& exp_avg, const Tensor& exp_av
   param.bump_version();
   exp_avg.bump_version();
   exp_avg_sq.bump_version();
+}
+}  // namespace
+
+void adam_step_(const Tensor& param, const Tensor& exp_avg, const Tensor& exp_avg_sq, const Tensor& grad,
+                const AdamStep& step) {
+  adam_update(param, exp_avg, exp_avg_sq, grad, step, nullptr);
+}
+
+void adam_step_(const Tensor& param, const Tensor& exp_avg, const Tensor& exp_avg_sq, const Tensor& grad,
+                const AdamStep& step, const Tensor& step_scalars) {
+  const char* op = "adam_step_";
+  check_defined(op, param);
+  check_defined(op, step_scalars);
+  if (step_scalars.dtype() != DType::f64 || step_scalars.numel() != 2 || !step_scalars.is_contiguous())
+    throw_invalid(op, "expected step_scalars of 2 contiguous f64 elements, got " + describe(step_scalars));
+  check_same_device(op, {param, step_scalars});
+  const double* scalars = static_cast<const double*>(step_scalars.data_ptr());
+  if (param.device().is_cuda()) return adam_update(param, exp_avg, exp_avg_sq, grad, step, scalars);
+  AdamStep host = step;
+  host.bias_correction2_sqrt = scalars[0];
+  host.neg_step_size = scalars[1];
+  adam_update(param, exp_avg, exp_avg_sq, grad, host, nullptr);
 }
 
 }  // namespace nabla::prim

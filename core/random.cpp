@@ -6,6 +6,7 @@
 #include "core/copy.h"
 #include "core/elementwise.h"
 #include "kernels/cuda/random.h"
+#include "kernels/device.h"
 #include "kernels/random.h"
 
 namespace nabla {
@@ -37,6 +38,10 @@ void manual_seed(uint64_t seed) { default_generator().manual_seed(seed); }
 
 namespace {
 Tensor draw(const char* op, const Shape& shape, kernels::RandomArgs args, const Options& o, Generator* gen) {
+  if (o.device.is_cuda() && kernels::cuda::capturing_device() == o.device.index)
+    throw_invalid(op, "a random draw inside a CUDA graph capture would repeat the same numbers at every replay "
+                      "(its Philox offset is a kernel argument): draw outside the captured step into a static "
+                      "tensor");
   Generator& g = gen ? *gen : default_generator();
   Tensor t = make_tensor(shape, o.dtype, o.device);
   const uint64_t offset = g.advance(static_cast<uint64_t>(t.numel()));

@@ -31,8 +31,40 @@ void free(void* ptr, int device);
 // Copies nbytes between host and device memory or two device buffers (kinds
 // inferred by the runtime) on the default stream; returns when it is done.
 void memcpy(void* dst, const void* src, size_t nbytes, int device);
+// Copies nbytes between two device buffers of `device`, queued on its
+// stream like a kernel (no wait): capturable into a CUDA graph.
+void memcpy_device(void* dst, const void* src, size_t nbytes, int device);
 // Waits for every launch queued on the device's stream.
 void synchronize(int device);
+
+// CUDA graphs (kernels/cuda/graph.cu; core/cuda_graph.h is the user's side).
+// begin_capture starts capturing the device's stream (thread-local mode) and
+// routes the allocator into a fresh private pool (see allocator.cu); returns
+// the pool's id. end_capture instantiates what was captured: the graph owns
+// the pool until destroy_graph. abort_capture abandons a capture (after an
+// exception) and releases its pool. While a capture is under way, host
+// copies and synchronize() throw (they cannot be captured) and device_of()
+// answers the capturing device without asking the driver.
+struct CapturedGraph;
+int begin_capture(int device);
+CapturedGraph* end_capture(int device, int pool);
+void abort_capture(int device, int pool) noexcept;
+void launch_graph(CapturedGraph* graph);
+void destroy_graph(CapturedGraph* graph) noexcept;
+// The device being captured now, or -1.
+int capturing_device();
+
+// The allocator's private pools (allocator.cu): between pool_begin and
+// pool_end every allocation of the device comes from the new pool (its free
+// list, else cudaMalloc) and every free goes to the block's own live pool,
+// else to the new pool (a block freed during capture may have been used by
+// the captured work, so only the graph's replays may reuse it). A pool's
+// blocks are never handed out outside their capture. pool_release gives the
+// pool's free blocks (and, when freed later, its live ones) to the ordinary
+// free lists.
+int pool_begin(int device);
+void pool_end(int device);
+void pool_release(int device, int pool);
 
 struct MemoryStats {
   size_t allocated = 0;  // bytes in blocks handed out now (rounded sizes)

@@ -28,17 +28,18 @@ inline double jacobi_tolerance(int64_t n) {
   return std::numeric_limits<double>::epsilon() * std::sqrt(static_cast<double>(n));
 }
 
-// The two members of pair `k` of round `round` among `players` (even) in the
-// circle method: player 0 stays, the others rotate one place per round.
+// The two members (p < q) of pair `k` of round `round` among `players`
+// (even) in the circle method: player 0 stays, the others rotate one place
+// per round. The one definition of the order, for the CPU loop and the CUDA
+// kernel (kernels/cuda/svdvals.cu) alike.
+#ifdef __CUDACC__
+__host__ __device__
+#endif
 inline void round_robin_pair(int round, int k, int players, int& p, int& q) {
-  auto at = [&](int pos) { return pos == 0 ? 0 : (pos - 1 + round) % (players - 1) + 1; };
-  p = at(k);
-  q = at(players - 1 - k);
-  if (p > q) {
-    const int t = p;
-    p = q;
-    q = t;
-  }
+  const int a = k == 0 ? 0 : (k - 1 + round) % (players - 1) + 1;
+  const int b = (players - 2 - k + round) % (players - 1) + 1;  // position players - 1 - k >= 1
+  p = a < b ? a : b;
+  q = a < b ? b : a;
 }
 
 // How a[..., m, k] is read: `batch` matrices of r = min(m, k) vectors of

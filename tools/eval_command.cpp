@@ -61,7 +61,7 @@ void run_eval(EvalArgs& a) {
   if (!a.data.empty()) c.config.data = a.data;  // the trainer's own test split too (likelihoods)
   o.model = c.config.model;
   std::unique_ptr<train::Trainer> trainer = find_model(c.config.model).make(c.config);
-  trainer->load(c.state);
+  train::restore(*trainer, c);
   const auto scores = metrics::evaluate(*trainer, net ? &*net : nullptr, o);
   std::cout << c.config.model << " at step " << c.step << ", " << what_was_scored(o) << ":";
   for (const auto& [name, v] : scores) std::cout << " " << name << " " << std::setprecision(5) << v;

@@ -22,7 +22,7 @@ void run_sample(const SampleArgs& a) {
   train::Checkpoint c = train::load_checkpoint(a.checkpoint);
   const ModelEntry& entry = find_model(c.config.model);
   std::unique_ptr<train::Trainer> trainer = entry.make(c.config);
-  trainer->load(c.state);
+  train::restore(*trainer, c);
   Generator gen(a.seed);
   io::write_png(a.out, trainer->picture(a.n, gen));
   std::cout << a.n << " samples of " << c.config.model << " at step " << c.step << " -> " << a.out << "\n";

@@ -7,6 +7,14 @@
 // Sizes are rounded up: to 512 bytes below 1 MiB, to 2 MiB above. A request
 // takes the smallest cached block of at least its rounded size, if that block
 // is less than twice as large (bigger blocks would waste too much memory).
+//
+// Private pools (CUDA graphs, kernels/device.h): while a capture is under
+// way, allocations come from the capture's pool and frees go to a pool, so
+// that the addresses a graph's kernels were captured with are never handed
+// to anyone else while the graph lives; each replay reuses them in the
+// captured order. A freed block of a live pool returns to that pool's free
+// list; once the pool is released (the graph destroyed) its free blocks join
+// the ordinary lists, and so do its live blocks when they are freed.
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -28,15 +36,25 @@ size_t round_size(size_t n) {
   return n == 0 ? unit : (n + unit - 1) / unit * unit;
 }
 
+using FreeList = std::multimap<size_t, void*>;  // size -> cached block
+
+struct Block {
+  size_t size;
+  int pool;  // 0: the ordinary lists; else the private pool it came from
+};
+
 struct DeviceCache {
-  std::multimap<size_t, void*> free_blocks;       // size -> cached block
-  std::unordered_map<void*, size_t> block_size;  // every live block -> its size
+  FreeList free_blocks;
+  std::unordered_map<void*, Block> blocks;  // every live block
   MemoryStats stats;
+  int capture_pool = 0;                     // the pool of a capture under way, or 0
 };
 
 // Never destroyed: a tensor freed during static destruction still finds them.
 std::mutex& mutex = *new std::mutex;
 std::vector<DeviceCache>& caches = *new std::vector<DeviceCache>;
+std::map<int, FreeList>& pools = *new std::map<int, FreeList>;  // live pools by id
+int next_pool = 1;
 
 DeviceCache& cache(int device) {
   if (caches.size() <= static_cast<size_t>(device)) caches.resize(device + 1);
@@ -62,8 +80,21 @@ std::string describe(const MemoryStats& s) {
 void* fresh_block(int device, DeviceCache& c, size_t size, size_t requested) {
   CUDA_CHECK(cudaSetDevice(device));
   void* ptr = nullptr;
-  cudaError_t err = cudaMalloc(&ptr, size);
-  if (err == cudaErrorMemoryAllocation) {  // free the cache, try once more
+  cudaError_t err = cudaSuccess;
+  if (c.capture_pool != 0) {
+    // cudaMalloc counts as unsafe in a thread-local capture, yet it is fine
+    // here: the graph gets the new address and its replays allocate nothing,
+    // as long as the block is not freed to the driver while the graph lives
+    // (the pool sees to that). So the thread relaxes its mode around it.
+    cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+    CUDA_CHECK(cudaThreadExchangeStreamCaptureMode(&mode));
+    err = cudaMalloc(&ptr, size);
+    CUDA_CHECK(cudaThreadExchangeStreamCaptureMode(&mode));
+  } else {
+    err = cudaMalloc(&ptr, size);
+  }
+  // Not during a capture: cudaFree and synchronising cannot be captured.
+  if (err == cudaErrorMemoryAllocation && c.capture_pool == 0) {  // free the cache, try once more
     cudaGetLastError();
     release_cached(device, c);
     err = cudaMalloc(&ptr, size);
@@ -72,7 +103,8 @@ void* fresh_block(int device, DeviceCache& c, size_t size, size_t requested) {
     cudaGetLastError();
     throw std::runtime_error("cuda malloc: out of memory allocating " + std::to_string(requested) +
                              " bytes on cuda:" + std::to_string(device) + " (" + describe(c.stats) +
-                             "; the cache was emptied and the allocation retried)");
+                             (c.capture_pool ? "; inside a CUDA graph capture, where the cache cannot be emptied)"
+                                             : "; the cache was emptied and the allocation retried)"));
   }
   CUDA_CHECK(err);
   ++c.stats.cudamalloc_calls;
@@ -86,17 +118,18 @@ void* malloc(size_t nbytes, int device) {
   const size_t size = round_size(nbytes);
   std::lock_guard lock(mutex);
   DeviceCache& c = cache(device);
+  FreeList& list = c.capture_pool ? pools.at(c.capture_pool) : c.free_blocks;
   void* ptr = nullptr;
   size_t got = size;
-  auto it = c.free_blocks.lower_bound(size);
-  if (it != c.free_blocks.end() && it->first < 2 * size) {
+  auto it = list.lower_bound(size);
+  if (it != list.end() && it->first < 2 * size) {
     got = it->first;
     ptr = it->second;
-    c.free_blocks.erase(it);
+    list.erase(it);
   } else {
     ptr = fresh_block(device, c, size, nbytes);
   }
-  c.block_size[ptr] = got;
+  c.blocks[ptr] = Block{got, c.capture_pool};
   c.stats.allocated += got;
   if (c.stats.allocated > c.stats.peak) c.stats.peak = c.stats.allocated;
   return ptr;
@@ -106,14 +139,47 @@ void free(void* ptr, int device) {  // called from deleters: never throws
   if (!ptr) return;
   std::lock_guard lock(mutex);
   DeviceCache& c = cache(device);
-  auto it = c.block_size.find(ptr);
-  if (it == c.block_size.end()) {
+  auto it = c.blocks.find(ptr);
+  if (it == c.blocks.end()) {
     std::fprintf(stderr, "nabla: cuda free of a pointer the allocator does not own\n");
     return;
   }
-  c.stats.allocated -= it->second;
-  c.free_blocks.emplace(it->second, ptr);
-  c.block_size.erase(it);
+  const Block b = it->second;
+  c.blocks.erase(it);
+  c.stats.allocated -= b.size;
+  auto own = pools.find(b.pool);
+  if (b.pool != 0 && own != pools.end())
+    own->second.emplace(b.size, ptr);
+  else if (c.capture_pool != 0)  // may have been used by the captured work: the graph keeps it
+    pools.at(c.capture_pool).emplace(b.size, ptr);
+  else
+    c.free_blocks.emplace(b.size, ptr);
+}
+
+int pool_begin(int device) {
+  std::lock_guard lock(mutex);
+  DeviceCache& c = cache(device);
+  if (c.capture_pool != 0) throw std::logic_error("cuda graph: a capture is already under way on this device");
+  const int id = next_pool++;
+  pools[id];
+  c.capture_pool = id;
+  return id;
+}
+
+void pool_end(int device) {
+  std::lock_guard lock(mutex);
+  cache(device).capture_pool = 0;
+}
+
+// Later work on the stream runs after the graph's replays: the blocks can be
+// reused at once, as any freed block.
+void pool_release(int device, int pool) {
+  std::lock_guard lock(mutex);
+  auto it = pools.find(pool);
+  if (it == pools.end()) return;
+  DeviceCache& c = cache(device);
+  c.free_blocks.merge(it->second);
+  pools.erase(it);
 }
 
 MemoryStats memory_stats(int device) {
@@ -129,7 +195,9 @@ void reset_peak(int device) {
 
 void empty_cache(int device) {
   std::lock_guard lock(mutex);
-  release_cached(device, cache(device));
+  DeviceCache& c = cache(device);
+  if (c.capture_pool != 0) return;  // cudaFree cannot run inside a capture; the cache stays
+  release_cached(device, c);
 }
 
 }  // namespace nabla::kernels::cuda

@@ -1,9 +1,11 @@
 // cuDNN convolution, the vendor path (see kernels/cuda/cudnn_conv.h): one
-// handle per device on nabla's stream, descriptors per call, the algorithm
-// from cuDNN's heuristics (cudnnGet*Algorithm_v7), workspace from the
-// caching allocator. Operands that are not contiguous are copied first.
+// handle per device on nabla's stream, one RAII set of descriptors per call
+// (ConvDescriptors, shared by the three passes), the algorithm from cuDNN's
+// heuristics (cudnnGet*Algorithm_v7), workspace from the caching allocator.
+// Operands that are not contiguous are copied first.
 #include <cudnn.h>
 
+#include <climits>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -67,46 +69,58 @@ struct Dense {
   }
 };
 
-// The descriptors, created and destroyed with the object.
-struct TensorDesc {
-  cudnnTensorDescriptor_t d = nullptr;
-  TensorDesc(cudnnDataType_t type, int64_t n, int64_t c, int64_t h, int64_t w) {
-    CUDNN_CHECK(cudnnCreateTensorDescriptor(&d));
-    CUDNN_CHECK(cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NCHW, type, static_cast<int>(n), static_cast<int>(c),
-                                           static_cast<int>(h), static_cast<int>(w)));
-  }
-  template <class T>
-  TensorDesc(const View<T>& v)  // a contiguous NCHW view
-      : TensorDesc(kType<std::remove_const_t<T>>, v.size[0], v.size[1], v.size[2], v.size[3]) {}
-  ~TensorDesc() { cudnnDestroyTensorDescriptor(d); }
+// One cuDNN descriptor, created by the constructor and destroyed by the
+// destructor. A set of them is built as members (ConvDescriptors): when a
+// later Create or Set call throws, the members already built are destroyed,
+// so a failing setup leaks nothing.
+template <class D, cudnnStatus_t (*Create)(D*), cudnnStatus_t (*Destroy)(D)>
+struct Descriptor {
+  D d = nullptr;
+  Descriptor() { CUDNN_CHECK(Create(&d)); }
+  ~Descriptor() { Destroy(d); }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
 };
+using TensorDesc = Descriptor<cudnnTensorDescriptor_t, cudnnCreateTensorDescriptor, cudnnDestroyTensorDescriptor>;
+using FilterDesc = Descriptor<cudnnFilterDescriptor_t, cudnnCreateFilterDescriptor, cudnnDestroyFilterDescriptor>;
+using ConvolutionDesc = Descriptor<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor,
+                                   cudnnDestroyConvolutionDescriptor>;
 
-struct FilterDesc {
-  cudnnFilterDescriptor_t d = nullptr;
-  template <class T>
-  FilterDesc(const View<T>& w) {  // [C_out, C_in/groups, kH, kW], contiguous
-    CUDNN_CHECK(cudnnCreateFilterDescriptor(&d));
-    CUDNN_CHECK(cudnnSetFilter4dDescriptor(d, kType<std::remove_const_t<T>>, CUDNN_TENSOR_NCHW,
-                                           static_cast<int>(w.size[0]), static_cast<int>(w.size[1]),
-                                           static_cast<int>(w.size[2]), static_cast<int>(w.size[3])));
-  }
-  ~FilterDesc() { cudnnDestroyFilterDescriptor(d); }
-};
+// cuDNN takes sizes as int.
+int to_int(int64_t v) {
+  if (v < 0 || v > INT_MAX)
+    throw std::invalid_argument("conv2d (vendor): size " + std::to_string(v) + " is outside cuDNN's int");
+  return static_cast<int>(v);
+}
 
-// Cross-correlation (the convolution of kernels/conv.h), FMA math: no TF32
-// tensor-core rounding of f32 operands.
-struct ConvDesc {
-  cudnnConvolutionDescriptor_t d = nullptr;
-  ConvDesc(const Conv2dArgs& a, cudnnDataType_t type) {
-    CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&d));
-    CUDNN_CHECK(cudnnSetConvolution2dDescriptor(
-        d, static_cast<int>(a.padding[0]), static_cast<int>(a.padding[1]), static_cast<int>(a.stride[0]),
-        static_cast<int>(a.stride[1]), static_cast<int>(a.dilation[0]), static_cast<int>(a.dilation[1]),
-        CUDNN_CROSS_CORRELATION, type));
-    CUDNN_CHECK(cudnnSetConvolutionGroupCount(d, static_cast<int>(a.groups)));
-    CUDNN_CHECK(cudnnSetConvolutionMathType(d, CUDNN_FMA_MATH));
+// A contiguous NCHW tensor of sizes s[0..3].
+void set_tensor(const TensorDesc& t, cudnnDataType_t type, const int64_t* s) {
+  CUDNN_CHECK(cudnnSetTensor4dDescriptor(t.d, CUDNN_TENSOR_NCHW, type, to_int(s[0]), to_int(s[1]), to_int(s[2]),
+                                         to_int(s[3])));
+}
+
+// What all three passes describe: x [N, C_in, H, W], the filter w
+// [C_out, C_in/groups, kH, kW] and y [N, C_out, Ho, Wo], contiguous, and the
+// convolution: cross-correlation (that of kernels/conv.h) with FMA math (no
+// TF32 tensor-core rounding of f32 operands). The forward pass reads x and w
+// into y, backward_input reads y (the gradient) and w into x, backward_weight
+// reads x and y into w.
+template <class T>
+struct ConvDescriptors {
+  TensorDesc x, y;
+  FilterDesc w;
+  ConvolutionDesc conv;
+  ConvDescriptors(const int64_t* x_size, const int64_t* w_size, const int64_t* y_size, const Conv2dArgs& a) {
+    set_tensor(x, kType<T>, x_size);
+    set_tensor(y, kType<T>, y_size);
+    CUDNN_CHECK(cudnnSetFilter4dDescriptor(w.d, kType<T>, CUDNN_TENSOR_NCHW, to_int(w_size[0]), to_int(w_size[1]),
+                                           to_int(w_size[2]), to_int(w_size[3])));
+    CUDNN_CHECK(cudnnSetConvolution2dDescriptor(conv.d, to_int(a.padding[0]), to_int(a.padding[1]),
+                                                to_int(a.stride[0]), to_int(a.stride[1]), to_int(a.dilation[0]),
+                                                to_int(a.dilation[1]), CUDNN_CROSS_CORRELATION, kType<T>));
+    CUDNN_CHECK(cudnnSetConvolutionGroupCount(conv.d, to_int(a.groups)));
+    CUDNN_CHECK(cudnnSetConvolutionMathType(conv.d, CUDNN_FMA_MATH));
   }
-  ~ConvDesc() { cudnnDestroyConvolutionDescriptor(d); }
 };
 
 // The heuristics' best algorithm that runs and is deterministic, else the
@@ -125,7 +139,10 @@ template <class T>
 void add_bias(cudnnHandle_t h, View<T> y, View<const T> bias, int dev) {
   if (!bias.data) return;
   const Dense<T> b(bias, dev);
-  const TensorDesc bd(kType<T>, 1, y.size[1], 1, 1), yd(y);
+  const TensorDesc bd, yd;
+  const int64_t bias_size[4] = {1, y.size[1], 1, 1};
+  set_tensor(bd, kType<T>, bias_size);
+  set_tensor(yd, kType<T>, y.size);
   const T one = 1;
   CUDNN_CHECK(cudnnAddTensor(h, &one, bd.d, b.data, &one, yd.d, y.data));
 }
@@ -150,20 +167,18 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
   if (empty_sum(out, w.numel(), bias, dev)) return;
   const cudnnHandle_t h = handle(dev);
   const Dense<T> xd(x, dev);
-  const TensorDesc xdesc(x), ydesc(out);
-  const FilterDesc wdesc(w);
-  const ConvDesc conv(a, kType<T>);
+  const ConvDescriptors<T> d(x.size, w.size, out.size, a);
   cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
   int count = 0;
-  CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(h, xdesc.d, wdesc.d, conv.d, ydesc.d,
+  CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(h, d.x.d, d.w.d, d.conv.d, d.y.d,
                                                      CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, perf));
   const cudnnConvolutionFwdAlgo_t algo = pick(perf, count, "conv2d");
   size_t bytes = 0;
-  CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(h, xdesc.d, wdesc.d, conv.d, ydesc.d, algo, &bytes));
+  CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(h, d.x.d, d.w.d, d.conv.d, d.y.d, algo, &bytes));
   Buffer work(bytes, dev);
   const T one = 1, zero = 0;
-  CUDNN_CHECK(cudnnConvolutionForward(h, &one, xdesc.d, xd.data, wdesc.d, w.data, conv.d, algo, work.data, bytes,
-                                      &zero, ydesc.d, out.data));
+  CUDNN_CHECK(cudnnConvolutionForward(h, &one, d.x.d, xd.data, d.w.d, w.data, d.conv.d, algo, work.data, bytes,
+                                      &zero, d.y.d, out.data));
   add_bias(h, out, bias, dev);
 }
 
@@ -174,20 +189,18 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
   const int dev = device_of(gx.data);
   if (empty_sum(gx, w.numel() * g.size[2] * g.size[3], bias, dev)) return;
   const cudnnHandle_t h = handle(dev);
-  const TensorDesc gdesc(g), gxdesc(gx);
-  const FilterDesc wdesc(w);
-  const ConvDesc conv(a, kType<T>);
+  const ConvDescriptors<T> d(gx.size, w.size, g.size, a);
   cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
   int count = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, wdesc.d, gdesc.d, conv.d, gxdesc.d,
+  CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, d.w.d, d.y.d, d.conv.d, d.x.d,
                                                           CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count, perf));
   const cudnnConvolutionBwdDataAlgo_t algo = pick(perf, count, "conv_transpose2d");
   size_t bytes = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(h, wdesc.d, gdesc.d, conv.d, gxdesc.d, algo, &bytes));
+  CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w.d, d.y.d, d.conv.d, d.x.d, algo, &bytes));
   Buffer work(bytes, dev);
   const T one = 1, zero = 0;
-  CUDNN_CHECK(cudnnConvolutionBackwardData(h, &one, wdesc.d, w.data, gdesc.d, g.data, conv.d, algo, work.data,
-                                           bytes, &zero, gxdesc.d, gx.data));
+  CUDNN_CHECK(cudnnConvolutionBackwardData(h, &one, d.w.d, w.data, d.y.d, g.data, d.conv.d, algo, work.data,
+                                           bytes, &zero, d.x.d, gx.data));
   add_bias(h, gx, bias, dev);
 }
 
@@ -198,20 +211,18 @@ void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const 
   if (empty_sum(gw, g.size[0] * g.size[2] * g.size[3], View<const T>{}, dev)) return;
   const cudnnHandle_t h = handle(dev);
   const Dense<T> xd(x, dev);
-  const TensorDesc xdesc(x), gdesc(g);
-  const FilterDesc wdesc(gw);
-  const ConvDesc conv(a, kType<T>);
+  const ConvDescriptors<T> d(x.size, gw.size, g.size, a);
   cudnnConvolutionBwdFilterAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
   int count = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, xdesc.d, gdesc.d, conv.d, wdesc.d,
+  CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, d.x.d, d.y.d, d.conv.d, d.w.d,
                                                             CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count, perf));
   const cudnnConvolutionBwdFilterAlgo_t algo = pick(perf, count, "conv2d_weight");
   size_t bytes = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, xdesc.d, gdesc.d, conv.d, wdesc.d, algo, &bytes));
+  CUDNN_CHECK(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x.d, d.y.d, d.conv.d, d.w.d, algo, &bytes));
   Buffer work(bytes, dev);
   const T one = 1, zero = 0;
-  CUDNN_CHECK(cudnnConvolutionBackwardFilter(h, &one, xdesc.d, xd.data, gdesc.d, g.data, conv.d, algo, work.data,
-                                             bytes, &zero, wdesc.d, gw.data));
+  CUDNN_CHECK(cudnnConvolutionBackwardFilter(h, &one, d.x.d, xd.data, d.y.d, g.data, d.conv.d, algo, work.data,
+                                             bytes, &zero, d.w.d, gw.data));
 }
 
 #define NABLA_CONV_INSTANTIATE(T)                                                                         \

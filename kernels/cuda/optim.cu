@@ -24,14 +24,25 @@ __device__ __forceinline__ void adam_element(T& p, T& m, T& s, T g, const AdamCo
   p = rn::add(p, rn::mul(rn::div(m, denom), k.step));
 }
 
+// The per-step constants from device memory when given (a captured step).
 template <class T>
-__global__ void adam_flat(T* p, T* m, T* s, const T* g, AdamConsts<T> k, int64_t n) {
+__device__ __forceinline__ void load_step(AdamConsts<T>& k, const double* step_scalars) {
+  if (!step_scalars) return;
+  k.bc2 = static_cast<T>(step_scalars[0]);
+  k.step = static_cast<T>(step_scalars[1]);
+}
+
+template <class T>
+__global__ void adam_flat(T* p, T* m, T* s, const T* g, AdamConsts<T> k, const double* step_scalars, int64_t n) {
+  load_step(k, step_scalars);
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
     adam_element(p[i], m[i], s[i], g[i], k);
 }
 
 template <class T>
-__global__ void adam_strided(View<T> p, View<T> m, View<T> s, View<const T> g, AdamConsts<T> k, int64_t n) {
+__global__ void adam_strided(View<T> p, View<T> m, View<T> s, View<const T> g, AdamConsts<T> k,
+                             const double* step_scalars, int64_t n) {
+  load_step(k, step_scalars);
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
     adam_element(p.data[offset_of(p, i)], m.data[offset_of(m, i)], s.data[offset_of(s, i)],
                  g.data[offset_of(g, i)], k);
@@ -40,7 +51,8 @@ __global__ void adam_strided(View<T> p, View<T> m, View<T> s, View<const T> g, A
 }  // namespace
 
 template <class T>
-void adam_step(View<T> param, View<T> exp_avg, View<T> exp_avg_sq, View<const T> grad, const AdamStep& a) {
+void adam_step(View<T> param, View<T> exp_avg, View<T> exp_avg_sq, View<const T> grad, const AdamStep& a,
+               const double* step_scalars) {
   const int64_t n = param.numel();
   if (n == 0) return;
   AdamConsts<T> k;
@@ -55,13 +67,16 @@ void adam_step(View<T> param, View<T> exp_avg, View<T> exp_avg_sq, View<const T>
   k.step = static_cast<T>(a.neg_step_size);
   cudaStream_t st = stream(device_of(param.data));
   if (param.contiguous() && exp_avg.contiguous() && exp_avg_sq.contiguous() && grad.contiguous())
-    adam_flat<T><<<grid_for(n), kBlock, 0, st>>>(param.data, exp_avg.data, exp_avg_sq.data, grad.data, k, n);
+    adam_flat<T><<<grid_for(n), kBlock, 0, st>>>(param.data, exp_avg.data, exp_avg_sq.data, grad.data, k, step_scalars,
+                                                 n);
   else
-    adam_strided<T><<<grid_for(n), kBlock, 0, st>>>(param, exp_avg, exp_avg_sq, grad, k, n);
+    adam_strided<T><<<grid_for(n), kBlock, 0, st>>>(param, exp_avg, exp_avg_sq, grad, k, step_scalars, n);
   CUDA_CHECK_LAUNCH();
 }
 
-template void adam_step<float>(View<float>, View<float>, View<float>, View<const float>, const AdamStep&);
-template void adam_step<double>(View<double>, View<double>, View<double>, View<const double>, const AdamStep&);
+template void adam_step<float>(View<float>, View<float>, View<float>, View<const float>, const AdamStep&,
+                               const double*);
+template void adam_step<double>(View<double>, View<double>, View<double>, View<const double>, const AdamStep&,
+                                const double*);
 
 }  // namespace nabla::kernels::cuda

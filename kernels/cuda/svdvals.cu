@@ -32,17 +32,6 @@ __device__ double warp_sum(double v) {
   return v;
 }
 
-__device__ void round_pair(int round, int k, int players, int& p, int& q) {
-  auto at = [&](int pos) { return pos == 0 ? 0 : (pos - 1 + round) % (players - 1) + 1; };
-  p = at(k);
-  q = at(players - 1 - k);
-  if (p > q) {
-    const int t = p;
-    p = q;
-    q = t;
-  }
-}
-
 // The warp's rotation of x and y (length n); returns whether it rotated.
 __device__ bool rotate_pair(double* x, double* y, int64_t n, double tol, int lane) {
   double alpha = 0, beta = 0, gamma = 0;
@@ -80,7 +69,7 @@ __global__ void svdvals_kernel(View<T> s, View<const T> a, double* global, int64
       for (int round = 0; round < players - 1; ++round) {
         for (int k = warp; k < players / 2; k += kWarps) {
           int p, q;
-          round_pair(round, k, players, p, q);
+          round_robin_pair(round, k, players, p, q);
           if (q < r && rotate_pair(w + p * n, w + q * n, n, tol, lane) && lane == 0) rotated = 1;
         }
         __syncthreads();

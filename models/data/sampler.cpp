@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "core/random.h"
+#include "models/io/json_field.h"
 
 namespace nabla::data {
 
@@ -28,16 +29,20 @@ void to_json(nlohmann::json& j, const LoaderState& s) {
        {"noise_offset", s.noise_offset}};
 }
 
-void from_json(const nlohmann::json& j, LoaderState& s) {
-  j.at("seed").get_to(s.seed);
-  j.at("size").get_to(s.size);
-  j.at("batch_size").get_to(s.batch_size);
-  j.at("shuffle").get_to(s.shuffle);
-  j.at("drop_last").get_to(s.drop_last);
-  j.at("epoch").get_to(s.epoch);
-  j.at("position").get_to(s.position);
-  j.at("shuffle_offset").get_to(s.shuffle_offset);
-  j.at("noise_offset").get_to(s.noise_offset);
+void from_json(const nlohmann::json& j, LoaderState& s) { s = loader_state_from_json(j); }
+
+LoaderState loader_state_from_json(const nlohmann::json& j, const std::string& prefix) {
+  LoaderState s;
+  s.seed = io::integer_field<uint64_t>(j, "seed", prefix);
+  s.size = io::integer_field<int64_t>(j, "size", prefix, 1);
+  s.batch_size = io::integer_field<int64_t>(j, "batch_size", prefix, 1);
+  s.shuffle = io::as_bool(io::field(j, "shuffle", prefix), prefix + "shuffle");
+  s.drop_last = io::as_bool(io::field(j, "drop_last", prefix), prefix + "drop_last");
+  s.epoch = io::integer_field<int64_t>(j, "epoch", prefix, 0);
+  s.position = io::integer_field<int64_t>(j, "position", prefix, 0);
+  s.shuffle_offset = io::integer_field<uint64_t>(j, "shuffle_offset", prefix);
+  s.noise_offset = io::integer_field<uint64_t>(j, "noise_offset", prefix);
+  return s;
 }
 
 EpochSampler::EpochSampler(const char* op, int64_t size, int64_t batch_size, bool shuffle, bool drop_last,

@@ -7,6 +7,7 @@
 // So the permutation depends only on (seed, epoch), and a loader restored
 // from a LoaderState sees exactly the batches an uninterrupted one would.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -28,6 +29,10 @@ bool operator==(const LoaderState& a, const LoaderState& b);
 // For checkpoints: nlohmann::json j = state; state = j.get<LoaderState>().
 void to_json(nlohmann::json& j, const LoaderState& s);
 void from_json(const nlohmann::json& j, LoaderState& s);
+// Checked: a missing field, a wrong type, a fraction, a negative count or an
+// integer out of its type's range throws std::invalid_argument naming
+// `prefix`field ("loader.epoch").
+LoaderState loader_state_from_json(const nlohmann::json& j, const std::string& prefix = "");
 
 class EpochSampler {
  public:

@@ -254,7 +254,7 @@ train::TrainerState AeganTrainer::state() const {
   train::TrainerState s;
   train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
-  s.values["aegan_steps"] = steps_done_;
+  train::put_count(s, "aegan_steps", steps_done_);
   loader_position_.put(s, "loader");
   return s;
 }
@@ -262,7 +262,7 @@ train::TrainerState AeganTrainer::state() const {
 void AeganTrainer::load(const train::TrainerState& s) {
   train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
-  steps_done_ = s.values.value("aegan_steps", int64_t{0});
+  steps_done_ = train::get_count(s, "aegan_steps", 0);
   loader_position_.get(s, "loader");
 }
 

@@ -187,7 +187,7 @@ train::TrainerState BganTrainer::state() const {
   train::TrainerState s;
   train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
-  s.values["bgan_steps"] = steps_done_;
+  train::put_count(s, "bgan_steps", steps_done_);
   loader_position_.put(s, "loader");
   return s;
 }
@@ -195,7 +195,7 @@ train::TrainerState BganTrainer::state() const {
 void BganTrainer::load(const train::TrainerState& s) {
   train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
-  steps_done_ = s.values.value("bgan_steps", int64_t{0});
+  steps_done_ = train::get_count(s, "bgan_steps", 0);
   loader_position_.get(s, "loader");
 }
 

@@ -258,7 +258,7 @@ train::TrainerState CganTrainer::state() const {
   train::TrainerState s;
   train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
-  s.values["gan_steps"] = steps_done_;
+  train::put_count(s, "gan_steps", steps_done_);
   loader_position_.put(s, "loader");
   return s;
 }
@@ -266,7 +266,7 @@ train::TrainerState CganTrainer::state() const {
 void CganTrainer::load(const train::TrainerState& s) {
   train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
-  steps_done_ = s.values.value("gan_steps", int64_t{0});
+  steps_done_ = train::get_count(s, "gan_steps", 0);
   loader_position_.get(s, "loader");
 }
 

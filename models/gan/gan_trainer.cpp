@@ -200,29 +200,30 @@ Tensor GanTrainer::adversarial_g_loss(const Tensor& fake) {
   return g_loss(options_.loss, d_fake);
 }
 
-std::map<std::string, double> GanTrainer::step() {
-  std::map<std::string, double> metrics;
-  Tensor fake, z, real;
-  for (int64_t i = 0; i < options_.n_critic; ++i) {
-    real = next_real();
-    {
-      // Only the last critic step's fake batch trains G: the others need no graph.
-      GradModeGuard keep_graph(grad_enabled() && i == options_.n_critic - 1);
-      fake = make_fake(real.size(0), &z);
-    }
-    opt_d_->zero_grad();
-    const Tensor ld = critic_loss(lensed(real), fake, &metrics);
-    backward(ld);
-    opt_d_->step();
-    if (options_.clip > 0) nn::clip_weights_(d_->parameters(), options_.clip);
-    metrics["loss_d"] = ld.item();
+Tensor GanTrainer::critic_update(const Tensor& real, const Tensor& z, bool keep_graph, Tensor& fake,
+                                 std::map<std::string, double>* metrics) {
+  {
+    // Only the last critic step's fake batch trains G: the others need no graph.
+    GradModeGuard graph(grad_enabled() && keep_graph);
+    fake = (*g_)(z);
   }
-  if (lens_) lens_step(real, fake, &metrics);
+  opt_d_->zero_grad();
+  const Tensor ld = critic_loss(lensed(real), fake, metrics);
+  backward(ld);
+  opt_d_->step();
+  if (options_.clip > 0) nn::clip_weights_(d_->parameters(), options_.clip);
+  return ld;
+}
+
+Tensor GanTrainer::generator_update(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics) {
   opt_g_->zero_grad();
-  const Tensor lg = generator_loss(fake, z, &metrics);
+  const Tensor lg = generator_loss(fake, z, metrics);
   backward(lg);
   opt_g_->step();
-  metrics["loss_g"] = lg.item();
+  return lg;
+}
+
+void GanTrainer::end_step(std::map<std::string, double>& metrics) {
   ++steps_done_;
   if (toy_ && steps_done_ % config_.log_every == 0) {
     Generator eval(config_.seed ^ kEvalStream);
@@ -230,7 +231,81 @@ std::map<std::string, double> GanTrainer::step() {
     metrics["modes"] = static_cast<double>(s.modes_covered);
     metrics["high_quality"] = s.high_quality;
   }
+}
+
+std::map<std::string, double> GanTrainer::step() {
+  std::map<std::string, double> metrics;
+  Tensor fake, z, real;
+  for (int64_t i = 0; i < options_.n_critic; ++i) {
+    real = next_real();
+    z = randn({real.size(0), z_dim_}, config_.device, &noise_);
+    metrics["loss_d"] = critic_update(real, z, i == options_.n_critic - 1, fake, &metrics).item();
+  }
+  if (lens_) lens_step(real, fake, &metrics);
+  metrics["loss_g"] = generator_update(fake, z, &metrics).item();
+  end_step(metrics);
   return metrics;
+}
+
+// Each option below draws random numbers inside the step (their Philox
+// offsets would be frozen in the graph) or reads a value on the host there.
+std::string GanTrainer::graph_unsupported() const {
+  if (options_.noise > 0) return "option noise (instance noise is drawn inside the step)";
+  if (options_.gp > 0) return "option gp (the gradient penalty draws its interpolation weights inside the step)";
+  if (options_.r1 > 0 || options_.r2 > 0) return "options r1/r2 (their penalties are read on the host to be logged)";
+  if (options_.jc > 0) return "option jc (Jacobian clamping draws its directions inside the step)";
+  if (options_.tangent > 0) return "option tangent (the penalty draws its directions inside the step)";
+  if (lens_) return "option lens (its schedule and logged distance are host values of the step)";
+  return "";
+}
+
+// CUDA graphs: the batches and z of the step's n_critic D updates are drawn
+// by prepare, in step()'s order, into static tensors; the body is step()'s
+// device work on them; finish is step()'s host bookkeeping.
+train::GraphStep GanTrainer::graph_step() {
+  train::GraphStep split;
+  split.unsupported = graph_unsupported();
+  if (!split.unsupported.empty()) return split;
+  split.prepare = [this] {
+    if (graph_reals_.empty()) {
+      opt_d_->begin_graph(options_.n_critic);
+      opt_g_->begin_graph();
+    }
+    for (size_t i = 0; i < static_cast<size_t>(options_.n_critic); ++i) {
+      const Tensor real = next_real();
+      const Tensor z = randn({real.size(0), z_dim_}, config_.device, &noise_);
+      if (graph_reals_.size() <= i) {
+        graph_reals_.push_back(empty_like(real));
+        graph_zs_.push_back(empty_like(z));
+      }
+      if (real.shape() != graph_reals_[i].shape())
+        throw std::runtime_error(config_.model + ": --cuda-graph needs batches of one shape, got " + describe(real) +
+                                 " after " + describe(graph_reals_[i]));
+      copy_(graph_reals_[i], real);
+      copy_(graph_zs_[i], z);
+    }
+    opt_d_->graph_prepare();
+    opt_g_->graph_prepare();
+  };
+  split.body = [this] {
+    Tensor fake, ld;
+    for (size_t i = 0; i < graph_reals_.size(); ++i)
+      ld = critic_update(graph_reals_[i], graph_zs_[i], i + 1 == graph_reals_.size(), fake, nullptr);
+    const Tensor lg = generator_update(fake, graph_zs_.back(), nullptr);
+    return std::map<std::string, Tensor>{{"loss_d", detach(ld)}, {"loss_g", detach(lg)}};
+  };
+  split.finish = [this](std::map<std::string, double>& metrics) {
+    opt_d_->graph_advance();
+    opt_g_->graph_advance();
+    end_step(metrics);
+  };
+  split.end = [this] {
+    opt_d_->end_graph();
+    opt_g_->end_graph();
+    graph_reals_.clear();
+    graph_zs_.clear();
+  };
+  return split;
 }
 
 std::map<std::string, Tensor> GanTrainer::losses() {
@@ -280,7 +355,7 @@ train::TrainerState GanTrainer::state() const {
   train::TrainerState s;
   train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
-  s.values["gan_steps"] = steps_done_;
+  train::put_count(s, "gan_steps", steps_done_);
   loader_position_.put(s, "loader");
   return s;
 }
@@ -288,7 +363,7 @@ train::TrainerState GanTrainer::state() const {
 void GanTrainer::load(const train::TrainerState& s) {
   train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
-  steps_done_ = s.values.value("gan_steps", int64_t{0});
+  steps_done_ = train::get_count(s, "gan_steps", 0);
   loader_position_.get(s, "loader");
 }
 

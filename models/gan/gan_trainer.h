@@ -57,6 +57,10 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   // 2-D data: a scatter plot of max(n, 1000) points over the mode centres.
   Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, Tensor> losses() override;
+  // The split for --cuda-graph; unsupported with the options that draw
+  // random numbers or read values on the host inside the step (noise, gp,
+  // r1, r2, jc, tangent, lens).
+  train::GraphStep graph_step() override;
   // The Jacobian spectrum's scores at jac_n latent samples (option jac_n >
   // 0) and the scores of fid_options() (option eval_metrics; by default
   // {"fid", "is", "is_std"} with fid_classifier); each draws from its own
@@ -105,6 +109,16 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   // D's loss without penalties, from D's outputs on real and fake.
   Tensor d_objective(const Tensor& real, const Tensor& fake, const Tensor& d_real, const Tensor& d_fake) const;
   double noise_std() const;
+  // One update of D on (real, z), fake = G(z) (with G's graph when
+  // keep_graph); returns D's loss.
+  Tensor critic_update(const Tensor& real, const Tensor& z, bool keep_graph, Tensor& fake,
+                       std::map<std::string, double>* metrics);
+  // One update of G on fake = G(z); returns G's loss.
+  Tensor generator_update(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics);
+  // The host bookkeeping closing a step: the count, the 2-D mode metrics.
+  void end_step(std::map<std::string, double>& metrics);
+  // Why the step cannot be captured, or "".
+  std::string graph_unsupported() const;
 
   train::TrainConfig config_;
   GanOptions options_;
@@ -118,6 +132,7 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   std::optional<data::TensorLoader> toy_loader_;
   train::LoaderPosition loader_position_;
   std::optional<metrics::SampleScorer> scorer_;             // options_.scoring
+  std::vector<Tensor> graph_reals_, graph_zs_;               // graph mode: the static inputs of each D update
 };
 
 }  // namespace nabla::gan

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -15,6 +16,7 @@
 #include <stdexcept>
 
 #include "core/atomic_file.h"
+#include "models/io/json_field.h"
 
 namespace nabla::io {
 
@@ -22,16 +24,78 @@ using json = nlohmann::json;
 
 namespace {
 
-// A run that crashed mid-write leaves a line without its newline; appending
-// after it would glue two records together, so it is cut off first.
-void drop_partial_last_line(const std::string& path, int fd) {
+MetricsRecord parse_record(const std::string& line) {
+  const json j = json::parse(line);
+  MetricsRecord r;
+  r.step = integer_field<int64_t>(j, "step");
+  r.wall_time = as_number(field(j, "wall_time"), "wall_time");
+  for (const auto& [name, v] : j.items()) {
+    if (name == "step" || name == "wall_time") continue;
+    if (v.is_null()) r.values[name] = std::nan("");
+    else if (v.is_number()) r.values[name] = v.get<double>();
+    else throw std::invalid_argument("value of '" + name + "' is not a number or null");
+  }
+  return r;
+}
+
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), {});
-  if (text.empty() || text.back() == '\n') return;
-  const size_t keep = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
-  std::cerr << "MetricsLog: " << path << ": dropping a partial last line at byte " << keep << "\n";
-  if (::ftruncate(fd, static_cast<off_t>(keep)) != 0)
-    throw std::runtime_error(path + ": cannot truncate a partial last line: " + std::strerror(errno));
+  if (!in) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The one reading of a metrics.jsonl, shared by read_metrics,
+// truncate_metrics and MetricsLog. Lines are split at '\n', empty ones
+// skipped. Each line is written by one write(), so a run killed mid-write
+// leaves a prefix of its last line: a last line that does not parse is torn,
+// skipped with `warning`. Any other line that does not parse is an error
+// naming the file, the line and its byte.
+struct Scan {
+  struct Line {
+    size_t begin = 0;  // its byte offset
+    std::string text;  // without the newline
+    MetricsRecord record;
+  };
+  std::vector<Line> lines;
+  size_t torn = std::string::npos;  // the byte offset of a torn last line
+  std::string warning;
+};
+
+Scan scan(const std::string& path, const std::string& text) {
+  Scan out;
+  size_t line_no = 0;
+  for (size_t begin = 0; begin < text.size();) {
+    ++line_no;
+    const size_t nl = std::min(text.find('\n', begin), text.size());
+    const std::string line = text.substr(begin, nl - begin);
+    try {
+      if (!line.empty()) out.lines.push_back({begin, line, parse_record(line)});
+    } catch (const std::exception& e) {
+      const std::string where = path + ": line " + std::to_string(line_no) + " at byte " + std::to_string(begin);
+      if (nl + 1 < text.size()) throw std::runtime_error(where + " is malformed (" + e.what() + ")");
+      out.torn = begin;
+      out.warning = where + ": skipped a partial last line (" + e.what() + "); the run probably stopped mid-write";
+      std::cerr << "warning: " << out.warning << "\n";
+    }
+    begin = nl + 1;
+  }
+  return out;
+}
+
+// Appending after a torn last line would glue two records together: it is cut
+// off first (with scan's warning); a whole last line that lost only its
+// newline gets it back.
+void repair_last_line(const std::string& path, int fd) {
+  const std::string text = read_text(path);
+  const Scan found = scan(path, text);
+  if (found.torn != std::string::npos) {
+    if (::ftruncate(fd, static_cast<off_t>(found.torn)) != 0)
+      throw std::runtime_error(path + ": cannot truncate a partial last line: " + std::strerror(errno));
+  } else if (!text.empty() && text.back() != '\n' && ::write(fd, "\n", 1) != 1) {
+    throw std::runtime_error(path + ": write failed: " + std::strerror(errno));
+  }
 }
 
 }  // namespace
@@ -40,7 +104,7 @@ MetricsLog::MetricsLog(const std::string& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) throw std::runtime_error(path + ": cannot open for appending: " + std::strerror(errno));
   try {
-    drop_partial_last_line(path, fd_);
+    repair_last_line(path, fd_);
   } catch (...) {
     ::close(fd_);
     throw;
@@ -70,75 +134,19 @@ void MetricsLog::log(int64_t step, const std::map<std::string, double>& scalars)
   }
 }
 
-namespace {
-
-MetricsRecord parse_record(const std::string& line) {
-  const json j = json::parse(line);
-  if (!j.is_object() || !j.contains("step") || !j["step"].is_number_integer() || !j.contains("wall_time") ||
-      !j["wall_time"].is_number())
-    throw std::invalid_argument("not an object with an integer step and a numeric wall_time");
-  MetricsRecord r;
-  r.step = j["step"].get<int64_t>();
-  r.wall_time = j["wall_time"].get<double>();
-  for (const auto& [name, v] : j.items()) {
-    if (name == "step" || name == "wall_time") continue;
-    if (v.is_null()) r.values[name] = std::nan("");
-    else if (v.is_number()) r.values[name] = v.get<double>();
-    else throw std::invalid_argument("value of '" + name + "' is not a number or null");
-  }
-  return r;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-}  // namespace
-
 Metrics read_metrics(const std::string& path) {
-  const std::string text = read_text(path);
+  Scan found = scan(path, read_text(path));
   Metrics out;
-  size_t begin = 0, line_no = 0;
-  while (begin < text.size()) {
-    ++line_no;
-    const size_t nl = text.find('\n', begin);
-    const bool last = nl == std::string::npos || nl + 1 == text.size();
-    const std::string line = text.substr(begin, nl == std::string::npos ? std::string::npos : nl - begin);
-    try {
-      if (!line.empty()) out.records.push_back(parse_record(line));
-    } catch (const std::exception& e) {
-      const std::string where = path + ": line " + std::to_string(line_no) + " at byte " + std::to_string(begin);
-      if (!last) throw std::runtime_error(where + " is malformed (" + e.what() + ")");
-      out.warning = where + ": skipped a partial last line (" + e.what() + "); the run probably stopped mid-write";
-      std::cerr << "read_metrics: " << out.warning << "\n";
-    }
-    if (nl == std::string::npos) break;
-    begin = nl + 1;
-  }
+  for (Scan::Line& line : found.lines) out.records.push_back(std::move(line.record));
+  out.warning = std::move(found.warning);
   return out;
 }
 
 void truncate_metrics(const std::string& path, int64_t step) {
   if (!std::filesystem::exists(path)) return;
-  const std::string text = read_text(path);
   std::string kept;
-  for (size_t begin = 0; begin < text.size();) {
-    const size_t nl = text.find('\n', begin);
-    if (nl == std::string::npos) break;  // a partial last line
-    const std::string line = text.substr(begin, nl - begin);
-    begin = nl + 1;
-    if (line.empty()) continue;
-    try {
-      if (parse_record(line).step <= step) kept += line + "\n";
-    } catch (const std::exception& e) {
-      throw std::runtime_error(path + ": line at byte " + std::to_string(begin - line.size() - 1) +
-                               " is malformed (" + e.what() + ")");
-    }
-  }
+  for (const Scan::Line& line : scan(path, read_text(path)).lines)
+    if (line.record.step <= step) kept += line.text + "\n";
   write_file_atomic(path, kept);
 }
 

@@ -31,16 +31,52 @@ Optimizer::Optimizer(std::vector<Tensor> params, double lr)
 
 void Optimizer::step() {
   NoGradGuard no_grad;
+  if (graph_ && graph_call_ >= graph_calls_)
+    throw std::logic_error(type_name() + ": graph mode prepared for " + std::to_string(graph_calls_) +
+                           " step() call(s) per replay, got more");
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor g = params_[i].grad();
     if (!g.defined()) continue;
     if (g.shape() != params_[i].shape() || g.dtype() != params_[i].dtype())
       throw std::invalid_argument(type_name() + ": gradient " + describe(g) + " does not match parameter " +
                                   describe(params_[i]));
-    ++param_steps_[i];
+    if (graph_)
+      graph_updated_[i] = true;
+    else
+      ++param_steps_[i];
     update(i, params_[i], g);
   }
-  ++step_count_;
+  if (graph_)
+    ++graph_call_;
+  else
+    ++step_count_;
+}
+
+void Optimizer::begin_graph(int64_t calls) {
+  if (calls < 1) throw std::invalid_argument(type_name() + ".begin_graph: calls must be positive");
+  NoGradGuard no_grad;
+  graph_ = true;
+  graph_calls_ = calls;
+  graph_call_ = 0;
+  graph_updated_.assign(params_.size(), false);
+  begin_graph_scalars();
+}
+
+void Optimizer::graph_prepare() {
+  NoGradGuard no_grad;
+  graph_call_ = 0;
+  prepare_graph_scalars();
+}
+
+void Optimizer::graph_advance() {
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (graph_updated_[i]) param_steps_[i] += graph_calls_;
+  step_count_ += graph_calls_;
+}
+
+void Optimizer::end_graph() {
+  graph_ = false;
+  graph_updated_.clear();
 }
 
 void Optimizer::zero_grad() {
@@ -166,8 +202,8 @@ Adam::Adam(std::vector<Tensor> params, double lr, AdamOptions o) : Optimizer(std
   check_hyper("Adam", "weight_decay", o.weight_decay, o.weight_decay >= 0);
 }
 
-void Adam::update(size_t i, const Tensor& p, const Tensor& grad) {
-  const double t = static_cast<double>(param_steps_[i]);
+prim::AdamStep Adam::step_of(int64_t count) const {
+  const double t = static_cast<double>(count);
   prim::AdamStep step;
   step.lerp_weight = 1 - opts.beta1;
   step.beta2 = opts.beta2;
@@ -176,9 +212,38 @@ void Adam::update(size_t i, const Tensor& p, const Tensor& grad) {
   step.eps = opts.eps;
   step.weight_decay = opts.weight_decay;
   step.neg_step_size = -(lr_ / (1 - std::pow(opts.beta1, t)));
+  return step;
+}
+
+void Adam::update(size_t i, const Tensor& p, const Tensor& grad) {
+  const prim::AdamStep step = step_of(param_steps_[i]);
+  if (graph_) {  // the step's scalars from graph_scalars_, written by graph_prepare()
+    const int64_t row = graph_call_ * static_cast<int64_t>(params_.size()) + static_cast<int64_t>(i);
+    prim::adam_step_(p, slot(i, "exp_avg"), slot(i, "exp_avg_sq"), grad, step, narrow(graph_scalars_, 0, row, 1));
+    return;
+  }
   // One fused pass (core/optim.h), bitwise the tensor sequence of the class
   // comment: m = lerp(m, g, 1 - b1); s = s b2 + g g (1 - b2); p += ...
   prim::adam_step_(p, slot(i, "exp_avg"), slot(i, "exp_avg_sq"), grad, step);
+}
+
+void Adam::begin_graph_scalars() {
+  const Device device = params_.empty() ? Device::cpu() : params_[0].device();
+  graph_scalars_ = zeros({graph_calls_ * static_cast<int64_t>(params_.size()), 2}, Options(DType::f64, device));
+}
+
+// The scalars of each parameter's next updates (t = its count + 1 + c), computed
+// as update() computes them eagerly.
+void Adam::prepare_graph_scalars() {
+  std::vector<double> values;
+  for (int64_t c = 0; c < graph_calls_; ++c)
+    for (size_t i = 0; i < params_.size(); ++i) {
+      const prim::AdamStep step = step_of(param_steps_[i] + 1 + c);
+      values.push_back(step.bias_correction2_sqrt);
+      values.push_back(step.neg_step_size);
+    }
+  const Tensor host = tensor(values, graph_scalars_.shape());
+  copy_(graph_scalars_, nabla::to(host, graph_scalars_.device()));
 }
 
 RMSprop::RMSprop(std::vector<Tensor> params, double lr, RMSpropOptions o)

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/optim.h"
 #include "core/tensor.h"
 #include "models/nn/module.h"
 
@@ -47,6 +48,23 @@ class Optimizer {
   // or mismatched keys throw std::invalid_argument.
   void load_state_dict(const StateDict& state);
 
+  // CUDA graphs (models/train/graph_step.h). In graph mode step() queues the
+  // same updates but counts nothing on the host, and Adam reads its
+  // per-step scalars (bias corrections, lr) from device memory, so that one
+  // captured step() serves as every step. Around each replay:
+  // graph_prepare() writes the next step's scalars (before the replay,
+  // outside the graph), graph_advance() counts the step on the host (the
+  // parameters step() updated while in graph mode). The buffers (slots) must
+  // exist before the capture: one eager step first. lr is read at
+  // graph_prepare by Adam; SGD and RMSprop keep the lr of the capture.
+  // calls: step() calls per replay (a GAN's n_critic D updates), each with
+  // its own scalars; graph_prepare() restarts the count.
+  void begin_graph(int64_t calls = 1);
+  void graph_prepare();
+  void graph_advance();
+  void end_graph();
+  bool graph_mode() const { return graph_; }
+
  protected:
   // Updates parameter i with gradient g (already defined).
   virtual void update(size_t i, const Tensor& p, const Tensor& g) = 0;
@@ -58,6 +76,14 @@ class Optimizer {
   double lr_;
   int64_t step_count_ = 0;              // calls to step()
   std::vector<int64_t> param_steps_;    // updates of each parameter (Adam's t)
+  bool graph_ = false;
+  int64_t graph_calls_ = 1;             // step() calls per replay
+  int64_t graph_call_ = 0;              // the step() call under way since graph_prepare()
+  std::vector<bool> graph_updated_;     // parameters step() updated in graph mode
+
+  // Graph mode: allocates (begin) and writes (prepare) what update() reads.
+  virtual void begin_graph_scalars() {}
+  virtual void prepare_graph_scalars() {}
 
  private:
   std::vector<std::map<std::string, Tensor>> state_;
@@ -101,6 +127,15 @@ class Adam : public Optimizer {
 
  protected:
   void update(size_t i, const Tensor& p, const Tensor& g) override;
+  void begin_graph_scalars() override;
+  void prepare_graph_scalars() override;
+
+ private:
+  prim::AdamStep step_of(int64_t t) const;
+  // Graph mode: f64 [calls * params, 2] on the parameters' device, row
+  // c * params + i the {bias_correction2_sqrt, neg_step_size} of parameter
+  // i's update in the replay's step() call c.
+  Tensor graph_scalars_;
 };
 
 struct RMSpropOptions {

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "models/io/json_field.h"
+
 namespace nabla::train {
 
 namespace {
@@ -28,22 +30,28 @@ Checkpoint load_checkpoint(const std::string& path) {
   nlohmann::json meta;
   try {
     meta = nlohmann::json::parse(it->second);
-    if (meta.at("format") != kFormat) throw std::runtime_error("format is not " + std::string(kFormat));
-    if (meta.at("version") != kVersion)
+    if (io::field(meta, "format") != kFormat) throw std::runtime_error("format is not " + std::string(kFormat));
+    if (io::field(meta, "version") != kVersion)
       throw std::runtime_error("version " + meta.at("version").dump() + ", this nabla reads " +
                                std::to_string(kVersion));
     Checkpoint c;
-    const nlohmann::json& step = meta.at("step");
-    // A double (4e52) or an unsigned past int64 would be cast, not refused.
-    if (!step.is_number_integer() || (step.is_number_unsigned() && step.get<uint64_t>() > uint64_t{INT64_MAX}))
-      throw std::runtime_error("step " + step.dump() + " is not an integer within int64");
-    c.step = step.get<int64_t>();
-    c.config = TrainConfig::from_json(meta.at("config"));
-    c.state.values = meta.at("values");
+    c.step = io::integer_field<int64_t>(meta, "step", "", 0);
+    c.config = TrainConfig::from_json(io::field(meta, "config"));
+    c.state.values = io::field(meta, "values");
+    if (!c.state.values.is_object()) io::throw_bad_value("values", "a JSON object", c.state.values);
     c.state.tensors = std::move(file.tensors);
+    c.path = path;
     return c;
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": bad nabla checkpoint metadata: " + e.what());
+  }
+}
+
+void restore(Trainer& trainer, const Checkpoint& checkpoint) {
+  try {
+    trainer.load(checkpoint.state);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(checkpoint.path + ": bad trainer state: " + e.what());
   }
 }
 

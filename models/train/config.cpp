@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "models/io/json_field.h"
+
 namespace nabla::train {
 
 nlohmann::json TrainConfig::to_json() const {
@@ -21,40 +23,31 @@ nlohmann::json TrainConfig::to_json() const {
 
 namespace {
 
-int64_t integer_field(const nlohmann::json& j, const char* key, int64_t fallback) {
-  if (!j.contains(key)) return fallback;
-  const nlohmann::json& v = j.at(key);
-  // Not j.value<int64_t>: it casts a double such as 4e52 to int64, which is
-  // undefined behaviour (a fuzz finding), and 2.5 to 2 without a word.
-  if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t{INT64_MAX} : !v.is_number_integer())
-    throw std::invalid_argument(std::string("config: ") + key + " must be an integer within int64, got " + v.dump());
-  return v.get<int64_t>();
-}
-
-uint64_t unsigned_field(const nlohmann::json& j, const char* key, uint64_t fallback) {
-  if (!j.contains(key)) return fallback;
-  const nlohmann::json& v = j.at(key);
-  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() == 0))
-    throw std::invalid_argument(std::string("config: ") + key + " must be a non-negative integer, got " + v.dump());
-  return v.get<uint64_t>();
+// Not j.value<int64_t>: it casts a double such as 4e52 to int64, which is
+// undefined behaviour (a fuzz finding), and 2.5 to 2 without a word.
+template <class T>
+T integer_field(const nlohmann::json& j, const char* key, T fallback) {
+  return j.contains(key) ? io::as_integer<T>(j.at(key), std::string("config: ") + key) : fallback;
 }
 
 }  // namespace
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
   TrainConfig c;
-  c.model = j.at("model").get<std::string>();
-  c.data = j.value("data", "");
-  c.steps = integer_field(j, "steps", 0);
-  c.epochs = integer_field(j, "epochs", 0);
-  c.batch = integer_field(j, "batch", 0);
-  c.lr = j.value("lr", 0.0);
-  c.device = Device::parse(j.value("device", "cpu"));
-  c.seed = unsigned_field(j, "seed", 0);
-  c.log_every = integer_field(j, "log_every", 10);
-  c.sample_every = integer_field(j, "sample_every", 0);
-  c.checkpoint_every = integer_field(j, "checkpoint_every", 0);
+  if (!j.is_object()) io::throw_bad_value("config", "a JSON object", j);
+  c.model = io::as_string(io::field(j, "model", "config: "), "config: model");
+  c.data = j.contains("data") ? io::as_string(j.at("data"), "config: data") : "";
+  c.steps = integer_field<int64_t>(j, "steps", 0);
+  c.epochs = integer_field<int64_t>(j, "epochs", 0);
+  c.batch = integer_field<int64_t>(j, "batch", 0);
+  c.lr = j.contains("lr") ? io::as_number(j.at("lr"), "config: lr") : 0.0;
+  c.device = Device::parse(j.contains("device") ? io::as_string(j.at("device"), "config: device") : "cpu");
+  c.seed = integer_field<uint64_t>(j, "seed", 0);
+  c.log_every = integer_field<int64_t>(j, "log_every", 10);
+  c.sample_every = integer_field<int64_t>(j, "sample_every", 0);
+  c.checkpoint_every = integer_field<int64_t>(j, "checkpoint_every", 0);
   c.options = j.value("options", nlohmann::json::object());
+  if (!c.options.is_object()) io::throw_bad_value("config: options", "a JSON object", c.options);
   return c;
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/device.h"
+#include "models/io/json_field.h"
 
 namespace nabla::train {
 
@@ -28,6 +29,7 @@ struct TrainConfig {
   int64_t checkpoint_every = 0;  // 0: with every sample grid
   bool progress = true;          // the progress line on stdout
   bool log_memory = false;       // metrics lines also get the process's memory (not saved)
+  bool cuda_graph = false;       // capture the step once, replay it (graph_step.h; not saved: same numbers)
   // Model-specific settings (`nabla train gan --set loss=minimax`): names and
   // values as the model documents them; recorded in config.json and checkpoints.
   nlohmann::json options = nlohmann::json::object();
@@ -53,6 +55,8 @@ struct TrainDefaults {
 template <class T>
 T TrainConfig::option(const std::string& name, const T& fallback) const {
   if (!options.contains(name)) return fallback;
+  if constexpr (std::integral<T> && !std::same_as<T, bool>)
+    return io::as_integer<T>(options.at(name), model + ": option " + name);
   try {
     return options.at(name).get<T>();
   } catch (const nlohmann::json::exception&) {

@@ -15,6 +15,7 @@
 #include "models/io/progress.h"
 #include "models/io/run_dir.h"
 #include "models/train/checkpoint.h"
+#include "models/train/graph_step.h"
 
 namespace nabla::train {
 
@@ -99,15 +100,18 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     config.out = requested.out.empty() ? run_of_checkpoint(requested.resume) : requested.out;
     config.progress = requested.progress;
     config.log_memory = requested.log_memory;
+    config.cuda_graph = requested.cuda_graph;
     if (!requested.options.empty())
       throw std::invalid_argument("train: --set cannot change a resumed run's options (they come from the checkpoint)");
   }
   const ModelSpec spec = lookup(config.model);
   config = resolve(config, spec.defaults);
   std::unique_ptr<Trainer> trainer = spec.make(config);
+  std::optional<GraphStepper> graph;  // --cuda-graph: refused here, before the run folder, when it cannot be
+  if (config.cuda_graph) graph.emplace(*trainer, config);
   int64_t step = 0;
   if (resumed) {
-    trainer->load(resumed->state);
+    restore(*trainer, *resumed);
     step = resumed->step;
   }
   // Loads the data now, so that a missing dataset stops the run before it
@@ -135,7 +139,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   Tensor last_picture;
   if (config.progress) progress.emplace(config.steps, out);
   while (step < config.steps) {
-    result.losses = trainer->step();
+    result.losses = graph ? graph->step() : trainer->step();
     ++step;
     const bool sample_now = step % sample_every == 0 || step == config.steps;
     std::map<std::string, double> logged = result.losses;
@@ -157,7 +161,7 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     }
     if (step % checkpoint_every == 0 || step == config.steps) {
       result.checkpoint = run.checkpoint_path(step);
-      save_checkpoint(result.checkpoint, Checkpoint{step, config, trainer->state()});
+      save_checkpoint(result.checkpoint, Checkpoint{step, config, trainer->state(), result.checkpoint});
     }
   }
   if (progress) progress->finish();

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "models/io/json_field.h"
+
 namespace nabla::train {
 
 namespace {
@@ -15,10 +17,7 @@ NamedTensors with_prefix(const TrainerState& s, const std::string& prefix) {
   return out;
 }
 
-const nlohmann::json& value_at(const TrainerState& s, const std::string& key) {
-  if (!s.values.contains(key)) throw std::runtime_error("trainer state: no entry \"" + key + "\"");
-  return s.values.at(key);
-}
+const nlohmann::json& value_at(const TrainerState& s, const std::string& key) { return io::field(s.values, key); }
 
 }  // namespace
 
@@ -36,7 +35,7 @@ void put_optimizer(TrainerState& s, const std::string& prefix, const nn::Optimiz
 }
 
 void get_optimizer(const TrainerState& s, const std::string& prefix, nn::Optimizer& opt) {
-  const std::string type = value_at(s, prefix).at("type").get<std::string>();
+  const std::string type = io::as_string(io::field(value_at(s, prefix), "type", prefix + "."), prefix + ".type");
   if (type != opt.type_name())
     throw std::runtime_error("trainer state: \"" + prefix + "\" holds a " + type + " optimizer, expected " +
                              opt.type_name());
@@ -49,14 +48,24 @@ void put_generator(TrainerState& s, const std::string& key, const Generator& gen
 
 void get_generator(const TrainerState& s, const std::string& key, Generator& gen) {
   const nlohmann::json& j = value_at(s, key);
-  gen.manual_seed(j.at("seed").get<uint64_t>());
-  gen.set_offset(j.at("offset").get<uint64_t>());
+  gen.manual_seed(io::integer_field<uint64_t>(j, "seed", key + "."));
+  gen.set_offset(io::integer_field<uint64_t>(j, "offset", key + "."));
 }
 
 void put_loader(TrainerState& s, const std::string& key, const data::LoaderState& state) { s.values[key] = state; }
 
 data::LoaderState get_loader(const TrainerState& s, const std::string& key) {
-  return value_at(s, key).get<data::LoaderState>();
+  return data::loader_state_from_json(value_at(s, key), key + ".");
+}
+
+void put_count(TrainerState& s, const std::string& key, int64_t count) { s.values[key] = count; }
+
+int64_t get_count(const TrainerState& s, const std::string& key) {
+  return io::integer_field<int64_t>(s.values, key, "", 0);
+}
+
+int64_t get_count(const TrainerState& s, const std::string& key, int64_t fallback) {
+  return s.values.contains(key) ? get_count(s, key) : fallback;
 }
 
 void put_parts(TrainerState& s, const Parts& parts) {

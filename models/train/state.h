@@ -1,7 +1,9 @@
 #pragma once
 // Putting the parts of a trainer into a TrainerState and taking them back
 // out, each under a prefix ("G" gives tensors "G.0.weight", ...; values go
-// under values["G"]).
+// under values["G"]). Every value is read through models/io/json_field.h:
+// a wrong type, a fraction or an out-of-range integer throws
+// std::invalid_argument naming the key (train::restore adds the file).
 #include <functional>
 #include <optional>
 #include <string>
@@ -28,6 +30,13 @@ void get_generator(const TrainerState& s, const std::string& key, Generator& gen
 
 void put_loader(TrainerState& s, const std::string& key, const data::LoaderState& state);
 data::LoaderState get_loader(const TrainerState& s, const std::string& key);
+
+// A step counter (values[key] = count). Reading one refuses anything but an
+// integer in [0, INT64_MAX]; the second form gives `fallback` when it is
+// missing (states written before the counter existed).
+void put_count(TrainerState& s, const std::string& key, int64_t count);
+int64_t get_count(const TrainerState& s, const std::string& key);
+int64_t get_count(const TrainerState& s, const std::string& key, int64_t fallback);
 
 // A trainer's networks and optimizers by name: module "G" is saved as
 // tensors "G.*" and its parameters are named "G.0.weight", ...

@@ -4,6 +4,7 @@
 // and resume. A trainer owns its networks, optimizers, data loader and random
 // streams: its state() is everything needed to continue bit for bit.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +16,21 @@
 #include "core/serialize.h"
 
 namespace nabla::train {
+
+// A trainer's step split for --cuda-graph (graph_step.h): prepare (host, not
+// captured: the next batch and noise copied into static input tensors, the
+// optimizers' per-step scalars), body (the step's device work, reading only
+// the static inputs: captured once, replayed every step; returns the losses
+// as device scalars, which are read after each replay) and finish (host,
+// after the replay: counters, host-side metrics). end leaves graph mode.
+// prepare, body, finish in turn must do exactly what step() does.
+struct GraphStep {
+  std::string unsupported;  // why this trainer's step cannot be captured; empty when it can
+  std::function<void()> prepare;
+  std::function<std::map<std::string, Tensor>()> body;
+  std::function<void(std::map<std::string, double>& losses)> finish;
+  std::function<void()> end;
+};
 
 // Tensors (parameters, buffers, optimizer moments) and small values (step
 // counts, random-stream offsets, loader position).
@@ -45,6 +61,8 @@ class Trainer {
   // The losses of one step, computed (their graphs kept) but not applied:
   // what `nabla graph` draws and traces.
   virtual std::map<std::string, Tensor> losses() = 0;
+  // The step split for CUDA graphs; by default unsupported.
+  virtual GraphStep graph_step();
   // Every trained parameter with its checkpoint name ("G.0.weight").
   virtual NamedTensors named_parameters() const = 0;
   virtual TrainerState state() const = 0;

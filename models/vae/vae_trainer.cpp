@@ -247,7 +247,7 @@ train::TrainerState VaeTrainer::state() const {
   train::put_module(s, "decoder", vae_.decoder());
   train::put_optimizer(s, "opt", *opt_);
   train::put_generator(s, "noise", noise_);
-  s.values["steps"] = steps_;
+  train::put_count(s, "steps", steps_);
   loader_position_.put(s, "loader");
   return s;
 }
@@ -257,7 +257,7 @@ void VaeTrainer::load(const train::TrainerState& s) {
   train::get_module(s, "decoder", vae_.decoder());
   train::get_optimizer(s, "opt", *opt_);
   train::get_generator(s, "noise", noise_);
-  steps_ = s.values.at("steps").get<int64_t>();
+  steps_ = train::get_count(s, "steps");
   loader_position_.get(s, "loader");
 }
 

@@ -6,6 +6,7 @@
 
 #include "models/io/metrics_log.h"
 #include "tests/models/io_testing.h"
+#include "tests/testing.h"
 
 namespace nabla::io {
 namespace {
@@ -100,8 +101,71 @@ TEST_F(MetricsTest, TruncateForAResumedRun) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);  // no temp left behind
   EXPECT_NO_THROW(truncate_metrics(path("missing.jsonl"), 0));
   EXPECT_FALSE(std::filesystem::exists(path("missing.jsonl")));
-  testing::write_file(p, "{\"step\": 1, \"wall_time\": 1}\nnot json\n");
+  testing::write_file(p, "{\"step\": 1, \"wall_time\": 1}\nnot json\n{\"step\": 2, \"wall_time\": 1}\n");
   EXPECT_THROW(truncate_metrics(p, 5), std::runtime_error);
+}
+
+// read_metrics, truncate_metrics and MetricsLog follow one policy: a last
+// line that does not parse (a run killed mid-write; NUL bytes a power loss
+// left) is skipped with one warning, the same from all three. Before, the
+// truncation dropped a torn line without a word and threw on a bad last line
+// that ended in a newline, which reading skipped.
+TEST_F(MetricsTest, ReadTruncateAndAppendAgreeOnATornLastLine) {
+  const std::string p = path("metrics.jsonl");
+  const std::string good = "{\"step\": 1, \"wall_time\": 1}\n{\"step\": 2, \"wall_time\": 1}\n";
+  const std::string torn = R"({"step": 3, "wall)", bad = "garbage\n", zeros(3, '\0');
+  for (const std::string& tail : {torn, bad, zeros}) {
+    SCOPED_TRACE(::testing::PrintToString(tail));
+    testing::write_file(p, good + tail);
+    ::testing::internal::CaptureStderr();
+    const Metrics m = read_metrics(p);
+    const std::string read_says = ::testing::internal::GetCapturedStderr();
+    ASSERT_EQ(m.records.size(), 2u);
+    EXPECT_NE(m.warning.find(p + ": line 3 at byte 56: skipped a partial last line"), std::string::npos) << m.warning;
+    EXPECT_NE(read_says.find(m.warning), std::string::npos) << read_says;
+    ::testing::internal::CaptureStderr();
+    EXPECT_NO_THROW(truncate_metrics(p, 100));
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), read_says);
+    EXPECT_EQ(testing::read_file(p), good);
+    testing::write_file(p, good + tail);
+    ::testing::internal::CaptureStderr();
+    MetricsLog(p).log(3, {});
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), read_says);
+    EXPECT_EQ(read_metrics(p).records.size(), 3u);
+  }
+}
+
+// A bad line before the last is an error for all three, naming the file, the
+// line and its byte.
+TEST_F(MetricsTest, BadMiddleLineIsAnErrorForReadTruncateAndAppend) {
+  const std::string p = path("metrics.jsonl");
+  testing::write_file(p, "{\"step\": 1, \"wall_time\": 1}\n{\"step\": 2.5, \"wall_time\": 1}\n"
+                         "{\"step\": 3, \"wall_time\": 1}\n");
+  const std::string where = p + ": line 2 at byte 28 is malformed";
+  EXPECT_THROW_MESSAGE(read_metrics(p), std::runtime_error, where, "step must be an integer");
+  EXPECT_THROW_MESSAGE(truncate_metrics(p, 5), std::runtime_error, where);
+  EXPECT_THROW_MESSAGE(MetricsLog log(p), std::runtime_error, where);
+  // A step past int64 was wrapped to a negative one.
+  testing::write_file(p, "{\"step\": 9223372036854775808, \"wall_time\": 1}\n"
+                         "{\"step\": 3, \"wall_time\": 1}\n");
+  EXPECT_THROW_MESSAGE(read_metrics(p), std::runtime_error, p + ": line 1 at byte 0", "within int64");
+}
+
+// A whole last line that lost only its newline is a record: kept by reading
+// and truncating (which restores the newline), and appended after.
+TEST_F(MetricsTest, WholeLastLineWithoutItsNewlineIsKept) {
+  const std::string p = path("metrics.jsonl");
+  const std::string text = "{\"step\": 1, \"wall_time\": 1}\n{\"step\": 2, \"wall_time\": 1}";
+  testing::write_file(p, text);
+  EXPECT_EQ(read_metrics(p).records.size(), 2u);
+  truncate_metrics(p, 5);
+  EXPECT_EQ(testing::read_file(p), text + "\n");
+  testing::write_file(p, text);
+  MetricsLog(p).log(3, {});
+  const Metrics m = read_metrics(p);
+  ASSERT_EQ(m.records.size(), 3u);
+  EXPECT_EQ(m.records[1].step, 2);
+  EXPECT_EQ(m.records[2].step, 3);
 }
 
 TEST_F(MetricsTest, MalformedMiddleLineThrows) {

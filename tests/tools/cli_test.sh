@@ -26,6 +26,11 @@ expect 0 "classifier" -- "$nabla" models
 expect 1 'unknown model "nosuch"' -- "$nabla" train nosuch
 expect 1 "no such CUDA device" -- "$nabla" train mlpgan --device cuda:7
 expect 1 "expected \"cpu\", \"cuda\" or \"cuda:N\"" -- "$nabla" train mlpgan --device tpu
+# --cuda-graph: refused on the CPU, and for a step that cannot be captured, before any run folder.
+expect 1 "train: --cuda-graph needs a CUDA device (--device cuda), got cpu" -- "$nabla" train mlpgan --device cpu --cuda-graph --out "$work/graph"
+expect 1 "train: vae cannot run with --cuda-graph: its trainer does not split its step" -- "$nabla" train vae --cuda-graph --out "$work/graph"
+expect 1 "train: wgan-gp cannot run with --cuda-graph: option gp" -- "$nabla" train wgan-gp --set data=ring8 --cuda-graph --out "$work/graph"
+[ -e "$work/graph" ] && fail "a refused --cuda-graph run made its folder"
 expect 2 "--batch" -- "$nabla" train mlpgan --batch many
 expect 1 "--lr must be positive" -- "$nabla" train mlpgan --lr -1 --out "$work/bad"
 expect 1 "none.safetensors" -- "$nabla" sample "$work/none.safetensors"
