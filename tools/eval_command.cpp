@@ -1,4 +1,4 @@
-// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,pr,gs,birthday,mre,jacobian,bpd,nll,elbo,rate,distortion,iwae] [--n] [--seed] ...
+// nabla eval <checkpoint> [--classifier <ckpt>] [--metrics fid,is,pr,gs,birthday,mre,jacobian,bpd,nll,elbo,rate,distortion,iwae] [--device] [--n] [--seed] ...
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "core/copy.h"
 #include "models/metrics/evaluate.h"
 #include "models/registry.h"
 #include "models/train/checkpoint.h"
@@ -16,7 +17,7 @@ namespace nabla::tools {
 namespace {
 
 struct EvalArgs {
-  std::string checkpoint, classifier, metrics = "fid,is", data, birthday_sizes = "100,200,400,800";
+  std::string checkpoint, classifier, metrics = "fid,is", data, birthday_sizes = "100,200,400,800", device;
   metrics::EvalOptions o;
 };
 
@@ -46,9 +47,17 @@ void run_eval(EvalArgs& a) {
   o.data = a.data;
   o.birthday.batch_sizes.clear();
   for (const std::string& s : split_commas(a.birthday_sizes)) o.birthday.batch_sizes.push_back(std::stoll(s));
+  // --device moves the model and the classifier there; without it the model
+  // runs where it was trained and the classifier on the CPU.
+  const std::optional<Device> device = a.device.empty() ? std::nullopt : std::optional(choose_device(a.device));
   std::optional<metrics::FeatureNet> net;
-  if (!a.classifier.empty()) net = metrics::FeatureNet::load(a.classifier);
+  if (!a.classifier.empty()) net = metrics::FeatureNet::load(a.classifier, device.value_or(Device::cpu()));
   train::Checkpoint c = train::load_checkpoint(a.checkpoint);
+  if (device) c.config.device = *device;
+  // The checkpoint's tensors are read onto the CPU, and a module loads a state
+  // only from its own device (copy_ in Module::load_state_dict): move them to
+  // where the model runs first.
+  for (auto& [name, t] : c.state.tensors) t = prim::to(t, c.config.device);
   if (!a.data.empty()) c.config.data = a.data;  // the trainer's own test split too (likelihoods)
   o.model = c.config.model;
   std::unique_ptr<train::Trainer> trainer = find_model(c.config.model).make(c.config);
@@ -117,6 +126,9 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--regularise", o.regularise, "added to the covariances' diagonals (needed when n <= 128)")
       ->capture_default_str();
   cmd->add_option("--data", args->data, "MNIST-format folder of the reference test split (default: Fashion-MNIST)");
+  cmd->add_option("--device", args->device,
+                  "cpu or cuda[:N]: where the model and the classifier run (default: the model where it was trained, "
+                  "the classifier on the cpu)");
   add_gs_options(cmd, o);
   add_birthday_options(cmd, *args);
   add_mre_options(cmd, o);

@@ -106,6 +106,11 @@ if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   grep -qF '"test_accuracy"' "$work/clf/metrics.jsonl" || fail "classifier logged no test_accuracy"
   clf="$work/clf/checkpoints/step-00000003.safetensors"
   expect 0 "mlpgan at step 6, 200 samples: fid" -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --n 200 --batch 100
+  # --device cpu where both already are: the same scores; a GPU that is not there: an error.
+  on_cpu=$("$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --n 200 --batch 100 2>&1)
+  [ "$on_cpu" = "$("$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --n 200 --batch 100 --device cpu 2>&1)" ] ||
+    fail "eval --device cpu changed the scores of a CPU run: $on_cpu"
+  expect 1 "no such CUDA device" -- "$nabla" eval "$clf" --classifier "$clf" --n 200 --device cuda:7
   expect 0 " recall " -- "$nabla" eval "$work/run/checkpoints/step-00000006.safetensors" --classifier "$clf" --metrics pr --pr-k 5 --n 200 --batch 100
   expect 1 "need more samples than feature dims" -- "$nabla" eval "$clf" --classifier "$clf" --n 100
   expect 0 "classifier at step 3, 100 samples: fid" -- "$nabla" eval "$clf" --classifier "$clf" --n 100 --regularise 1e-6
