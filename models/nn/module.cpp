@@ -251,7 +251,8 @@ void Module::load_state_dict(const StateDict& dict, bool strict) {
   NoGradGuard no_grad;
   for (const auto& [n, t] : own) {
     auto it = given.find(n);
-    if (it != given.end()) copy_(t, *it->second);
+    // A checkpoint loads onto the CPU: its tensors go to the module's device.
+    if (it != given.end()) copy_(t, to(*it->second, t.device()));
   }
 }
 
