@@ -252,7 +252,7 @@ void Module::load_state_dict(const StateDict& dict, bool strict) {
   for (const auto& [n, t] : own) {
     auto it = given.find(n);
     // A checkpoint loads onto the CPU: its tensors go to the module's device.
-    if (it != given.end()) copy_(t, to(*it->second, t.device()));
+    if (it != given.end()) copy_(t, nabla::to(*it->second, t.device()));
   }
 }
 
