@@ -7,6 +7,8 @@
 //              cublasSgetrfBatched (LU only, no log-sum: a lower bound for
 //              the vendor path); CPU: ours
 //   Inverse    1024 matrices 32x32 f32: ours vs cublasSmatinvBatched
+//   ConvTransposeAct, BatchNormAct  DCGAN-28's fused layers (forward and
+//              backward) vs the unfused composites, CPU and CUDA
 //   Svdvals    64 matrices 784x100 (f32 in, computed in f64): CUDA ours vs
 //              our CPU kernel; CPU one-sided Jacobi vs the Gram + eigh path
 //              the Jacobian metric used before (on 8 matrices)
@@ -101,6 +103,54 @@ void BM_AdamCuda(benchmark::State& state) {
 }
 BENCHMARK(BM_AdamCpu)->Arg(1 << 20)->UseManualTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AdamCuda)->Arg(1 << 20)->Arg(1 << 24)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// Forward and backward (gradients of <y, v> in every leaf) of DCGAN-28's
+// fused layers, fused or as the unfused composite:
+//   ConvTransposeAct  the generator's last layer: conv_transpose2d(64 -> 1,
+//                     k4 s2 p1) + bias + tanh on [64, 64, 14, 14]
+//   BatchNormAct      its batch norm + ReLU on [64, 64, 14, 14], training
+struct FusedLayer {
+  Tensor x, w, b, v;
+  bool conv;
+  FusedLayer(bool conv, Device dev) : conv(conv) {
+    Generator gen(3);
+    x = to(randn({64, 64, 14, 14}, DType::f32, &gen), dev);
+    w = to(randn(conv ? Shape{64, 1, 4, 4} : Shape{64}, DType::f32, &gen), dev);
+    b = to(randn({conv ? 1 : 64}, DType::f32, &gen), dev);
+    for (Tensor* t : {&x, &w, &b}) t->requires_grad_();
+    v = to(randn(conv ? Shape{64, 1, 28, 28} : Shape{64, 64, 14, 14}, DType::f32, &gen), dev);
+  }
+  void run(bool fused) {
+    const Conv2dParams p{.stride = {2, 2}, .padding = {1, 1}};
+    Tensor y;
+    if (conv) y = fused ? conv_transpose2d_act(x, w, b, p, {Act::tanh}) : tanh(conv_transpose2d(x, w, b, p));
+    else if (fused) y = batch_norm_act(x, w, b, {}, {}, true, 0.1, 1e-5, {Act::relu});
+    else y = relu(batch_norm(x, w, b, {}, {}, true));
+    benchmark::DoNotOptimize(grad({y}, {x, w, b}, {v}));
+  }
+};
+
+void fused_layer(benchmark::State& state, bool conv, Device dev) {
+  FusedLayer l(conv, dev);
+  for (auto _ : state) state.SetIterationTime(seconds_per_call([&] { l.run(true); }, 3, dev) * 3);
+  const double fused = seconds_per_call([&] { l.run(true); }, 5, dev);
+  const double unfused = seconds_per_call([&] { l.run(false); }, 5, dev);
+  state.counters["fused_ms"] = fused * 1e3;
+  state.counters["unfused_ms"] = unfused * 1e3;
+  state.counters["speedup"] = unfused / fused;
+}
+void BM_ConvTransposeActCpu(benchmark::State& state) { fused_layer(state, true, Device::cpu()); }
+void BM_BatchNormActCpu(benchmark::State& state) { fused_layer(state, false, Device::cpu()); }
+void BM_ConvTransposeActCuda(benchmark::State& state) {
+  if (have_device(state)) fused_layer(state, true, Device::cuda(0));
+}
+void BM_BatchNormActCuda(benchmark::State& state) {
+  if (have_device(state)) fused_layer(state, false, Device::cuda(0));
+}
+BENCHMARK(BM_ConvTransposeActCpu)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BatchNormActCpu)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ConvTransposeActCuda)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BatchNormActCuda)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 Tensor batch_of_matrices(int64_t batch, int64_t n, Device dev) {
   Generator gen(2);

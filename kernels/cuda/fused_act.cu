@@ -74,12 +74,14 @@ void activate_(T* y, int64_t count, Activation a) {
 template <class T>
 void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activation a) {
   const int64_t n = sh.n * sh.c * sh.s;
-  cudaStream_t st = stream(device_of(gz != nullptr && n > 0 ? static_cast<const void*>(gz) : gbias));
+  const bool sums = gbias != nullptr && sh.c > 0;
+  if (n == 0 && !sums) return;
+  cudaStream_t st = stream(device_of(n > 0 ? static_cast<const void*>(gz) : gbias));
   if (n > 0) {
     grad_kernel<T><<<grid_for(n), kBlock, 0, st>>>(gz, g, y, n, a.kind, static_cast<T>(a.slope));
     CUDA_CHECK_LAUNCH();
   }
-  if (gbias == nullptr || sh.c == 0) return;
+  if (!sums) return;  // an empty batch sums to zeros below
   bias_kernel<T><<<static_cast<unsigned>(sh.c), kBlock, 0, st>>>(gbias, gz, sh);
   CUDA_CHECK_LAUNCH();
 }

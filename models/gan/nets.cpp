@@ -1,6 +1,8 @@
 #include "models/gan/nets.h"
 
 #include <memory>
+#include <string>
+#include <utility>
 
 namespace nabla::gan {
 
@@ -19,6 +21,26 @@ nn::ConvOptions halving() {
   return c;
 }
 
+// An activation that the layer before it computes (a fused op): the
+// identity, left in the Sequential so that no layer's index or name moves
+// (checkpoints load as before); it prints as the activation it stands for.
+class FusedInto : public nn::Module {
+ public:
+  explicit FusedInto(std::string type) : type_(std::move(type)) {}
+  Tensor forward(const Tensor& x) override { return x; }
+  std::string type_name() const override { return type_ + " (fused into the layer before)"; }
+
+ private:
+  std::string type_;
+};
+
+// The normalisation layer `m` followed by activation `a`, fused.
+template <class M>
+std::pair<ModulePtr, ModulePtr> fused(std::shared_ptr<M> m, Activation a, const char* type) {
+  m->activation = a;
+  return {m, make_shared<FusedInto>(type)};
+}
+
 }  // namespace
 
 ModulePtr mlp_generator(int64_t z_dim, Generator* gen) {
@@ -34,13 +56,17 @@ ModulePtr mlp_discriminator(Generator* gen) {
 }
 
 ModulePtr dcgan28_generator(int64_t z_dim, Generator* gen) {
-  auto g = make_shared<nn::Sequential>(std::vector<ModulePtr>{
-      linear(z_dim, 128 * 7 * 7, gen), make_shared<nn::BatchNorm1d>(128 * 7 * 7), make_shared<nn::ReLU>(),
-      make_shared<nn::Reshape>(Shape{128, 7, 7}),
-      make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
-      make_shared<nn::BatchNorm2d>(64), make_shared<nn::ReLU>(),
+  // Batch norm + ReLU and the last conv_transpose + bias + Tanh run as fused ops.
+  const Activation relu{Act::relu};
+  const auto [bn1, relu1] = fused(make_shared<nn::BatchNorm1d>(128 * 7 * 7), relu, "ReLU");
+  const auto [bn2, relu2] = fused(make_shared<nn::BatchNorm2d>(64), relu, "ReLU");
+  const auto [out, tanh] = fused(
       make_shared<nn::ConvTranspose2d>(64, 1, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
-      make_shared<nn::Tanh>()});
+      Activation{Act::tanh}, "Tanh");
+  auto g = make_shared<nn::Sequential>(std::vector<ModulePtr>{
+      linear(z_dim, 128 * 7 * 7, gen), bn1, relu1, make_shared<nn::Reshape>(Shape{128, 7, 7}),
+      make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen), bn2,
+      relu2, out, tanh});
   nn::dcgan_init(*g, gen);
   return g;
 }
@@ -59,10 +85,15 @@ ModulePtr dcgan28_d(DNorm norm, Generator* gen) {
       make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen)};
-  if (norm == DNorm::batch) layers.push_back(make_shared<nn::BatchNorm2d>(128));
-  for (ModulePtr m : {ModulePtr(make_shared<nn::LeakyReLU>(0.2)), ModulePtr(make_shared<nn::Flatten>()),
-                      linear(128 * 7 * 7, 1, gen)})
-    layers.push_back(m);
+  if (norm == DNorm::batch) {  // batch norm + LeakyReLU as one fused op
+    const auto [bn, act] = fused(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
+    layers.push_back(bn);
+    layers.push_back(act);
+  } else {
+    layers.push_back(make_shared<nn::LeakyReLU>(0.2));
+  }
+  layers.push_back(make_shared<nn::Flatten>());
+  layers.push_back(linear(128 * 7 * 7, 1, gen));
   auto d = make_shared<nn::Sequential>(layers);
   nn::dcgan_init(*d, gen);
   if (norm != DNorm::spectral) return d;
