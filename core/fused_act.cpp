@@ -10,6 +10,12 @@
 namespace nabla::prim {
 
 namespace {
+// Element 0 of t on any device (Tensor::data is for CPU tensors only).
+template <class T>
+T* ptr(const Tensor& t) {
+  return t.view<T>().data;
+}
+
 void check_activation(const char* op, Activation a) {
   if (a.kind == Act::leaky_relu && !(a.slope > 0 && std::isfinite(a.slope)))
     throw_invalid(op, "leaky_relu needs a finite slope > 0 (its backward reads the sign of the output), got " +
@@ -24,8 +30,8 @@ void activate_(const Tensor& y, Activation a) {
   if (!y.is_contiguous()) throw_invalid(op, "expected a contiguous tensor, got " + describe(y));
   require_cuda_float(op, {y});
   dispatch_float(y.dtype(), op, [&]<class T>() {
-    if (y.device().is_cuda()) kernels::cuda::activate_<T>(y.data<T>(), y.numel(), a);
-    else kernels::cpu::activate_<T>(y.data<T>(), y.numel(), a);
+    if (y.device().is_cuda()) kernels::cuda::activate_<T>(ptr<T>(y), y.numel(), a);
+    else kernels::cpu::activate_<T>(ptr<T>(y), y.numel(), a);
   });
 }
 
@@ -62,11 +68,10 @@ ActGrads activation_backward(const Tensor& g, const Tensor& y, Activation a, boo
   ActGrads r{make_tensor(y.shape(), y.dtype(), y.device()),
              want_bias ? make_tensor({sh.c}, y.dtype(), y.device()) : Tensor()};
   dispatch_float(y.dtype(), op, [&]<class T>() {
-    T* gb = want_bias ? r.grad_bias.data<T>() : nullptr;
-    if (y.device().is_cuda())
-      kernels::cuda::activation_backward<T>(r.grad_pre.data<T>(), gb, gc.data<T>(), yc.data<T>(), sh, a);
-    else
-      kernels::cpu::activation_backward<T>(r.grad_pre.data<T>(), gb, gc.data<T>(), yc.data<T>(), sh, a);
+    T* gb = want_bias ? ptr<T>(r.grad_bias) : nullptr;
+    const T *gp = ptr<const T>(gc), *yp = ptr<const T>(yc);
+    if (y.device().is_cuda()) kernels::cuda::activation_backward<T>(ptr<T>(r.grad_pre), gb, gp, yp, sh, a);
+    else kernels::cpu::activation_backward<T>(ptr<T>(r.grad_pre), gb, gp, yp, sh, a);
   });
   return r;
 }

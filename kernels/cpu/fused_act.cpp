@@ -36,37 +36,57 @@ void run(T* gz, const T* g, const T* y, int64_t s, D d) {
 template <class T>
 Acc<T> channel_sum(const T* gz, NCS sh, int64_t c, int64_t k0, int64_t k1) {
   Acc<T> acc = 0;
-  for (int64_t k = k0; k < k1; ++k) acc += gz[(k / sh.s * sh.c + c) * sh.s + k % sh.s];
+  int64_t n = k0 / sh.s, s = k0 % sh.s;
+  for (int64_t k = k0; k < k1; s = 0, ++n) {
+    const T* row = gz + (n * sh.c + c) * sh.s;
+    const int64_t len = sh.s - s < k1 - k ? sh.s - s : k1 - k;
+    for (int64_t j = 0; j < len; ++j) acc += row[s + j];
+    k += len;
+  }
   return acc;
 }
 
-// reduce_outputs' split: few channels and a long range are summed in fixed
-// chunks of kReduceChunk, merged in order; otherwise serially per channel.
+// Few channels over a long range (reduce_outputs' split): each channel summed
+// in fixed chunks of kReduceChunk in parallel, the chunks merged in order.
+bool chunked(NCS sh) { return sh.c < kFewOutputs && sh.n * sh.s >= 2 * kReduceChunk; }
+
 template <class T>
-void bias_sums(T* gbias, const T* gz, NCS sh) {
-  const int64_t red = sh.n * sh.s;
-  if (sh.c < kFewOutputs && red >= 2 * kReduceChunk) {
-    const int64_t chunks = (red + kReduceChunk - 1) / kReduceChunk;
-    std::vector<Acc<T>> part(chunks);
-    for (int64_t c = 0; c < sh.c; ++c) {
+void chunked_bias_sums(T* gbias, const T* gz, NCS sh) {
+  const int64_t red = sh.n * sh.s, chunks = (red + kReduceChunk - 1) / kReduceChunk;
+  std::vector<Acc<T>> part(chunks);
+  for (int64_t c = 0; c < sh.c; ++c) {
 #pragma omp parallel for schedule(static)
-      for (int64_t k = 0; k < chunks; ++k)
-        part[k] = channel_sum(gz, sh, c, k * kReduceChunk, k + 1 < chunks ? (k + 1) * kReduceChunk : red);
-      Acc<T> total = part[0];
-      for (int64_t k = 1; k < chunks; ++k) total += part[k];
-      gbias[c] = static_cast<T>(total);
+    for (int64_t k = 0; k < chunks; ++k)
+      part[k] = channel_sum(gz, sh, c, k * kReduceChunk, k + 1 < chunks ? (k + 1) * kReduceChunk : red);
+    Acc<T> total = part[0];
+    for (int64_t k = 1; k < chunks; ++k) total += part[k];
+    gbias[c] = static_cast<T>(total);
+  }
+}
+
+// gz, and (gbias not null) its channel sums: in the same pass, channel by
+// channel, serially in (n, s) order as reduce_outputs sums one output;
+// chunked sums take a second pass.
+template <class T, class D>
+void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, D d) {
+  const int64_t red = sh.n * sh.s;
+  if (gbias && !chunked(sh)) {
+#pragma omp parallel for if (sh.c * red >= 2 * kParallelGrain && sh.c > 1) schedule(static)
+    for (int64_t c = 0; c < sh.c; ++c) {
+      Acc<T> acc = 0;
+      for (int64_t n = 0; n < sh.n; ++n) {
+        const int64_t o = (n * sh.c + c) * sh.s;
+        run(gz + o, g + o, y + o, sh.s, d);
+        for (int64_t j = 0; j < sh.s; ++j) acc += gz[o + j];
+      }
+      gbias[c] = static_cast<T>(acc);
     }
     return;
   }
-#pragma omp parallel for if (sh.c * red >= 2 * kParallelGrain && sh.c > 1) schedule(static)
-  for (int64_t c = 0; c < sh.c; ++c) gbias[c] = static_cast<T>(channel_sum(gz, sh, c, 0, red));
-}
-
-template <class T, class D>
-void backward_with(T* gz, const T* g, const T* y, NCS sh, D d) {
   const int64_t rows = sh.n * sh.c;
 #pragma omp parallel for if (rows * sh.s >= 2 * kParallelGrain) schedule(static)
   for (int64_t r = 0; r < rows; ++r) run(gz + r * sh.s, g + r * sh.s, y + r * sh.s, sh.s, d);
+  if (gbias) chunked_bias_sums(gbias, gz, sh);
 }
 
 }  // namespace
@@ -92,15 +112,13 @@ template <class T>
 void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activation a) {
   const T slope = static_cast<T>(a.slope);
   switch (a.kind) {
-    case Act::identity: backward_with(gz, g, y, sh, [](T g, T) { return g; }); break;
-    case Act::relu: backward_with(gz, g, y, sh, [](T g, T y) { return y > 0 ? g : T(0); }); break;
+    case Act::identity: return backward_with(gz, gbias, g, y, sh, [](T g, T) { return g; });
+    case Act::relu: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return y > 0 ? g : T(0); });
     case Act::leaky_relu:
-      backward_with(gz, g, y, sh, [slope](T g, T y) { return y > 0 ? g : g * slope; });
-      break;
-    case Act::tanh: backward_with(gz, g, y, sh, [](T g, T y) { return g * (T(1) - y * y); }); break;
-    case Act::sigmoid: backward_with(gz, g, y, sh, [](T g, T y) { return g * y * (T(1) - y); }); break;
+      return backward_with(gz, gbias, g, y, sh, [slope](T g, T y) { return y > 0 ? g : g * slope; });
+    case Act::tanh: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * (T(1) - y * y); });
+    case Act::sigmoid: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * y * (T(1) - y); });
   }
-  if (gbias) bias_sums(gbias, gz, sh);
 }
 
 #define NABLA_FLOAT(T)                                        \
