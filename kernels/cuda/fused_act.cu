@@ -81,7 +81,8 @@ void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activa
     grad_kernel<T><<<grid_for(n), kBlock, 0, st>>>(gz, g, y, n, a.kind, static_cast<T>(a.slope));
     CUDA_CHECK_LAUNCH();
   }
-  if (!sums) return;  // an empty batch sums to zeros below
+  if (!sums) return;
+  // Also for an empty batch (n == 0): the sums are zeros, gz is not read.
   bias_kernel<T><<<static_cast<unsigned>(sh.c), kBlock, 0, st>>>(gbias, gz, sh);
   CUDA_CHECK_LAUNCH();
 }
