@@ -183,6 +183,16 @@ TEST(FusedBatchNormAct, GradcheckAndGradgradcheck) {
         }
 }
 
+TEST(FusedBatchNormAct, GradgradcheckBatchOfOne) {
+  for (Activation a : {Activation{Act::tanh}, Activation{Act::leaky_relu, 0.1}}) {
+    const Tensor x = random({1, 2, 3}, 300), w = random({2}, 301), b = random({2}, 302);
+    auto f = weighted([a](const std::vector<Tensor>& in) { return batch_norm_act(in[0], in[1], in[2], {}, {}, true, 0.1, 1e-5, a); },
+                      303);
+    EXPECT_GRADCHECK(gradcheck(f, {x, w, b}));
+    EXPECT_GRADCHECK(gradgradcheck(f, {x, w, b}));
+  }
+}
+
 TEST(FusedAct, BadInputNamesTheOp) {
   const Tensor x = random({2, 3, 2, 2}, 1, {.requires_grad = false}), w = random({3, 2, 2, 2}, 2, {.requires_grad = false});
   EXPECT_THROW_MESSAGE(conv_transpose2d_act(x, w, {}, {}, {Act::leaky_relu, 0.0}), std::invalid_argument,
