@@ -1,8 +1,8 @@
 #include "models/gan/nets.h"
 
 #include <memory>
-#include <string>
-#include <utility>
+
+#include "models/nn/fused.h"
 
 namespace nabla::gan {
 
@@ -19,26 +19,6 @@ nn::ConvOptions halving() {
   c.stride = {2, 2};
   c.padding = {1, 1};
   return c;
-}
-
-// An activation that the layer before it computes (a fused op): the
-// identity, left in the Sequential so that no layer's index or name moves
-// (checkpoints load as before); it prints as the activation it stands for.
-class FusedInto : public nn::Module {
- public:
-  explicit FusedInto(std::string type) : type_(std::move(type)) {}
-  Tensor forward(const Tensor& x) override { return x; }
-  std::string type_name() const override { return type_ + " (fused into the layer before)"; }
-
- private:
-  std::string type_;
-};
-
-// The normalisation layer `m` followed by activation `a`, fused.
-template <class M>
-std::pair<ModulePtr, ModulePtr> fused(std::shared_ptr<M> m, Activation a, const char* type) {
-  m->activation = a;
-  return {m, make_shared<FusedInto>(type)};
 }
 
 }  // namespace
@@ -58,9 +38,9 @@ ModulePtr mlp_discriminator(Generator* gen) {
 ModulePtr dcgan28_generator(int64_t z_dim, Generator* gen) {
   // Batch norm + ReLU and the last conv_transpose + bias + Tanh run as fused ops.
   const Activation relu{Act::relu};
-  const auto [bn1, relu1] = fused(make_shared<nn::BatchNorm1d>(128 * 7 * 7), relu, "ReLU");
-  const auto [bn2, relu2] = fused(make_shared<nn::BatchNorm2d>(64), relu, "ReLU");
-  const auto [out, tanh] = fused(
+  const auto [bn1, relu1] = nn::fuse_activation(make_shared<nn::BatchNorm1d>(128 * 7 * 7), relu, "ReLU");
+  const auto [bn2, relu2] = nn::fuse_activation(make_shared<nn::BatchNorm2d>(64), relu, "ReLU");
+  const auto [out, tanh] = nn::fuse_activation(
       make_shared<nn::ConvTranspose2d>(64, 1, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
       Activation{Act::tanh}, "Tanh");
   auto g = make_shared<nn::Sequential>(std::vector<ModulePtr>{
@@ -86,7 +66,7 @@ ModulePtr dcgan28_d(DNorm norm, Generator* gen) {
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen)};
   if (norm == DNorm::batch) {  // batch norm + LeakyReLU as one fused op
-    const auto [bn, act] = fused(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
+    const auto [bn, act] = nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
     layers.push_back(bn);
     layers.push_back(act);
   } else {
