@@ -36,17 +36,19 @@ ModulePtr mlp_discriminator(Generator* gen) {
 }
 
 ModulePtr dcgan28_generator(int64_t z_dim, Generator* gen) {
-  // Batch norm + ReLU and the last conv_transpose + bias + Tanh run as fused ops.
+  // Batch norm + ReLU and the last conv_transpose + bias + Tanh run as fused
+  // ops. The layers draw their initial weights from gen in this order.
   const Activation relu{Act::relu};
+  const ModulePtr fc = linear(z_dim, 128 * 7 * 7, gen);
   const auto [bn1, relu1] = nn::fuse_activation(make_shared<nn::BatchNorm1d>(128 * 7 * 7), relu, "ReLU");
+  const ModulePtr up =
+      make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen);
   const auto [bn2, relu2] = nn::fuse_activation(make_shared<nn::BatchNorm2d>(64), relu, "ReLU");
   const auto [out, tanh] = nn::fuse_activation(
       make_shared<nn::ConvTranspose2d>(64, 1, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
       Activation{Act::tanh}, "Tanh");
   auto g = make_shared<nn::Sequential>(std::vector<ModulePtr>{
-      linear(z_dim, 128 * 7 * 7, gen), bn1, relu1, make_shared<nn::Reshape>(Shape{128, 7, 7}),
-      make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen), bn2,
-      relu2, out, tanh});
+      fc, bn1, relu1, make_shared<nn::Reshape>(Shape{128, 7, 7}), up, bn2, relu2, out, tanh});
   nn::dcgan_init(*g, gen);
   return g;
 }
@@ -66,7 +68,8 @@ ModulePtr dcgan28_d(DNorm norm, Generator* gen) {
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen)};
   if (norm == DNorm::batch) {  // batch norm + LeakyReLU as one fused op
-    const auto [bn, act] = nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
+    const auto [bn, act] =
+        nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
     layers.push_back(bn);
     layers.push_back(act);
   } else {

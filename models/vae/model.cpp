@@ -67,12 +67,14 @@ class ConvEncoder : public nn::Module {
 // (7 -> 14 -> 28) to `channels` maps, flattened channel-major to [N, channels * 784].
 ModulePtr conv_decoder(int64_t in, int64_t channels, Generator* gen) {
   // The first transposed conv + bias + ReLU as one fused op (autograd/fused_act.h).
+  // The layers draw their initial weights from gen in this order.
+  const ModulePtr fc = linear(in, 64 * 7 * 7, gen);
   const auto [up, act] = nn::fuse_activation(
       make_shared<nn::ConvTranspose2d>(64, 32, std::array<int64_t, 2>{4, 4}, stride2(), Options{}, gen),
       Activation{Act::relu}, "ReLU");
-  return seq({linear(in, 64 * 7 * 7, gen), relu(), make_shared<nn::Reshape>(Shape{64, 7, 7}), up, act,
-              make_shared<nn::ConvTranspose2d>(32, channels, std::array<int64_t, 2>{4, 4}, stride2(), Options{}, gen),
-              make_shared<nn::Flatten>()});
+  const ModulePtr out =
+      make_shared<nn::ConvTranspose2d>(32, channels, std::array<int64_t, 2>{4, 4}, stride2(), Options{}, gen);
+  return seq({fc, relu(), make_shared<nn::Reshape>(Shape{64, 7, 7}), up, act, out, make_shared<nn::Flatten>()});
 }
 
 }  // namespace
