@@ -56,18 +56,25 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, co
   Tensor y = prim::conv_transpose2d(x, w, bias, p);
   return record("conv_transpose2d", y, {x, w, bias}, {x, w}, [p](const VjpContext& c) -> Grads {
     const Tensor &g = c.grad, &x = c.saved[0], &w = c.saved[1];
-    Conv2dParams q = p;
-    q.output_padding = {0, 0};
-    Tensor gx, gw, gb;
-    if (c.needs[0]) gx = crop(conv2d(g, w, {}, q), x.shape());
-    if (c.needs[1]) {
-      const int64_t h = prim::conv_output_size(g.size(2), w.size(2), q.stride[0], q.padding[0], q.dilation[0]);
-      const int64_t v = prim::conv_output_size(g.size(3), w.size(3), q.stride[1], q.padding[1], q.dilation[1]);
-      gw = conv2d_weight(g, pad_to(x, h, v), w.shape(), q);
-    }
+    auto [gx, gw] = conv_transpose2d_backward(g, x, w, p, c.needs[0], c.needs[1]);
+    Tensor gb;
     if (c.needs[2]) gb = sum(g, {0, 2, 3});
     return {gx, gw, gb};
   });
+}
+
+std::pair<Tensor, Tensor> conv_transpose2d_backward(const Tensor& g, const Tensor& x, const Tensor& w,
+                                                    const Conv2dParams& p, bool need_x, bool need_w) {
+  Conv2dParams q = p;
+  q.output_padding = {0, 0};
+  Tensor gx, gw;
+  if (need_x) gx = crop(conv2d(g, w, {}, q), x.shape());
+  if (need_w) {
+    const int64_t h = prim::conv_output_size(g.size(2), w.size(2), q.stride[0], q.padding[0], q.dilation[0]);
+    const int64_t v = prim::conv_output_size(g.size(3), w.size(3), q.stride[1], q.padding[1], q.dilation[1]);
+    gw = conv2d_weight(g, pad_to(x, h, v), w.shape(), q);
+  }
+  return {gx, gw};
 }
 
 // <G, conv2d_weight(x, g)> = <g, conv2d(x, G)> = <conv_transpose2d(g, G), x>.

@@ -61,11 +61,8 @@ Grads fixed_stats_vjp(const VjpContext& c, const NormLayout& L) {
   if (c.needs[2]) gb = reshape(sum_to(g, L.param_view), L.param_shape);
   return {gx, gw, gb};
 }
-}  // namespace
-
-Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
-                  const Tensor& running_var, bool training, double momentum, double eps) {
-  prim::NormResult r = prim::batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps);
+// Batch norm's statistics: per channel (dim 1) over the other dims.
+NormLayout batch_layout(const Tensor& x) {
   NormLayout L;
   L.dims.push_back(0);
   for (int64_t d = 2; d < x.dim(); ++d) L.dims.push_back(d);
@@ -73,11 +70,27 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, con
   L.param_view[1] = x.shape()[1];
   L.stat_view = L.param_view;
   L.param_shape = {x.shape()[1]};
+  return L;
+}
+}  // namespace
+
+Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                  const Tensor& running_var, bool training, double momentum, double eps) {
+  prim::NormResult r = prim::batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps);
+  const NormLayout L = batch_layout(x);
   const bool batch_stats = training || !running_mean.defined();
   return record("batch_norm", r.out, {x, weight, bias}, {x, weight, r.mean, r.rstd},
                 [L, eps, batch_stats](const VjpContext& c) -> Grads {
                   return batch_stats ? batch_stats_vjp(c, L, eps) : fixed_stats_vjp(c, L);
                 });
+}
+
+std::vector<Tensor> batch_norm_backward(const Tensor& g, const Tensor& x, const Tensor& weight, const Tensor& mean,
+                                        const Tensor& rstd, bool batch_stats, double eps,
+                                        const std::vector<bool>& needs) {
+  const NormLayout L = batch_layout(x);
+  const VjpContext c{g, {x, weight, mean, rstd}, needs};
+  return batch_stats ? batch_stats_vjp(c, L, eps) : fixed_stats_vjp(c, L);
 }
 
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,

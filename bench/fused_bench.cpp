@@ -7,6 +7,8 @@
 //              cublasSgetrfBatched (LU only, no log-sum: a lower bound for
 //              the vendor path); CPU: ours
 //   Inverse    1024 matrices 32x32 f32: ours vs cublasSmatinvBatched
+//   ConvTransposeAct, BatchNormAct  DCGAN-28's fused layers (forward and
+//              backward) vs the unfused composites, CPU and CUDA
 //   Svdvals    64 matrices 784x100 (f32 in, computed in f64): CUDA ours vs
 //              our CPU kernel; CPU one-sided Jacobi vs the Gram + eigh path
 //              the Jacobian metric used before (on 8 matrices)
@@ -18,7 +20,9 @@
 // wall clock around launches closed by a synchronize, L2 not flushed.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -101,6 +105,73 @@ void BM_AdamCuda(benchmark::State& state) {
 }
 BENCHMARK(BM_AdamCpu)->Arg(1 << 20)->UseManualTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AdamCuda)->Arg(1 << 20)->Arg(1 << 24)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// Forward and backward (gradients of <y, v> in every leaf) of DCGAN-28's
+// fused layers, fused or as the unfused composite:
+//   ConvTransposeAct  the generator's last layer: conv_transpose2d(64 -> 1,
+//                     k4 s2 p1) + bias + tanh on [64, 64, 14, 14]
+//   BatchNormAct      its batch norm + ReLU on [64, 64, 14, 14], training
+struct FusedLayer {
+  Tensor x, w, b, v;
+  bool conv;
+  FusedLayer(bool conv, Device dev) : conv(conv) {
+    Generator gen(3);
+    x = to(randn({64, 64, 14, 14}, DType::f32, &gen), dev);
+    w = to(randn(conv ? Shape{64, 1, 4, 4} : Shape{64}, DType::f32, &gen), dev);
+    b = to(randn({conv ? 1 : 64}, DType::f32, &gen), dev);
+    for (Tensor* t : {&x, &w, &b}) t->requires_grad_();
+    v = to(randn(conv ? Shape{64, 1, 28, 28} : Shape{64, 64, 14, 14}, DType::f32, &gen), dev);
+  }
+  void run(bool fused) {
+    const Conv2dParams p{.stride = {2, 2}, .padding = {1, 1}};
+    Tensor y;
+    if (conv) y = fused ? conv_transpose2d_act(x, w, b, p, {Act::tanh}) : tanh(conv_transpose2d(x, w, b, p));
+    else if (fused) y = batch_norm_act(x, w, b, {}, {}, true, 0.1, 1e-5, {Act::relu});
+    else y = relu(batch_norm(x, w, b, {}, {}, true));
+    benchmark::DoNotOptimize(grad({y}, {x, w, b}, {v}));
+  }
+};
+
+// Process CPU seconds per call (all threads): on a shared machine it moves
+// less with the load than the wall clock.
+template <class F>
+double cpu_seconds_per_call(F&& f, int reps) {
+  f();
+  const std::clock_t t0 = std::clock();
+  for (int i = 0; i < reps; ++i) f();
+  return double(std::clock() - t0) / CLOCKS_PER_SEC / reps;
+}
+
+// Counters: fused_ms, unfused_ms and speedup in wall time on CUDA, in
+// process CPU time on the CPU; fused and unfused alternate 5 times, medians.
+void fused_layer(benchmark::State& state, bool conv, Device dev) {
+  FusedLayer l(conv, dev);
+  for (auto _ : state) state.SetIterationTime(seconds_per_call([&] { l.run(true); }, 3, dev) * 3);
+  auto time = [&](bool fused) {
+    return dev.is_cuda() ? seconds_per_call([&] { l.run(fused); }, 3, dev)
+                         : cpu_seconds_per_call([&] { l.run(fused); }, 3);
+  };
+  std::vector<double> f, u;
+  for (int i = 0; i < 5; ++i) f.push_back(time(true)), u.push_back(time(false));
+  std::sort(f.begin(), f.end());
+  std::sort(u.begin(), u.end());
+  const double fused = f[2], unfused = u[2];
+  state.counters["fused_ms"] = fused * 1e3;
+  state.counters["unfused_ms"] = unfused * 1e3;
+  state.counters["speedup"] = unfused / fused;
+}
+void BM_ConvTransposeActCpu(benchmark::State& state) { fused_layer(state, true, Device::cpu()); }
+void BM_BatchNormActCpu(benchmark::State& state) { fused_layer(state, false, Device::cpu()); }
+void BM_ConvTransposeActCuda(benchmark::State& state) {
+  if (have_device(state)) fused_layer(state, true, Device::cuda(0));
+}
+void BM_BatchNormActCuda(benchmark::State& state) {
+  if (have_device(state)) fused_layer(state, false, Device::cuda(0));
+}
+BENCHMARK(BM_ConvTransposeActCpu)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BatchNormActCpu)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ConvTransposeActCuda)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BatchNormActCuda)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 Tensor batch_of_matrices(int64_t batch, int64_t n, Device dev) {
   Generator gen(2);

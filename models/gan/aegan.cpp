@@ -5,6 +5,7 @@
 #include "autograd/nabla.h"
 #include "models/gan/nets.h"
 #include "models/io/png.h"
+#include "models/nn/fused.h"
 #include "models/train/data.h"
 #include "models/train/state.h"
 
@@ -44,11 +45,14 @@ ModulePtr aegan_encoder(int64_t z_dim, Generator* gen) {
   nn::ConvOptions halving;
   halving.stride = {2, 2};
   halving.padding = {1, 1};
+  // Batch norm + LeakyReLU as one fused op (autograd/fused_act.h).
+  const auto bn_act =
+      nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
   auto e = make_shared<nn::Sequential>(std::vector<ModulePtr>{
       make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, halving, Options{}, gen),
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving, Options{}, gen),
-      make_shared<nn::BatchNorm2d>(128), make_shared<nn::LeakyReLU>(0.2), make_shared<nn::Flatten>(),
+      bn_act.first, bn_act.second, make_shared<nn::Flatten>(),
       linear(128 * 7 * 7, z_dim, gen)});
   nn::dcgan_init(*e, gen);
   return e;

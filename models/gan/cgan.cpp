@@ -9,6 +9,7 @@
 #include "models/gan/losses.h"
 #include "models/gan/nets.h"
 #include "models/io/png.h"
+#include "models/nn/fused.h"
 #include "models/train/data.h"
 #include "models/train/state.h"
 
@@ -68,11 +69,14 @@ ModulePtr conditional_dcgan28_discriminator(int64_t classes, Generator* gen) {
   nn::ConvOptions halving;
   halving.stride = {2, 2};
   halving.padding = {1, 1};
+  // Batch norm + LeakyReLU as one fused op (autograd/fused_act.h).
+  const auto bn_act =
+      nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
   auto d = make_shared<nn::Sequential>(std::vector<ModulePtr>{
       make_shared<nn::Conv2d>(1 + classes, 64, std::array<int64_t, 2>{4, 4}, halving, Options{}, gen),
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving, Options{}, gen),
-      make_shared<nn::BatchNorm2d>(128), make_shared<nn::LeakyReLU>(0.2), make_shared<nn::Flatten>(),
+      bn_act.first, bn_act.second, make_shared<nn::Flatten>(),
       linear(128 * 7 * 7, 1, gen)});
   nn::dcgan_init(*d, gen);
   return d;

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "models/nn/fused.h"
+
 namespace nabla::gan {
 
 using nn::ModulePtr;
@@ -34,13 +36,19 @@ ModulePtr mlp_discriminator(Generator* gen) {
 }
 
 ModulePtr dcgan28_generator(int64_t z_dim, Generator* gen) {
-  auto g = make_shared<nn::Sequential>(std::vector<ModulePtr>{
-      linear(z_dim, 128 * 7 * 7, gen), make_shared<nn::BatchNorm1d>(128 * 7 * 7), make_shared<nn::ReLU>(),
-      make_shared<nn::Reshape>(Shape{128, 7, 7}),
-      make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
-      make_shared<nn::BatchNorm2d>(64), make_shared<nn::ReLU>(),
+  // Batch norm + ReLU and the last conv_transpose + bias + Tanh run as fused
+  // ops. The layers draw their initial weights from gen in this order.
+  const Activation relu{Act::relu};
+  const ModulePtr fc = linear(z_dim, 128 * 7 * 7, gen);
+  const auto [bn1, relu1] = nn::fuse_activation(make_shared<nn::BatchNorm1d>(128 * 7 * 7), relu, "ReLU");
+  const ModulePtr up =
+      make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen);
+  const auto [bn2, relu2] = nn::fuse_activation(make_shared<nn::BatchNorm2d>(64), relu, "ReLU");
+  const auto [out, tanh] = nn::fuse_activation(
       make_shared<nn::ConvTranspose2d>(64, 1, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
-      make_shared<nn::Tanh>()});
+      Activation{Act::tanh}, "Tanh");
+  auto g = make_shared<nn::Sequential>(std::vector<ModulePtr>{
+      fc, bn1, relu1, make_shared<nn::Reshape>(Shape{128, 7, 7}), up, bn2, relu2, out, tanh});
   nn::dcgan_init(*g, gen);
   return g;
 }
@@ -59,10 +67,16 @@ ModulePtr dcgan28_d(DNorm norm, Generator* gen) {
       make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen)};
-  if (norm == DNorm::batch) layers.push_back(make_shared<nn::BatchNorm2d>(128));
-  for (ModulePtr m : {ModulePtr(make_shared<nn::LeakyReLU>(0.2)), ModulePtr(make_shared<nn::Flatten>()),
-                      linear(128 * 7 * 7, 1, gen)})
-    layers.push_back(m);
+  if (norm == DNorm::batch) {  // batch norm + LeakyReLU as one fused op
+    const auto [bn, act] =
+        nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
+    layers.push_back(bn);
+    layers.push_back(act);
+  } else {
+    layers.push_back(make_shared<nn::LeakyReLU>(0.2));
+  }
+  layers.push_back(make_shared<nn::Flatten>());
+  layers.push_back(linear(128 * 7 * 7, 1, gen));
   auto d = make_shared<nn::Sequential>(layers);
   nn::dcgan_init(*d, gen);
   if (norm != DNorm::spectral) return d;

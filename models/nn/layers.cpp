@@ -71,6 +71,8 @@ ConvTranspose2d::ConvTranspose2d(int64_t in, int64_t out, std::array<int64_t, 2>
 Conv2dParams ConvTranspose2d::params() const { return to_params(conv); }
 
 Tensor ConvTranspose2d::forward(const Tensor& x) {
+  if (activation.kind != Act::identity)
+    return conv_transpose2d_act(x, get("weight"), find("bias"), params(), activation);
   return conv_transpose2d(x, get("weight"), find("bias"), params());
 }
 

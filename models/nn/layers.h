@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/conv.h"
+#include "core/fused_act.h"
 #include "core/factory.h"
 #include "core/random.h"
 #include "models/nn/module.h"
@@ -54,6 +55,9 @@ class ConvTranspose2d : public Module {
   Conv2dParams params() const;
   int64_t in_channels, out_channels;
   ConvOptions conv;
+  // An activation applied to the output by the fused conv_transpose2d_act
+  // (autograd/fused_act.h); identity: plain conv_transpose2d.
+  Activation activation;
 };
 
 // Rows of weight [num_embeddings, dim] picked by an i64 index tensor of any

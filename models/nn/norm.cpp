@@ -31,8 +31,11 @@ Tensor BatchNorm::forward(const Tensor& x) {
     NoGradGuard no_grad;
     add_(get("num_batches_tracked"), ones({}, Options(DType::i64, x.device())));
   }
-  return batch_norm(x, find("weight"), find("bias"), running_mean, running_var,
-                    is_training() || !running_mean.defined(), opts.momentum, opts.eps);
+  const bool batch_stats = is_training() || !running_mean.defined();
+  if (activation.kind != Act::identity)
+    return batch_norm_act(x, find("weight"), find("bias"), running_mean, running_var, batch_stats, opts.momentum,
+                          opts.eps, activation);
+  return batch_norm(x, find("weight"), find("bias"), running_mean, running_var, batch_stats, opts.momentum, opts.eps);
 }
 
 LayerNorm::LayerNorm(Shape shape, double e, bool affine, Options options) : normalized_shape(shape), eps(e) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/factory.h"
+#include "core/fused_act.h"
 #include "models/nn/module.h"
 
 namespace nabla::nn {
@@ -23,6 +24,9 @@ class BatchNorm : public Module {
   Tensor forward(const Tensor& x) override;
   int64_t num_features;
   BatchNormOptions opts;
+  // An activation applied to the output by the fused batch_norm_act
+  // (autograd/fused_act.h); identity: plain batch norm.
+  Activation activation;
 
  protected:
   BatchNorm(int64_t num_features, BatchNormOptions opts, Options options, int min_dim, int max_dim);

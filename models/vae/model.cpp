@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "autograd/nabla.h"
+#include "models/nn/fused.h"
 #include "models/nn/nn.h"
 #include "models/vae/bounds.h"
 
@@ -65,10 +66,15 @@ class ConvEncoder : public nn::Module {
 // [N, Z + C] -> linear to [N, 64, 7, 7], two stride-2 4x4 transposed convs
 // (7 -> 14 -> 28) to `channels` maps, flattened channel-major to [N, channels * 784].
 ModulePtr conv_decoder(int64_t in, int64_t channels, Generator* gen) {
-  return seq({linear(in, 64 * 7 * 7, gen), relu(), make_shared<nn::Reshape>(Shape{64, 7, 7}),
-              make_shared<nn::ConvTranspose2d>(64, 32, std::array<int64_t, 2>{4, 4}, stride2(), Options{}, gen), relu(),
-              make_shared<nn::ConvTranspose2d>(32, channels, std::array<int64_t, 2>{4, 4}, stride2(), Options{}, gen),
-              make_shared<nn::Flatten>()});
+  // The first transposed conv + bias + ReLU as one fused op (autograd/fused_act.h).
+  // The layers draw their initial weights from gen in this order.
+  const ModulePtr fc = linear(in, 64 * 7 * 7, gen);
+  const auto [up, act] = nn::fuse_activation(
+      make_shared<nn::ConvTranspose2d>(64, 32, std::array<int64_t, 2>{4, 4}, stride2(), Options{}, gen),
+      Activation{Act::relu}, "ReLU");
+  const ModulePtr out =
+      make_shared<nn::ConvTranspose2d>(32, channels, std::array<int64_t, 2>{4, 4}, stride2(), Options{}, gen);
+  return seq({fc, relu(), make_shared<nn::Reshape>(Shape{64, 7, 7}), up, act, out, make_shared<nn::Flatten>()});
 }
 
 }  // namespace

@@ -1,0 +1,132 @@
+// CPU activation epilogues of the fused conv_transpose2d / batch norm ops.
+// Built with -ffp-contract=off (kernels/CMakeLists.txt): 1 - y * y must be
+// rounded twice, as the unfused square-then-subtract is.
+#include <cmath>
+#include <vector>
+
+#include "kernels/cpu/loop.h"
+#include "kernels/cpu/reduce_loop.h"
+#include "kernels/fused_act.h"
+
+namespace nabla::kernels {
+
+const char* name(Act a) {
+  static const char* names[] = {"identity", "relu", "leaky_relu", "tanh", "sigmoid"};
+  return names[static_cast<int>(a)];
+}
+
+namespace cpu {
+
+namespace {
+
+template <class T, class F>
+void each(T* y, int64_t count, F f) {
+#pragma omp parallel for if (count >= 2 * kParallelGrain) schedule(static)
+  for (int64_t i = 0; i < count; ++i) y[i] = f(y[i]);
+}
+
+// gz[i] = d(g[i], y[i]) over one channel's run of s elements.
+template <class T, class D>
+void run(T* gz, const T* g, const T* y, int64_t s, D d) {
+  for (int64_t i = 0; i < s; ++i) gz[i] = d(g[i], y[i]);
+}
+
+// Sums positions [k0, k1) of channel c of gz (position k = n * S + s), as
+// reduce_loop.h's walk over the reduced dims {0, 2, 3} visits them.
+template <class T>
+Acc<T> channel_sum(const T* gz, NCS sh, int64_t c, int64_t k0, int64_t k1) {
+  Acc<T> acc = 0;
+  int64_t n = k0 / sh.s, s = k0 % sh.s;
+  for (int64_t k = k0; k < k1; s = 0, ++n) {
+    const T* row = gz + (n * sh.c + c) * sh.s;
+    const int64_t len = sh.s - s < k1 - k ? sh.s - s : k1 - k;
+    for (int64_t j = 0; j < len; ++j) acc += row[s + j];
+    k += len;
+  }
+  return acc;
+}
+
+// Few channels over a long range (reduce_outputs' split): each channel summed
+// in fixed chunks of kReduceChunk in parallel, the chunks merged in order.
+bool chunked(NCS sh) { return sh.c < kFewOutputs && sh.n * sh.s >= 2 * kReduceChunk; }
+
+template <class T>
+void chunked_bias_sums(T* gbias, const T* gz, NCS sh) {
+  const int64_t red = sh.n * sh.s, chunks = (red + kReduceChunk - 1) / kReduceChunk;
+  std::vector<Acc<T>> part(chunks);
+  for (int64_t c = 0; c < sh.c; ++c) {
+#pragma omp parallel for schedule(static)
+    for (int64_t k = 0; k < chunks; ++k)
+      part[k] = channel_sum(gz, sh, c, k * kReduceChunk, k + 1 < chunks ? (k + 1) * kReduceChunk : red);
+    Acc<T> total = part[0];
+    for (int64_t k = 1; k < chunks; ++k) total += part[k];
+    gbias[c] = static_cast<T>(total);
+  }
+}
+
+// gz, and (gbias not null) its channel sums: in the same pass, channel by
+// channel, serially in (n, s) order as reduce_outputs sums one output;
+// chunked sums take a second pass.
+template <class T, class D>
+void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, D d) {
+  const int64_t red = sh.n * sh.s;
+  if (gbias && !chunked(sh)) {
+#pragma omp parallel for if (sh.c * red >= 2 * kParallelGrain && sh.c > 1) schedule(static)
+    for (int64_t c = 0; c < sh.c; ++c) {
+      Acc<T> acc = 0;
+      for (int64_t n = 0; n < sh.n; ++n) {
+        const int64_t o = (n * sh.c + c) * sh.s;
+        run(gz + o, g + o, y + o, sh.s, d);
+        for (int64_t j = 0; j < sh.s; ++j) acc += gz[o + j];
+      }
+      gbias[c] = static_cast<T>(acc);
+    }
+    return;
+  }
+  const int64_t rows = sh.n * sh.c;
+#pragma omp parallel for if (rows * sh.s >= 2 * kParallelGrain) schedule(static)
+  for (int64_t r = 0; r < rows; ++r) run(gz + r * sh.s, g + r * sh.s, y + r * sh.s, sh.s, d);
+  if (gbias) chunked_bias_sums(gbias, gz, sh);
+}
+
+}  // namespace
+
+template <class T>
+void activate_(T* y, int64_t count, Activation a) {
+  const T slope = static_cast<T>(a.slope);
+  switch (a.kind) {
+    case Act::identity: return;
+    case Act::relu: return each(y, count, [](T x) { return x > 0 ? x : T(0); });
+    case Act::leaky_relu: return each(y, count, [slope](T x) { return x > 0 ? x : slope * x; });
+    case Act::tanh: return each(y, count, [](T x) { return std::tanh(x); });
+    case Act::sigmoid:  // as the elementwise kernel: never exp of a large positive number
+      return each(y, count, [](T x) {
+        if (x >= 0) return T(1) / (T(1) + std::exp(-x));
+        const T e = std::exp(x);
+        return e / (T(1) + e);
+      });
+  }
+}
+
+template <class T>
+void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activation a) {
+  const T slope = static_cast<T>(a.slope);
+  switch (a.kind) {
+    case Act::identity: return backward_with(gz, gbias, g, y, sh, [](T g, T) { return g; });
+    case Act::relu: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return y > 0 ? g : T(0); });
+    case Act::leaky_relu:
+      return backward_with(gz, gbias, g, y, sh, [slope](T g, T y) { return y > 0 ? g : g * slope; });
+    case Act::tanh: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * (T(1) - y * y); });
+    case Act::sigmoid: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * y * (T(1) - y); });
+  }
+}
+
+#define NABLA_FLOAT(T)                                        \
+  template void activate_<T>(T*, int64_t, Activation);        \
+  template void activation_backward<T>(T*, T*, const T*, const T*, NCS, Activation);
+NABLA_FLOAT(float)
+NABLA_FLOAT(double)
+#undef NABLA_FLOAT
+
+}  // namespace cpu
+}  // namespace nabla::kernels

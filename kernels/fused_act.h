@@ -1,0 +1,49 @@
+#pragma once
+// Activation epilogues of the fused ops (core/fused_act.h): a conv_transpose2d
+// or a batch norm followed by an activation. Tensors are NCS, contiguous:
+// N the batch, C the channels, S the spatial size (1 for [N, C]).
+//
+// Each activation is computed as the unfused elementwise kernel computes it
+// (kernels/cpu/elementwise.cpp), and its derivative as the unfused vjp does
+// (autograd/elementwise.cpp), from the output y:
+//   relu        y > 0 ? g : 0
+//   leaky_relu  y > 0 ? g : g * slope        (slope > 0, so y > 0 iff x > 0)
+//   tanh        g * (1 - y * y)
+//   sigmoid     (g * y) * (1 - y)
+// so the fused results are the composite's bits.
+#include <cstdint>
+
+#include "kernels/view.h"
+
+namespace nabla::kernels {
+
+enum class Act { identity, relu, leaky_relu, tanh, sigmoid };
+
+struct Activation {
+  Act kind = Act::identity;
+  double slope = 0.01;  // leaky_relu's negative slope
+};
+
+const char* name(Act a);
+
+// The shape of an NCS tensor.
+struct NCS {
+  int64_t n, c, s;
+};
+
+}  // namespace nabla::kernels
+
+namespace nabla::kernels::cpu {
+
+// y = act(y), in place.
+template <class T>
+void activate_(T* y, int64_t count, Activation a);
+
+// gz = g * act'(y) (the gradient of the pre-activation) and, when gbias is
+// not null, gbias[c] = sum over n and s of gz[n, c, s], summed as
+// kernels::cpu::reduce sums gz over dims {0, 2, 3} (same order and chunks,
+// double accumulators for float): bitwise the unfused bias gradient.
+template <class T>
+void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS shape, Activation a);
+
+}  // namespace nabla::kernels::cpu
