@@ -51,7 +51,11 @@ Grads matmul_vjp(const VjpContext& c) {
   return {ga, gb};
 }
 
-// y = x W^T + b: dx = G W, dW = G^T X over all rows, db = G summed over rows.
+// y = x W^T + b: dx = G W, dW = (X^T G)^T over all rows, db = G summed over
+// rows. dW is the product matmul's vjp computed (the same bits: G^T X into a
+// row-major [out, in] matrix would order Eigen's partial sums differently),
+// copied once into a contiguous [out, in] tensor, so that accumulating it and
+// storing it as .grad run over unit strides.
 Grads linear_vjp(const VjpContext& c) {
   const Tensor& x = c.saved[0];
   const Tensor& w = c.saved[1];
@@ -59,7 +63,7 @@ Grads linear_vjp(const VjpContext& c) {
   if (c.needs[0]) out[0] = matmul(c.grad, w);
   if (c.needs[1]) {
     const Tensor g = x.dim() == 1 ? unsqueeze(c.grad, 0) : as_rows(c.grad);
-    out[1] = matmul(mT(g), x.dim() == 1 ? unsqueeze(x, 0) : as_rows(x));
+    out[1] = contiguous(mT(matmul(mT(x.dim() == 1 ? unsqueeze(x, 0) : as_rows(x)), g)));
   }
   if (out.size() > 2 && c.needs[2]) out[2] = sum_to(c.grad, {w.shape()[0]});
   return out;
@@ -99,11 +103,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   if (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))
     throw_invalid("linear", "expected a bias [" + std::to_string(weight.shape()[0]) + "], got " + describe(bias) +
                                 " for weight " + describe(weight));
-  // One node instead of matmul(x, permute(w)) + b: the same forward values
-  // (the bias is added in place into the fresh product, the same float adds),
-  // and W's gradient comes out as one contiguous [out, in] product G^T X
-  // rather than a transposed view of X^T G, so accumulating and storing it
-  // runs over unit strides.
+  // One node instead of matmul(x, permute(w)) + b: the same values (the bias
+  // is added in place into the fresh product, the same float adds) and the
+  // same gradients, W's made contiguous once (see linear_vjp).
   Tensor y = prim::matmul(x, prim::transpose(weight, 0, 1));
   if (bias.defined()) prim::binary_(prim::Binary::add, y, bias);
   std::vector<Tensor> inputs{x, weight};
