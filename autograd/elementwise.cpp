@@ -86,14 +86,30 @@ Tensor sigmoid(const Tensor& x) {
   return unary_op(Unary::sigmoid, x, {}, Keep::y,
                   [](const Tensor& g, const Tensor&, const Tensor& y) { return g * y * (1.0 - y); });
 }
+namespace {
+// where(x > 0, g, leaky ? g * slope : 0) in one kernel; the same float
+// operations as that composite, so the same bits.
+Tensor relu_grad(const Tensor& g, const Tensor& x, double slope, bool leaky) {
+  Tensor y = prim::relu_backward(g, x, slope, leaky);
+  return record(leaky ? "leaky_relu_backward" : "relu_backward", y, {g, x}, {x},
+                [slope, leaky](const VjpContext& c) -> Grads {
+                  return {c.needs[0] ? relu_grad(c.grad, c.saved[0], slope, leaky) : Tensor(), Tensor()};
+                });
+}
+}  // namespace
+
+Tensor relu_backward(const Tensor& grad, const Tensor& x) { return relu_grad(grad, x, 0, false); }
+Tensor leaky_relu_backward(const Tensor& grad, const Tensor& x, double slope) {
+  return relu_grad(grad, x, slope, true);
+}
 Tensor relu(const Tensor& x) {
   return unary_op(Unary::relu, x, {}, Keep::x,
-                  [](const Tensor& g, const Tensor& x, const Tensor&) { return masked(x > 0.0, g); });
+                  [](const Tensor& g, const Tensor& x, const Tensor&) { return relu_backward(g, x); });
 }
 Tensor leaky_relu(const Tensor& x, double slope) {
-  return unary_op(
-      Unary::leaky_relu, x, {slope}, Keep::x,
-      [slope](const Tensor& g, const Tensor& x, const Tensor&) { return where(x > 0.0, g, g * slope); });
+  return unary_op(Unary::leaky_relu, x, {slope}, Keep::x, [slope](const Tensor& g, const Tensor& x, const Tensor&) {
+    return leaky_relu_backward(g, x, slope);
+  });
 }
 Tensor elu(const Tensor& x, double alpha) {  // below 0: d alpha (e^x - 1) = y + alpha
   return unary_op(Unary::elu, x, {alpha}, Keep::both,

@@ -20,6 +20,11 @@ Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
+// Their vjps as ops of their own: grad where x > 0, else 0 (relu) or
+// grad * negative_slope (leaky_relu); differentiable in grad (linear in it),
+// zero almost everywhere in x (no gradient flows to x).
+Tensor relu_backward(const Tensor& grad, const Tensor& x);
+Tensor leaky_relu_backward(const Tensor& grad, const Tensor& x, double negative_slope);
 Tensor elu(const Tensor& x, double alpha = 1.0);
 // log(1 + exp(beta x)) / beta; linear where beta x > threshold.
 Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);

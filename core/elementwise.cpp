@@ -89,6 +89,21 @@ Tensor compare(Compare op, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+Tensor relu_backward(const Tensor& g, const Tensor& x, double slope, bool leaky) {
+  check_pair("relu_backward", g, x);
+  if (g.shape() != x.shape())
+    throw_invalid("relu_backward", "expected the gradient and the input of one shape, got " + describe(g) + " and " +
+                                       describe(x));
+  Tensor out = make_tensor(g.shape(), g.dtype(), g.device());
+  dispatch_float(g.dtype(), "relu_backward", [&]<class T>() {
+    const T s = static_cast<T>(slope);
+    if (g.device().is_cuda())
+      return kernels::cuda::relu_backward<T>(out.view<T>(), g.view<const T>(), x.view<const T>(), s, leaky);
+    kernels::cpu::relu_backward<T>(out.view<T>(), g.view<const T>(), x.view<const T>(), s, leaky);
+  });
+  return out;
+}
+
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   check_same_device("where", {cond, a, b});
   check_same_dtype("where", {a, b});

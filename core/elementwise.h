@@ -18,6 +18,10 @@ Tensor unary(Unary op, const Tensor& x, UnaryArgs args = {});
 Tensor binary(Binary op, const Tensor& a, const Tensor& b);
 Tensor compare(Compare op, const Tensor& a, const Tensor& b);  // -> bool
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+// The gradient of relu (leaky false: g where x > 0, else 0) or leaky_relu
+// (leaky: g where x > 0, else g * slope) in one pass; g and x of one shape,
+// dtype (floating) and device.
+Tensor relu_backward(const Tensor& g, const Tensor& x, double slope, bool leaky);
 // a = a op b in place (b broadcast to a's shape); bumps a's version.
 void binary_(Binary op, const Tensor& a, const Tensor& b);
 

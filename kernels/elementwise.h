@@ -35,6 +35,10 @@ template <class T>
 void compare(Compare op, View<bool> out, View<const T> a, View<const T> b);
 template <class T>
 void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b);
+// The gradient of relu or leaky_relu in one pass, g and x of out's sizes:
+// out = x > 0 ? g : (leaky ? g * slope : 0). Floating T only.
+template <class T>
+void relu_backward(View<T> out, View<const T> g, View<const T> x, T slope, bool leaky);
 }  // namespace cpu
 
 }  // namespace nabla::kernels

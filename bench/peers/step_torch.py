@@ -108,9 +108,14 @@ class GanStep:
             self.opt_d.step()
             ld.item()
         self.opt_g.zero_grad(set_to_none=True)
+        # As gan_trainer.cpp: G's step computes no weight gradients of D.
+        for p in self.modules[1].parameters():
+            p.requires_grad_(False)
         d_fake = self.d(fake)
         lg = -d_fake.mean() if self.wgan else bce(d_fake, 1.0)
         lg.backward()
+        for p in self.modules[1].parameters():
+            p.requires_grad_(True)
         self.opt_g.step()
         return lg.item()
 

@@ -137,6 +137,14 @@ void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b)
   map(out, [](bool c, T x, T y) { return c ? x : y; }, cond, a, b);
 }
 
+template <class T>
+void relu_backward(View<T> out, View<const T> g, View<const T> x, T slope, bool leaky) {
+  if (leaky) map(out, [slope](T gi, T xi) { return xi > 0 ? gi : gi * slope; }, g, x);
+  else map(out, [](T gi, T xi) { return xi > 0 ? gi : T(0); }, g, x);
+}
+template void relu_backward<float>(View<float>, View<const float>, View<const float>, float, bool);
+template void relu_backward<double>(View<double>, View<const double>, View<const double>, double, bool);
+
 #define NABLA_INSTANTIATE(T)                                                          \
   template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
   template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \

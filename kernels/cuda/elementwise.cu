@@ -219,6 +219,27 @@ void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b)
   CUDA_CHECK_LAUNCH();
 }
 
+namespace {
+// The functors of relu_backward: (g, x) -> the gradient at x.
+template <class T>
+struct ReluGrad {
+  __device__ T operator()(T g, T x) const { return x > 0 ? g : T(0); }
+};
+template <class T>
+struct LeakyReluGrad {
+  T slope;
+  __device__ T operator()(T g, T x) const { return x > 0 ? g : g * slope; }
+};
+}  // namespace
+
+template <class T>
+void relu_backward(View<T> out, View<const T> g, View<const T> x, T slope, bool leaky) {
+  if (leaky) launch2(out, g, x, LeakyReluGrad<T>{slope});
+  else launch2(out, g, x, ReluGrad<T>{});
+}
+template void relu_backward<float>(View<float>, View<const float>, View<const float>, float, bool);
+template void relu_backward<double>(View<double>, View<const double>, View<const double>, double, bool);
+
 #define NABLA_INSTANTIATE(T)                                                          \
   template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
   template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \

@@ -15,4 +15,6 @@ template <class T>
 void compare(Compare op, View<bool> out, View<const T> a, View<const T> b);
 template <class T>
 void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b);
+template <class T>  // float and double
+void relu_backward(View<T> out, View<const T> g, View<const T> x, T slope, bool leaky);
 }  // namespace nabla::kernels::cuda

@@ -37,6 +37,8 @@ void compare(Compare op, View<bool>, View<const T>, View<const T>) { no_cuda(nam
 template <class T>
 void where(View<T>, View<const bool>, View<const T>, View<const T>) { no_cuda("where"); }
 template <class T>
+void relu_backward(View<T>, View<const T>, View<const T>, T, bool) { no_cuda("relu_backward"); }
+template <class T>
 void reduce(Reduce op, View<T>, View<const T>, ReduceArgs) { no_cuda(name(op)); }
 template <class T>
 void arg_reduce(Reduce op, View<int64_t>, View<T>, View<const T>) { no_cuda(name(op)); }
@@ -119,6 +121,7 @@ NABLA_CAST_FROM(bool)
   template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \
   template void compare<T>(Compare, View<bool>, View<const T>, View<const T>);        \
   template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);    \
+  template void relu_backward<T>(View<T>, View<const T>, View<const T>, T, bool);     \
   template void reduce<T>(Reduce, View<T>, View<const T>, ReduceArgs);                \
   template void arg_reduce<T>(Reduce, View<int64_t>, View<T>, View<const T>);         \
   template void matmul<T>(View<T>, View<const T>, View<const T>, Backend);       \

@@ -25,6 +25,31 @@ constexpr int64_t kToyPoints = 65536;    // the 2-D training set
 constexpr int64_t kEvalPoints = 2500;    // PacGAN's sample count for the mode metrics
 constexpr int64_t kScatterPoints = 1000;
 
+// While G trains, D's own parameters (those G's optimizer does not hold) stop
+// requiring grad: backward then skips their weight gradients (a GEMM per D
+// layer and their accumulation), which D's optimizer would zero before its
+// next step anyway. Restores the flags on scope exit.
+class FreezeOthers {
+ public:
+  FreezeOthers(const std::vector<Tensor>& frozen, const std::vector<Tensor>& trained) {
+    std::vector<const void*> keep;
+    for (const Tensor& t : trained) keep.push_back(t.impl_ptr().get());
+    for (const Tensor& t : frozen)
+      if (t.requires_grad() && std::find(keep.begin(), keep.end(), t.impl_ptr().get()) == keep.end()) {
+        t.requires_grad_(false);
+        frozen_.push_back(t);
+      }
+  }
+  ~FreezeOthers() {
+    for (const Tensor& t : frozen_) t.requires_grad_(true);
+  }
+  FreezeOthers(const FreezeOthers&) = delete;
+  FreezeOthers& operator=(const FreezeOthers&) = delete;
+
+ private:
+  std::vector<Tensor> frozen_;
+};
+
 std::unique_ptr<nn::Optimizer> make_optimizer(const GanOptions& o, std::vector<Tensor> params, double lr) {
   if (o.optimizer == Optim::rmsprop) {
     nn::RMSpropOptions rms;
@@ -217,8 +242,12 @@ Tensor GanTrainer::critic_update(const Tensor& real, const Tensor& z, bool keep_
 
 Tensor GanTrainer::generator_update(const Tensor& fake, const Tensor& z, std::map<std::string, double>* metrics) {
   opt_g_->zero_grad();
-  const Tensor lg = generator_loss(fake, z, metrics);
-  backward(lg);
+  Tensor lg;
+  {
+    FreezeOthers freeze(opt_d_->params(), opt_g_->params());
+    lg = generator_loss(fake, z, metrics);
+    backward(lg);
+  }
   opt_g_->step();
   return lg;
 }

@@ -44,7 +44,7 @@ struct ReferenceAdam {
 // gradients each step: nn::Adam and the reference must agree bit for bit.
 void expect_same_bits(DType dtype, AdamOptions opts, double lr) {
   std::vector<Tensor> a, b;
-  const std::vector<Shape> shapes{{3, 5}, {4, 6}, {7}};
+  const std::vector<Shape> shapes{{3, 5}, {4, 6}, {7}, {9, 13}};  // the last fills vector lanes
   for (size_t k = 0; k < shapes.size(); ++k) {
     const Tensor x = to(testing::random(shapes[k], 10 + k, {.requires_grad = false}), dtype);
     Tensor pa = k == 1 ? testing::noncontiguous(x) : clone(x);
