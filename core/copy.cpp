@@ -61,7 +61,9 @@ Tensor to(const Tensor& x, Device device) {
 
 void copy_(const Tensor& dst, const Tensor& src) {
   check_same_device("copy_", {dst, src});
-  broadcast_shapes(dst.shape(), src.shape(), "copy_");
+  if (broadcast_shapes(dst.shape(), src.shape(), "copy_") != dst.shape())
+    throw_invalid("copy_", "cannot copy " + describe(src) + " into " + describe(dst) +
+                               ": the source must broadcast to the destination's shape");
   cast_into("copy_", dst, expand(src, dst.shape()));
   dst.bump_version();
 }

@@ -76,4 +76,9 @@ MemoryStats memory_stats(int device);
 void reset_peak(int device);
 // Returns every cached (free) block to the driver.
 void empty_cache(int device);
+// Test hook: the allocator's next n cudaMalloc calls (any device) fail as
+// out of memory without asking the driver; n = 0 ends it. It makes the
+// out-of-memory paths testable on any GPU: the cache emptied and the call
+// retried once, then the clear error.
+void inject_malloc_failures(int n);
 }  // namespace nabla::kernels::cuda

@@ -55,6 +55,16 @@ std::mutex& mutex = *new std::mutex;
 std::vector<DeviceCache>& caches = *new std::vector<DeviceCache>;
 std::map<int, FreeList>& pools = *new std::map<int, FreeList>;  // live pools by id
 int next_pool = 1;
+int injected_failures = 0;  // inject_malloc_failures: cudaMalloc calls still to fail
+
+// cudaMalloc, or an out-of-memory answer while failures are injected.
+cudaError_t device_malloc(void** ptr, size_t size) {
+  if (injected_failures > 0) {
+    --injected_failures;
+    return cudaErrorMemoryAllocation;
+  }
+  return cudaMalloc(ptr, size);
+}
 
 DeviceCache& cache(int device) {
   if (caches.size() <= static_cast<size_t>(device)) caches.resize(device + 1);
@@ -88,16 +98,16 @@ void* fresh_block(int device, DeviceCache& c, size_t size, size_t requested) {
     // (the pool sees to that). So the thread relaxes its mode around it.
     cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
     CUDA_CHECK(cudaThreadExchangeStreamCaptureMode(&mode));
-    err = cudaMalloc(&ptr, size);
+    err = device_malloc(&ptr, size);
     CUDA_CHECK(cudaThreadExchangeStreamCaptureMode(&mode));
   } else {
-    err = cudaMalloc(&ptr, size);
+    err = device_malloc(&ptr, size);
   }
   // Not during a capture: cudaFree and synchronising cannot be captured.
   if (err == cudaErrorMemoryAllocation && c.capture_pool == 0) {  // free the cache, try once more
     cudaGetLastError();
     release_cached(device, c);
-    err = cudaMalloc(&ptr, size);
+    err = device_malloc(&ptr, size);
   }
   if (err == cudaErrorMemoryAllocation) {
     cudaGetLastError();
@@ -191,6 +201,11 @@ void reset_peak(int device) {
   std::lock_guard lock(mutex);
   DeviceCache& c = cache(device);
   c.stats.peak = c.stats.allocated;
+}
+
+void inject_malloc_failures(int n) {
+  std::lock_guard lock(mutex);
+  injected_failures = n > 0 ? n : 0;
 }
 
 void empty_cache(int device) {

@@ -22,4 +22,5 @@ void pool_release(int, int) {}
 MemoryStats memory_stats(int) { return {}; }
 void reset_peak(int) {}
 void empty_cache(int) {}
+void inject_malloc_failures(int) {}
 }  // namespace nabla::kernels::cuda

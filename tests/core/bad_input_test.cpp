@@ -7,6 +7,8 @@
 #include "core/elementwise.h"
 #include "core/factory.h"
 #include "core/norm.h"
+#include "core/optim.h"
+#include "core/copy.h"
 #include "core/scan.h"
 #include "core/views.h"
 #include "tests/testing.h"
@@ -60,6 +62,37 @@ TEST(BadInput, ScanAndEigh) {
   EXPECT_THROW_MESSAGE(prim::cumsum(zeros({2}), 1), std::out_of_range, "cumsum", "dim 1");
   EXPECT_THROW_MESSAGE(prim::eigh(zeros({2, 3}, DType::f64)), std::invalid_argument, "eigh", "[2, 3]");
   EXPECT_THROW_MESSAGE(prim::eigh(zeros({2, 2}, DType::i64)), std::invalid_argument, "eigh", "i64");
+}
+
+TEST(BadInput, CopyShapes) {
+  EXPECT_THROW_MESSAGE(prim::copy_(zeros({3}), zeros({4})), std::invalid_argument, "copy_", "[3]", "[4]");
+  // A source that broadcasts past the destination is named as copy_'s error
+  // (it used to surface as expand's "cannot expand f32[2, 3] to fewer dims").
+  EXPECT_THROW_MESSAGE(prim::copy_(zeros({3}), zeros({2, 3})), std::invalid_argument, "copy_", "f32[2, 3]", "f32[3]",
+                       "must broadcast to the destination's shape");
+  EXPECT_THROW_MESSAGE(prim::copy_(zeros({1, 3}), zeros({2, 3})), std::invalid_argument, "copy_", "f32[1, 3]");
+  EXPECT_THROW_MESSAGE(prim::copy_(zeros({3}), Tensor()), std::invalid_argument, "copy_", "undefined");
+  Tensor dst = zeros({2, 3}, DType::f64);
+  prim::copy_(dst, full({3}, 2.0));  // broadcast and cast are allowed
+  EXPECT_TRUE(testing::allclose(dst, full({2, 3}, 2.0, DType::f64)));
+}
+
+TEST(BadInput, OptimShapesDtypesAndAliases) {
+  const prim::AdamStep st{};
+  EXPECT_THROW_MESSAGE(prim::adam_step_(zeros({3}), zeros({3}), zeros({2}), zeros({3}), st), std::invalid_argument,
+                       "adam_step_", "parameter's shape", "f32[3]", "f32[2]");
+  EXPECT_THROW_MESSAGE(prim::adam_step_(zeros({3}), zeros({3}), zeros({3}), zeros({3}, DType::f64), st),
+                       std::invalid_argument, "adam_step_", "one dtype", "f64[3]");
+  const Tensor i = zeros({3}, DType::i64);
+  EXPECT_THROW_MESSAGE(prim::adam_step_(i, zeros({3}, DType::i64), zeros({3}, DType::i64), i, st),
+                       std::invalid_argument, "adam_step_", "floating", "i64");
+  EXPECT_THROW_MESSAGE(prim::adam_step_(zeros({3}), prim::expand(zeros({1}), {3}), zeros({3}), zeros({3}), st),
+                       std::invalid_argument, "adam_step_", "broadcast view");
+  const Tensor p = zeros({3});
+  EXPECT_THROW_MESSAGE(prim::adam_step_(p, p, zeros({3}), zeros({3}), st), std::invalid_argument, "adam_step_",
+                       "must not share memory");
+  EXPECT_THROW_MESSAGE(prim::adam_step_(p, zeros({3}), zeros({3}), zeros({3}), st, zeros({2})), std::invalid_argument,
+                       "adam_step_", "step_scalars");
 }
 
 }  // namespace

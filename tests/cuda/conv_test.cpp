@@ -104,5 +104,27 @@ TEST(CudaConv, IsDeterministic) {
   EXPECT_TRUE(bitwise_equal(to_cpu(prim::conv_transpose2d(x, w, {}, p)), to_cpu(prim::conv_transpose2d(x, w, {}, p))));
 }
 
+// Empty operands through the hand kernels (cuDNN has its own test): an empty
+// batch gives an empty output and zero weight and bias gradients; zero input
+// channels give a GEMM with K = 0, whose output must be written as zeros
+// (plus the bias), not left as the allocator's garbage. Forward and backward.
+TEST(CudaConv, EmptyBatchAndZeroChannelsMatchTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  const Conv2dParams p = params(2, 1);
+  for (DType t : float_types())
+    for (bool strided : {false, true}) {
+      expect_parity("conv2d empty batch", {sample({0, 3, 8, 8}, t, 1), sample({5, 3, 4, 4}, t, 2), sample({5}, t, 3)},
+                    [&](const std::vector<Tensor>& v, Device) { return conv2d(v[0], v[1], v[2], p); }, conv_tol(t),
+                    strided);
+      expect_parity("conv_transpose2d empty batch",
+                    {sample({0, 5, 7, 7}, t, 4), sample({5, 3, 4, 4}, t, 5), sample({3}, t, 6)},
+                    [&](const std::vector<Tensor>& v, Device) { return conv_transpose2d(v[0], v[1], v[2], p); },
+                    conv_tol(t), strided);
+      expect_parity("conv2d zero input channels", {sample({2, 0, 8, 8}, t, 7), sample({5, 0, 4, 4}, t, 8), sample({5}, t, 9)},
+                    [&](const std::vector<Tensor>& v, Device) { return conv2d(v[0], v[1], v[2], p); }, conv_tol(t),
+                    strided);
+    }
+}
+
 }  // namespace
 }  // namespace nabla::testing

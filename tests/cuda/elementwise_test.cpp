@@ -1,7 +1,8 @@
 // CUDA elementwise kernels against the CPU's: every unary, binary and
 // comparison op, f32 and f64, edge sizes, broadcasting and strided inputs.
 // Tolerance: rtol 1e-5 (f32) / 1e-12 (f64), times 10 for the transcendental
-// ops, whose device libm may differ from glibc by a few ulp.
+// ops, whose device libm may differ from glibc by a few ulp. Exactly rounded
+// ops (neg, add, mul, maximum, comparisons) are compared bitwise.
 #include <gtest/gtest.h>
 
 #include "core/elementwise.h"
@@ -99,6 +100,37 @@ TEST(CudaElementwise, ComparisonsAndWhere) {
     const Tensor cond = prim::compare(Compare::lt, a, b);
     EXPECT_TRUE(bitwise_equal(to_cpu(prim::where(to_cuda(cond), to_cuda(a), to_cuda(b))), prim::where(cond, a, b)));
   }
+}
+
+// Contiguous operands take packed loads (16 bytes of the widest operand) when
+// their pointers are aligned, element loads for the n % K tail and for
+// misaligned views. Views starting 0 to 3 elements into a buffer, lengths
+// around multiples of every pack width (2, 4, 16 elements), mixed alignments
+// of the two operands, in place, and every dtype width: bitwise the CPU's.
+TEST(CudaElementwise, PackedAndMisalignedPathsMatchTheCpuBitwise) {
+  NABLA_REQUIRE_CUDA();
+  for (DType t : {DType::f32, DType::f64, DType::i64, DType::u8})
+    for (int64_t n : {1, 3, 4, 5, 15, 16, 17, 33, 1027})
+      for (int64_t oa : {0, 1, 2, 3})
+        for (int64_t ob : {int64_t(0), oa, int64_t(1)}) {
+          const double low = t == DType::u8 ? 0 : -50;  // a negative double cast to u8 is undefined
+          const Tensor ba = prim::to(sample({n + 3}, DType::f64, 1, low, 50), t);
+          const Tensor bb = prim::to(sample({n + 3}, DType::f64, 2, low, 50), t);
+          const Tensor a = prim::slice(ba, 0, oa, oa + n), b = prim::slice(bb, 0, ob, ob + n);
+          const Tensor ga = prim::slice(to_cuda(ba), 0, oa, oa + n), gb = prim::slice(to_cuda(bb), 0, ob, ob + n);
+          const std::string what = std::string(name(t)) + " n " + std::to_string(n) + " offsets " +
+                                   std::to_string(oa) + ", " + std::to_string(ob);
+          EXPECT_TRUE(bitwise_equal(to_cpu(prim::unary(Unary::neg, ga)), prim::unary(Unary::neg, a))) << what;
+          for (Binary op : {Binary::add, Binary::mul, Binary::maximum})
+            EXPECT_TRUE(bitwise_equal(to_cpu(prim::binary(op, ga, gb)), prim::binary(op, a, b)))
+                << kernels::name(op) << " " << what;
+          EXPECT_TRUE(bitwise_equal(to_cpu(prim::compare(Compare::lt, ga, gb)), prim::compare(Compare::lt, a, b)))
+              << "lt " << what;
+          Tensor ca = prim::clone(ba), cg = to_cuda(ba);  // in place into a (maybe misaligned) view
+          prim::binary_(Binary::sub, prim::slice(ca, 0, oa, oa + n), b);
+          prim::binary_(Binary::sub, prim::slice(cg, 0, oa, oa + n), gb);
+          EXPECT_TRUE(bitwise_equal(to_cpu(cg), ca)) << "sub_ " << what;
+        }
 }
 
 }  // namespace

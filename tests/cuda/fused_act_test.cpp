@@ -3,6 +3,9 @@
 // and edge shapes, batch 1, odd sizes, strided leaves, every activation,
 // batch norm training and eval, with and without affine), the raw kernels
 // (activate_, activation_backward with its bias sums), and second order.
+// Tolerance: tol_for (rtol 1e-5 f32, 1e-12 f64), 10 times that for the bias
+// sums and running statistics, 100 times for the fused conv and batch norm
+// ops and second order (GEMMs and reductions sum in another order).
 #include <gtest/gtest.h>
 
 #include "autograd/fused_act.h"

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/cuda_graph.h"
+#include "kernels/device.h"
 #include "models/nn/optim.h"
 #include "tests/cuda/cuda_testing.h"
 #include "tests/models/graph_testing.h"
@@ -82,6 +83,29 @@ TEST(CudaGraph, HostReadsAndRandomDrawsThrowInsideACapture) {
   fine.replay();
   EXPECT_TRUE(allclose(to_cpu(y), full({8}, 2.0), 0, 0));
   EXPECT_TRUE(allclose(to_cpu(randn({8}, kCuda)), to_cpu(randn({8}, kCuda)), 1e9, 1e9));  // draws work again
+}
+
+// Out of memory inside a capture (a failure injected into the allocator's
+// next cudaMalloc): the cache cannot be emptied there (cudaFree cannot be
+// captured), so the error comes at once and says why; the capture is
+// abandoned and the device works afterwards.
+TEST(CudaGraph, OutOfMemoryInsideACaptureIsAClearError) {
+  NABLA_REQUIRE_CUDA();
+  struct Reset {
+    ~Reset() { kernels::cuda::inject_malloc_failures(0); }
+  } reset;
+  const Tensor x = ones({8}, kCuda);
+  CudaGraph graph(Device::cuda(0));
+  kernels::cuda::inject_malloc_failures(1);
+  EXPECT_THROW_MESSAGE(graph.capture([&] { (void)(x + 1.0); }), std::runtime_error, "out of memory",
+                       "inside a CUDA graph capture, where the cache cannot be emptied");
+  EXPECT_FALSE(graph.captured());
+  kernels::cuda::inject_malloc_failures(0);
+  Tensor y;
+  CudaGraph fine(Device::cuda(0));
+  fine.capture([&] { y = x + 1.0; });
+  fine.replay();
+  EXPECT_TRUE(allclose(to_cpu(y), full({8}, 2.0), 0, 0));
 }
 
 // Adam in graph mode: t (the bias corrections) advances at every replay, as

@@ -3,7 +3,7 @@
 // Tolerance: f32 rtol 1e-4, f64 rtol 1e-10 (log1p/exp of the device's libm).
 #include <gtest/gtest.h>
 
-#include "tests/cuda/cuda_testing.h"
+#include "tests/cuda/parity.h"
 
 namespace nabla::testing {
 namespace {
@@ -41,6 +41,27 @@ TEST(CudaLoss, ValuesAndGradsMatchTheCpu) {
         EXPECT_TRUE(matches(values[1], values[0], loss_tol(t))) << name_ << " " << describe(x);
         EXPECT_TRUE(matches(grads[1], grads[0], loss_tol(t))) << name_ << " grad " << describe(x);
       }
+}
+
+// Non-contiguous inputs and targets, odd sizes and an empty batch (sum over
+// nothing: 0, no gradient values), forward and backward.
+TEST(CudaLoss, StridedAndEmptyInputsMatchTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  using L = std::function<Tensor(const Tensor&, const Tensor&)>;
+  const std::vector<std::pair<const char*, L>> losses{
+      {"mse", [](const Tensor& x, const Tensor& y) { return mse_loss(x, y, Reduction::sum); }},
+      {"l1", [](const Tensor& x, const Tensor& y) { return l1_loss(x, y, Reduction::none); }},
+      {"bce", [](const Tensor& x, const Tensor& y) { return binary_cross_entropy_with_logits(x, y, Reduction::sum); }},
+      {"bce_none", [](const Tensor& x, const Tensor& y) {
+         return binary_cross_entropy_with_logits(x, y, Reduction::none);
+       }},
+  };
+  for (const auto& [name_, f] : losses)
+    for (DType t : float_types())
+      for (bool strided : {false, true})
+        for (const Shape& shape : std::vector<Shape>{{0, 3}, {1, 1}, {5, 7}, {3, 4, 9}})
+          expect_parity(std::string(name_) + " " + str(shape), {sample(shape, t, 31, -8, 8), sample(shape, t, 32, 0, 1)},
+                        [&](const std::vector<Tensor>& v, Device) { return f(v[0], v[1]); }, loss_tol(t), strided);
 }
 
 }  // namespace

@@ -59,6 +59,37 @@ TEST(CudaAllocator, OutOfMemoryIsAClearError) {
   EXPECT_TRUE(allclose(to_cpu(ok), zeros({10})));
 }
 
+// The retry path of an out-of-memory cudaMalloc, by injected failures (a
+// real device is hard to fill reproducibly): one failure is absorbed by
+// giving the cache back to the driver and retrying; two give the clear
+// error, and the device works afterwards.
+TEST(CudaAllocator, OutOfMemoryEmptiesTheCacheRetriesOnceThenThrows) {
+  NABLA_REQUIRE_CUDA();
+  struct Reset {
+    ~Reset() { kernels::cuda::inject_malloc_failures(0); }
+  } reset;
+  const Options f32{DType::f32, Device::cuda(0)};
+  cuda_empty_cache();
+  { Tensor cached = empty({1 << 18}, f32); }  // 1 MiB, freed into the cache
+  const CudaMemoryStats s0 = cuda_memory_stats();
+  ASSERT_GE(s0.reserved - s0.allocated, size_t(1) << 20) << "the freed block should be cached";
+  kernels::cuda::inject_malloc_failures(1);
+  {
+    Tensor big = full({3 << 18}, 2.0, f32);  // 3 MiB: the cached block is too small for it
+    const CudaMemoryStats s1 = cuda_memory_stats();
+    EXPECT_EQ(s1.reserved, s1.allocated) << "the cache was not emptied before the retry";
+    EXPECT_EQ(s1.cudamalloc_calls, s0.cudamalloc_calls + 1);
+    EXPECT_TRUE(allclose(to_cpu(big), full({3 << 18}, 2.0)));
+  }
+  kernels::cuda::inject_malloc_failures(2);
+  EXPECT_TRUE(throws_message<std::runtime_error>([&] { empty({5 << 18}, f32); }, "two failed cudaMalloc calls",
+                                                 {"out of memory", std::to_string(5 << 20), "cuda:0",
+                                                  "the cache was emptied and the allocation retried"}));
+  kernels::cuda::inject_malloc_failures(0);
+  Tensor ok = full({10}, 1.0, f32);
+  EXPECT_TRUE(allclose(to_cpu(ok), full({10}, 1.0)));
+}
+
 TEST(CudaCopy, RoundTripsEveryDtypeAndLayout) {
   NABLA_REQUIRE_CUDA();
   for (DType t : {DType::f32, DType::f64, DType::i64, DType::u8, DType::b8}) {

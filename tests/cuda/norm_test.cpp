@@ -2,7 +2,7 @@
 // running statistics and grads. Tolerance: f32 rtol 1e-4, f64 rtol 1e-10.
 #include <gtest/gtest.h>
 
-#include "tests/cuda/cuda_testing.h"
+#include "tests/cuda/parity.h"
 
 namespace nabla::testing {
 namespace {
@@ -59,6 +59,33 @@ TEST(CudaNorm, LayerNorm) {
       EXPECT_TRUE(matches(outs[1], outs[0], norm_tol(t))) << describe(x);
       EXPECT_TRUE(matches(gx[1], gx[0], norm_tol(t))) << describe(x);
       EXPECT_TRUE(matches(gw[1], gw[0], norm_tol(t))) << describe(x);
+    }
+}
+
+// Non-contiguous leaves (x, weight, bias strided on both devices), odd sizes
+// and two values per channel (one is refused in training on both devices), forward and backward, through
+// expect_parity (values and every leaf's gradient).
+TEST(CudaNorm, StridedAndOddShapesMatchTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  for (DType t : float_types())
+    for (bool strided : {false, true}) {
+      for (const Shape& shape : std::vector<Shape>{{2, 3}, {3, 5, 7, 3}, {2, 1, 1, 1}}) {
+        const Shape c{shape[1]};
+        for (bool training : {true, false})
+          expect_parity("batch_norm " + str(shape) + " training " + std::to_string(training),
+                        {sample(shape, t, 21), sample(c, t, 22), sample(c, t, 23)},
+                        [&](const std::vector<Tensor>& v, Device d) {
+                          const Tensor rm = prim::to(sample(c, t, 24), d);
+                          const Tensor rv = prim::to(sample(c, t, 25, 0.5, 2), d);
+                          return batch_norm(v[0], v[1], v[2], rm, rv, training);
+                        },
+                        norm_tol(t), strided);
+      }
+      for (const auto& [shape, normalized] :
+           std::vector<std::pair<Shape, Shape>>{{{3, 5, 7}, {7}}, {{4, 3, 5}, {3, 5}}, {{1, 1}, {1}}, {{0, 5}, {5}}})
+        expect_parity("layer_norm " + str(shape), {sample(shape, t, 26), sample(normalized, t, 27), sample(normalized, t, 28)},
+                      [&](const std::vector<Tensor>& v, Device) { return layer_norm(v[0], normalized, v[1], v[2]); },
+                      norm_tol(t), strided);
     }
 }
 

@@ -81,5 +81,23 @@ TEST(CudaPool, UpsampleNearestMatchesTheCpu) {
       }
 }
 
+// Empty batches and empty channel dims, forward and backward.
+TEST(CudaPool, EmptyBatchAndChannelsMatchTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  for (DType t : float_types())
+    for (bool strided : {false, true})
+      for (const Shape& shape : std::vector<Shape>{{0, 3, 7, 5}, {2, 0, 7, 5}}) {
+        const Tensor x = sample(shape, t, 1);
+        expect_parity("max_pool2d " + str(shape), {x},
+                      [](const std::vector<Tensor>& v, Device) { return max_pool2d(v[0], 2); }, tol_for(t), strided);
+        expect_parity("avg_pool2d " + str(shape), {x},
+                      [](const std::vector<Tensor>& v, Device) { return avg_pool2d(v[0], 3, 2, 1); }, tol_for(t),
+                      strided);
+        expect_parity("upsample_nearest2d " + str(shape), {x},
+                      [](const std::vector<Tensor>& v, Device) { return upsample_nearest2d(v[0], 2); }, tol_for(t),
+                      strided);
+      }
+}
+
 }  // namespace
 }  // namespace nabla::testing

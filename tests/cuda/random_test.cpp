@@ -1,4 +1,6 @@
 // CPU/GPU RNG equality: the same seed and offset give the same uniform bits.
+// Tolerance: uniform, randint and bernoulli bitwise; normal (Box-Muller: the
+// device's log, sqrt, sin and cos) tol_for times 10.
 #include <gtest/gtest.h>
 
 #include "tests/cuda/cuda_testing.h"
