@@ -32,55 +32,25 @@
 namespace nabla::kernels::act {
 
 namespace rounded {
-template <class T>
-NABLA_HOST_DEVICE inline T add(T a, T b) {
 #ifdef __CUDA_ARCH__
-  return cuda::rn::add(a, b);
+#define NABLA_DEVICE_OR_HOST(device, host) device
 #else
-  return a + b;
+#define NABLA_DEVICE_OR_HOST(device, host) host
 #endif
-}
 template <class T>
-NABLA_HOST_DEVICE inline T sub(T a, T b) {
-#ifdef __CUDA_ARCH__
-  return cuda::rn::sub(a, b);
-#else
-  return a - b;
-#endif
-}
+NABLA_HOST_DEVICE inline T add(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::add(a, b), a + b); }
 template <class T>
-NABLA_HOST_DEVICE inline T mul(T a, T b) {
-#ifdef __CUDA_ARCH__
-  return cuda::rn::mul(a, b);
-#else
-  return a * b;
-#endif
-}
+NABLA_HOST_DEVICE inline T sub(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::sub(a, b), a - b); }
 template <class T>
-NABLA_HOST_DEVICE inline T div(T a, T b) {
-#ifdef __CUDA_ARCH__
-  return cuda::rn::div(a, b);
-#else
-  return a / b;
-#endif
-}
+NABLA_HOST_DEVICE inline T mul(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::mul(a, b), a * b); }
+template <class T>
+NABLA_HOST_DEVICE inline T div(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::div(a, b), a / b); }
 // The device's libdevice exp / tanh, the host's libm: within 1-2 ulp.
 template <class T>
-NABLA_HOST_DEVICE inline T exp(T x) {
-#ifdef __CUDA_ARCH__
-  return ::exp(x);
-#else
-  return std::exp(x);
-#endif
-}
+NABLA_HOST_DEVICE inline T exp(T x) { return NABLA_DEVICE_OR_HOST(::exp(x), std::exp(x)); }
 template <class T>
-NABLA_HOST_DEVICE inline T tanh(T x) {
-#ifdef __CUDA_ARCH__
-  return ::tanh(x);
-#else
-  return std::tanh(x);
-#endif
-}
+NABLA_HOST_DEVICE inline T tanh(T x) { return NABLA_DEVICE_OR_HOST(::tanh(x), std::tanh(x)); }
+#undef NABLA_DEVICE_OR_HOST
 }  // namespace rounded
 
 template <class T>
