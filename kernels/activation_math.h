@@ -14,44 +14,13 @@
 // relu's and leaky_relu's grad is also the gradient from the input x (the
 // same test x > 0): relu_backward uses it so.
 //
-// Every operation is rounded alone: on the device through __f*_rn (nvcc
-// would otherwise contract a * b + c), on the host as written; a host file
+// Every operation is rounded alone (kernels/host_device_math.h); a host file
 // using tanh's grad must be built with -ffp-contract=off (kernels/CMakeLists.txt)
 // for 1 - y * y to round twice, as the unfused square-then-subtract does.
-#include <cmath>
-
 #include "kernels/fused_act.h"
-
-#if defined(__CUDACC__)
-#include "kernels/cuda/rounding.cuh"
-#define NABLA_HOST_DEVICE __host__ __device__
-#else
-#define NABLA_HOST_DEVICE
-#endif
+#include "kernels/host_device_math.h"
 
 namespace nabla::kernels::act {
-
-namespace rounded {
-#ifdef __CUDA_ARCH__
-#define NABLA_DEVICE_OR_HOST(device, host) device
-#else
-#define NABLA_DEVICE_OR_HOST(device, host) host
-#endif
-template <class T>
-NABLA_HOST_DEVICE inline T add(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::add(a, b), a + b); }
-template <class T>
-NABLA_HOST_DEVICE inline T sub(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::sub(a, b), a - b); }
-template <class T>
-NABLA_HOST_DEVICE inline T mul(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::mul(a, b), a * b); }
-template <class T>
-NABLA_HOST_DEVICE inline T div(T a, T b) { return NABLA_DEVICE_OR_HOST(cuda::rn::div(a, b), a / b); }
-// The device's libdevice exp / tanh, the host's libm: within 1-2 ulp.
-template <class T>
-NABLA_HOST_DEVICE inline T exp(T x) { return NABLA_DEVICE_OR_HOST(::exp(x), std::exp(x)); }
-template <class T>
-NABLA_HOST_DEVICE inline T tanh(T x) { return NABLA_DEVICE_OR_HOST(::tanh(x), std::tanh(x)); }
-#undef NABLA_DEVICE_OR_HOST
-}  // namespace rounded
 
 template <class T>
 struct Identity {
@@ -69,25 +38,25 @@ struct Relu {
 template <class T>
 struct LeakyRelu {
   T slope;
-  NABLA_HOST_DEVICE T operator()(T x) const { return x > 0 ? x : rounded::mul(slope, x); }
-  NABLA_HOST_DEVICE T grad(T g, T y) const { return y > 0 ? g : rounded::mul(g, slope); }
+  NABLA_HOST_DEVICE T operator()(T x) const { return x > 0 ? x : hd::mul(slope, x); }
+  NABLA_HOST_DEVICE T grad(T g, T y) const { return y > 0 ? g : hd::mul(g, slope); }
 };
 
 template <class T>
 struct Tanh {
-  NABLA_HOST_DEVICE T operator()(T x) const { return rounded::tanh(x); }
-  NABLA_HOST_DEVICE T grad(T g, T y) const { return rounded::mul(g, rounded::sub(T(1), rounded::mul(y, y))); }
+  NABLA_HOST_DEVICE T operator()(T x) const { return hd::tanh(x); }
+  NABLA_HOST_DEVICE T grad(T g, T y) const { return hd::mul(g, hd::sub(T(1), hd::mul(y, y))); }
 };
 
 // Stable on both tails: never exp of a large positive number.
 template <class T>
 struct Sigmoid {
   NABLA_HOST_DEVICE T operator()(T x) const {
-    if (x >= 0) return rounded::div(T(1), rounded::add(T(1), rounded::exp(-x)));
-    const T e = rounded::exp(x);
-    return rounded::div(e, rounded::add(T(1), e));
+    if (x >= 0) return hd::div(T(1), hd::add(T(1), hd::exp(-x)));
+    const T e = hd::exp(x);
+    return hd::div(e, hd::add(T(1), e));
   }
-  NABLA_HOST_DEVICE T grad(T g, T y) const { return rounded::mul(rounded::mul(g, y), rounded::sub(T(1), y)); }
+  NABLA_HOST_DEVICE T grad(T g, T y) const { return hd::mul(hd::mul(g, y), hd::sub(T(1), y)); }
 };
 
 // (g, y) -> F::grad(g, y), for the loops that map two operands.
