@@ -3,9 +3,9 @@
 // or a batch norm followed by an activation. Tensors are NCS, contiguous:
 // N the batch, C the channels, S the spatial size (1 for [N, C]).
 //
-// Each activation is computed as the unfused elementwise kernel computes it
-// (kernels/cpu/elementwise.cpp), and its derivative as the unfused vjp does
-// (autograd/elementwise.cpp), from the output y:
+// Each activation is the unfused elementwise kernel's (both share
+// kernels/activation_math.h), and its derivative is computed as the unfused
+// vjp does (autograd/elementwise.cpp), from the output y:
 //   relu        y > 0 ? g : 0
 //   leaky_relu  y > 0 ? g : g * slope        (slope > 0, so y > 0 iff x > 0)
 //   tanh        g * (1 - y * y)

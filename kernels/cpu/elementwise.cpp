@@ -7,6 +7,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kernels/activation_math.h"
 #include "kernels/cpu/loop.h"
 
 namespace nabla::kernels {
@@ -57,15 +58,10 @@ void unary_float(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
     case Unary::sign: return map(out, [](T x) { return T((x > 0) - (x < 0)); }, in);
     case Unary::sin: return map(out, [](T x) { return std::sin(x); }, in);
     case Unary::cos: return map(out, [](T x) { return std::cos(x); }, in);
-    case Unary::tanh: return map(out, [](T x) { return std::tanh(x); }, in);
-    case Unary::sigmoid:  // stable on both tails: never exp of a large positive number
-      return map(out, [](T x) {
-        if (x >= 0) return T(1) / (T(1) + std::exp(-x));
-        const T e = std::exp(x);
-        return e / (T(1) + e);
-      }, in);
-    case Unary::relu: return map(out, [](T x) { return x > 0 ? x : T(0); }, in);
-    case Unary::leaky_relu: return map(out, [a](T x) { return x > 0 ? x : a * x; }, in);
+    case Unary::tanh: return map(out, act::Tanh<T>{}, in);
+    case Unary::sigmoid: return map(out, act::Sigmoid<T>{}, in);
+    case Unary::relu: return map(out, act::Relu<T>{}, in);
+    case Unary::leaky_relu: return map(out, act::LeakyRelu<T>{a}, in);
     case Unary::elu: return map(out, [a](T x) { return x > 0 ? x : a * std::expm1(x); }, in);
     case Unary::softplus:  // log(1 + exp(beta x)) / beta, linear above the threshold
       return map(out, [a, b](T x) {
@@ -88,7 +84,7 @@ void unary_int(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
     case Unary::abs: return map(out, [](T x) { return x < 0 ? T(-x) : x; }, in);
     case Unary::sign: return map(out, [](T x) { return T((x > 0) - (x < 0)); }, in);
     case Unary::square: return map(out, [](T x) { return T(x * x); }, in);
-    case Unary::relu: return map(out, [](T x) { return x > 0 ? x : T(0); }, in);
+    case Unary::relu: return map(out, act::Relu<T>{}, in);
     case Unary::clamp: return map(out, [a, b](T x) { return x < a ? a : (x > b ? b : x); }, in);
     default: unsupported(name(op), "integer");
   }
@@ -139,8 +135,8 @@ void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b)
 
 template <class T>
 void relu_backward(View<T> out, View<const T> g, View<const T> x, T slope, bool leaky) {
-  if (leaky) map(out, [slope](T gi, T xi) { return xi > 0 ? gi : gi * slope; }, g, x);
-  else map(out, [](T gi, T xi) { return xi > 0 ? gi : T(0); }, g, x);
+  if (leaky) map(out, act::GradOf<act::LeakyRelu<T>>{{slope}}, g, x);
+  else map(out, act::GradOf<act::Relu<T>>{}, g, x);
 }
 template void relu_backward<float>(View<float>, View<const float>, View<const float>, float, bool);
 template void relu_backward<double>(View<double>, View<const double>, View<const double>, double, bool);

@@ -1,9 +1,9 @@
 // CPU activation epilogues of the fused conv_transpose2d / batch norm ops.
 // Built with -ffp-contract=off (kernels/CMakeLists.txt): 1 - y * y must be
 // rounded twice, as the unfused square-then-subtract is.
-#include <cmath>
 #include <vector>
 
+#include "kernels/activation_math.h"
 #include "kernels/cpu/loop.h"
 #include "kernels/cpu/reduce_loop.h"
 #include "kernels/fused_act.h"
@@ -25,10 +25,10 @@ void each(T* y, int64_t count, F f) {
   for (int64_t i = 0; i < count; ++i) y[i] = f(y[i]);
 }
 
-// gz[i] = d(g[i], y[i]) over one channel's run of s elements.
-template <class T, class D>
-void run(T* gz, const T* g, const T* y, int64_t s, D d) {
-  for (int64_t i = 0; i < s; ++i) gz[i] = d(g[i], y[i]);
+// gz[i] = f.grad(g[i], y[i]) over one channel's run of s elements.
+template <class T, class F>
+void run(T* gz, const T* g, const T* y, int64_t s, F f) {
+  for (int64_t i = 0; i < s; ++i) gz[i] = f.grad(g[i], y[i]);
 }
 
 // Sums positions [k0, k1) of channel c of gz (position k = n * S + s), as
@@ -67,8 +67,8 @@ void chunked_bias_sums(T* gbias, const T* gz, NCS sh) {
 // gz, and (gbias not null) its channel sums: in the same pass, channel by
 // channel, serially in (n, s) order as reduce_outputs sums one output;
 // chunked sums take a second pass.
-template <class T, class D>
-void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, D d) {
+template <class T, class F>
+void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, F f) {
   const int64_t red = sh.n * sh.s;
   if (gbias && !chunked(sh)) {
 #pragma omp parallel for if (sh.c * red >= 2 * kParallelGrain && sh.c > 1) schedule(static)
@@ -76,7 +76,7 @@ void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, D d) {
       Acc<T> acc = 0;
       for (int64_t n = 0; n < sh.n; ++n) {
         const int64_t o = (n * sh.c + c) * sh.s;
-        run(gz + o, g + o, y + o, sh.s, d);
+        run(gz + o, g + o, y + o, sh.s, f);
         for (int64_t j = 0; j < sh.s; ++j) acc += gz[o + j];
       }
       gbias[c] = static_cast<T>(acc);
@@ -85,7 +85,7 @@ void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, D d) {
   }
   const int64_t rows = sh.n * sh.c;
 #pragma omp parallel for if (rows * sh.s >= 2 * kParallelGrain) schedule(static)
-  for (int64_t r = 0; r < rows; ++r) run(gz + r * sh.s, g + r * sh.s, y + r * sh.s, sh.s, d);
+  for (int64_t r = 0; r < rows; ++r) run(gz + r * sh.s, g + r * sh.s, y + r * sh.s, sh.s, f);
   if (gbias) chunked_bias_sums(gbias, gz, sh);
 }
 
@@ -93,32 +93,13 @@ void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, D d) {
 
 template <class T>
 void activate_(T* y, int64_t count, Activation a) {
-  const T slope = static_cast<T>(a.slope);
-  switch (a.kind) {
-    case Act::identity: return;
-    case Act::relu: return each(y, count, [](T x) { return x > 0 ? x : T(0); });
-    case Act::leaky_relu: return each(y, count, [slope](T x) { return x > 0 ? x : slope * x; });
-    case Act::tanh: return each(y, count, [](T x) { return std::tanh(x); });
-    case Act::sigmoid:  // as the elementwise kernel: never exp of a large positive number
-      return each(y, count, [](T x) {
-        if (x >= 0) return T(1) / (T(1) + std::exp(-x));
-        const T e = std::exp(x);
-        return e / (T(1) + e);
-      });
-  }
+  if (a.kind == Act::identity) return;
+  act::with_activation<T>(a, [&](auto f) { each(y, count, f); });
 }
 
 template <class T>
 void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activation a) {
-  const T slope = static_cast<T>(a.slope);
-  switch (a.kind) {
-    case Act::identity: return backward_with(gz, gbias, g, y, sh, [](T g, T) { return g; });
-    case Act::relu: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return y > 0 ? g : T(0); });
-    case Act::leaky_relu:
-      return backward_with(gz, gbias, g, y, sh, [slope](T g, T y) { return y > 0 ? g : g * slope; });
-    case Act::tanh: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * (T(1) - y * y); });
-    case Act::sigmoid: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * y * (T(1) - y); });
-  }
+  act::with_activation<T>(a, [&](auto f) { backward_with(gz, gbias, g, y, sh, f); });
 }
 
 #define NABLA_FLOAT(T)                                        \

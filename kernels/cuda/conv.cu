@@ -14,7 +14,7 @@
 
 #include "kernels/cuda/conv.h"
 #include "kernels/cuda/cudnn_conv.h"
-#include "kernels/cuda/gemm.cuh"
+#include "kernels/cuda/gemm.h"
 #include "kernels/cuda/launch.cuh"
 #include "kernels/device.h"
 
@@ -117,12 +117,13 @@ __global__ void accumulate_kernel(T* dst, const T* src, int64_t n) {
 
 #undef NABLA_GRID_STRIDE
 
-// C = A B for every batch index z < count, z row-major over `sizes` (up to 2
-// dims), each matrix advancing by its own strides per batch dim.
+// C = A B (gemm.h: our exact kernels, float tiled by shape) for every batch
+// index z < count, z row-major over `sizes` (up to 2 dims), each matrix
+// advancing by its own strides per batch dim.
 template <class T>
 void gemm_batched(gemm::Mat<T> c, gemm::Mat<const T> a, gemm::Mat<const T> b, int64_t M, int64_t N, int64_t K,
                   std::initializer_list<int64_t> sizes, std::initializer_list<int64_t> sc,
-                  std::initializer_list<int64_t> sa, std::initializer_list<int64_t> sb, cudaStream_t st) {
+                  std::initializer_list<int64_t> sa, std::initializer_list<int64_t> sb, int device) {
   gemm::Batch batch;
   batch.ndim = static_cast<int>(sizes.size());
   for (int d = 0; d < batch.ndim; ++d) {
@@ -130,12 +131,7 @@ void gemm_batched(gemm::Mat<T> c, gemm::Mat<const T> a, gemm::Mat<const T> b, in
     batch.count *= batch.size[d];
     batch.stride_c[d] = sc.begin()[d], batch.stride_a[d] = sa.begin()[d], batch.stride_b[d] = sb.begin()[d];
   }
-  if (M == 0 || N == 0 || batch.count == 0) return;
-  const dim3 grid(static_cast<unsigned>((N + gemm::BN - 1) / gemm::BN),
-                  static_cast<unsigned>((M + gemm::BM - 1) / gemm::BM),
-                  static_cast<unsigned>(std::min<int64_t>(batch.count, 65535)));
-  gemm::gemm_tiled<T><<<grid, gemm::kThreads, 0, st>>>(c, a, b, M, N, K, batch);
-  CUDA_CHECK_LAUNCH();
+  gemm::run<T>(c, a, b, M, N, K, batch, false, device);
 }
 
 // Images per chunk: as many as keep col [C_in kH kW, nb P] under the budget.
@@ -162,7 +158,7 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
     CUDA_CHECK_LAUNCH();
     // Y_ng = W_g col_ng over the batch (m, g).
     gemm_batched<T>({out.data + n0 * s.C_out * s.P, s.P, 1}, {w.data, s.K, 1}, {col.data, ld, 1}, s.Co, s.P, s.K,
-                    {nb, s.G}, {s.C_out * s.P, s.Co * s.P}, {0, s.Co * s.K}, {s.P, s.K * ld}, st);
+                    {nb, s.G}, {s.C_out * s.P, s.Co * s.P}, {0, s.Co * s.K}, {s.P, s.K * ld}, dev);
   }
   if (bias.data) {
     const int64_t total = out.numel();
@@ -185,7 +181,7 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
     const int64_t nb = std::min(chunk, s.N - n0), ld = nb * s.P;
     // col_ng = W_g^T G_ng: W_g read transposed (row stride 1, column stride K).
     gemm_batched<T>({col.data, ld, 1}, {w.data, 1, s.K}, {g.data + n0 * g.stride[0], s.P, 1}, s.K, s.P, s.Co,
-                    {nb, s.G}, {s.P, s.K * ld}, {0, s.Co * s.K}, {g.stride[0], s.Co * s.P}, st);
+                    {nb, s.G}, {s.P, s.K * ld}, {0, s.Co * s.K}, {g.stride[0], s.Co * s.P}, dev);
     const int64_t pixels = nb * s.C_in * s.H * s.W;
     col2im_kernel<<<grid_for(pixels), kBlock, 0, st>>>(gx.data + n0 * s.C_in * s.H * s.W, col.data, bias, s, a,
                                                        nb);
@@ -218,7 +214,7 @@ void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const 
     // W_g' = Gt_g col_g^T: col_g read transposed (row stride 1, column stride ld).
     T* dst = n0 == 0 ? gw.data : part.data;
     gemm_batched<T>({dst, s.K, 1}, {gt.data, ld, 1}, {col.data, 1, ld}, s.Co, s.K, ld, {s.G}, {s.Co * s.K},
-                    {s.Co * ld}, {s.K * ld}, st);
+                    {s.Co * ld}, {s.K * ld}, dev);
     if (n0 > 0) {
       accumulate_kernel<<<grid_for(size), kBlock, 0, st>>>(gw.data, part.data, size);
       CUDA_CHECK_LAUNCH();

@@ -1,6 +1,8 @@
 #pragma once
 // CUDA 2-D convolution (kernels/cuda/conv.cu), the contract of
-// kernels/conv.h: im2col / col2im kernels around our tiled GEMM (gemm.cuh).
+// kernels/conv.h: im2col / col2im kernels around our GEMM (gemm.h: for
+// float the exact fp32 kernel of matmul's "hand" backend; conv has no TF32
+// mode, core/backend.h).
 // Deterministic: col2im gives each input pixel one thread that gathers its
 // taps in order, and the weight gradient is one GEMM over the whole batch
 // (inner dim N Ho Wo), so no output is ever summed by atomics. float, double.

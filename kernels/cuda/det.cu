@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "kernels/cuda/det.h"
+#include "kernels/cuda/batch_offset.cuh"
 #include "kernels/cuda/launch.cuh"
 #include "kernels/cuda/rounding.cuh"
 #include "kernels/device.h"
@@ -17,16 +18,6 @@ namespace {
 
 constexpr int kThreads = 256;
 constexpr size_t kSharedBytes = 48 * 1024 - 256;  // below the default limit, beside static shared
-
-template <class T>
-__device__ int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
-  int64_t offset = 0;
-  for (int d = v.ndim - tail - 1; d >= 0; --d) {
-    offset += (b % v.size[d]) * v.stride[d];
-    b /= v.size[d];
-  }
-  return offset;
-}
 
 // The row of the largest |w[i][k]|, i >= k (the first on ties), found by warp
 // 0 and broadcast through `shared_row`. Every thread must call it.

@@ -8,6 +8,7 @@
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/eigh.h"
 #include "kernels/cuda/jacobi_steps.h"
+#include "kernels/cuda/batch_offset.cuh"
 #include "kernels/cuda/launch.cuh"
 #include "kernels/device.h"
 
@@ -17,17 +18,6 @@ namespace {
 
 constexpr int kThreads = 256;
 constexpr int64_t kScratchBudget = int64_t{1} << 25;  // doubles of scratch per launch (256 MiB)
-
-// Offset of batch entry b in a view whose last `tail` dims are the matrix.
-template <class T>
-__device__ int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
-  int64_t offset = 0;
-  for (int d = v.ndim - tail - 1; d >= 0; --d) {
-    offset += (b % v.size[d]) * v.stride[d];
-    b /= v.size[d];
-  }
-  return offset;
-}
 
 // Block z solves matrix b0 + z with scratch + z work_size(n).
 template <class T>

@@ -14,6 +14,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kernels/activation_math.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/launch.cuh"
 
@@ -159,11 +160,6 @@ UNARY(Abs, fabs(x))
 UNARY(Sign, T((x > 0) - negative(x)))
 UNARY(Sin, sin(x))
 UNARY(Cos, cos(x))
-UNARY(Tanh, tanh(x))
-// stable on both tails: never exp of a large positive number
-UNARY(Sigmoid, x >= 0 ? T(1) / (T(1) + exp(-x)) : exp(x) / (T(1) + exp(x)))
-UNARY(Relu, x > 0 ? x : T(0))
-UNARY(LeakyRelu, x > 0 ? x : a * x)
 UNARY(Elu, x > 0 ? x : a * expm1(x))
 // log(1 + exp(beta x)) / beta, linear above the threshold
 UNARY(Softplus, a * x > b ? x : (fmax(a * x, T(0)) + log1p(exp(-fabs(a * x)))) / a)
@@ -211,7 +207,7 @@ void unary_int(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
     case Unary::abs: return launch1(out, in, IntAbs<T>{a, b});
     case Unary::sign: return launch1(out, in, Sign<T>{a, b});
     case Unary::square: return launch1(out, in, IntSquare<T>{a, b});
-    case Unary::relu: return launch1(out, in, Relu<T>{a, b});
+    case Unary::relu: return launch1(out, in, act::Relu<T>{});
     case Unary::clamp: return launch1(out, in, Clamp<T>{a, b});
     default: no_integer_kernel(name(op));
   }
@@ -232,10 +228,10 @@ void unary_float(Unary op, UnaryArgs args, View<T> out, View<const T> in) {
     case Unary::sign: return launch1(out, in, Sign<T>{a, b});
     case Unary::sin: return launch1(out, in, Sin<T>{a, b});
     case Unary::cos: return launch1(out, in, Cos<T>{a, b});
-    case Unary::tanh: return launch1(out, in, Tanh<T>{a, b});
-    case Unary::sigmoid: return launch1(out, in, Sigmoid<T>{a, b});
-    case Unary::relu: return launch1(out, in, Relu<T>{a, b});
-    case Unary::leaky_relu: return launch1(out, in, LeakyRelu<T>{a, b});
+    case Unary::tanh: return launch1(out, in, act::Tanh<T>{});
+    case Unary::sigmoid: return launch1(out, in, act::Sigmoid<T>{});
+    case Unary::relu: return launch1(out, in, act::Relu<T>{});
+    case Unary::leaky_relu: return launch1(out, in, act::LeakyRelu<T>{a});
     case Unary::elu: return launch1(out, in, Elu<T>{a, b});
     case Unary::softplus: return launch1(out, in, Softplus<T>{a, b});
     case Unary::square: return launch1(out, in, Square<T>{a, b});
@@ -290,23 +286,10 @@ void where(View<T> out, View<const bool> cond, View<const T> a, View<const T> b)
   CUDA_CHECK_LAUNCH();
 }
 
-namespace {
-// The functors of relu_backward: (g, x) -> the gradient at x.
-template <class T>
-struct ReluGrad {
-  __device__ T operator()(T g, T x) const { return x > 0 ? g : T(0); }
-};
-template <class T>
-struct LeakyReluGrad {
-  T slope;
-  __device__ T operator()(T g, T x) const { return x > 0 ? g : g * slope; }
-};
-}  // namespace
-
 template <class T>
 void relu_backward(View<T> out, View<const T> g, View<const T> x, T slope, bool leaky) {
-  if (leaky) launch2(out, g, x, LeakyReluGrad<T>{slope});
-  else launch2(out, g, x, ReluGrad<T>{});
+  if (leaky) launch2(out, g, x, act::GradOf<act::LeakyRelu<T>>{{slope}});
+  else launch2(out, g, x, act::GradOf<act::Relu<T>>{});
 }
 template void relu_backward<float>(View<float>, View<const float>, View<const float>, float, bool);
 template void relu_backward<double>(View<double>, View<const double>, View<const double>, double, bool);

@@ -3,10 +3,10 @@
 // (each thread a strided partial sum, then a fixed-order block reduction).
 #include <type_traits>
 
+#include "kernels/activation_math.h"
 #include "kernels/cuda/block_reduce.cuh"
 #include "kernels/cuda/fused_act.h"
 #include "kernels/cuda/launch.cuh"
-#include "kernels/cuda/rounding.cuh"
 
 namespace nabla::kernels::cuda {
 
@@ -15,40 +15,17 @@ namespace {
 template <class T>
 using Acc = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
-template <class T>
-__device__ __forceinline__ T act(T x, Act kind, T slope) {
-  switch (kind) {
-    case Act::relu: return x > 0 ? x : T(0);
-    case Act::leaky_relu: return x > 0 ? x : rn::mul(slope, x);
-    case Act::tanh: return tanh(x);
-    case Act::sigmoid:
-      return x >= 0 ? rn::div(T(1), rn::add(T(1), exp(-x))) : rn::div(exp(x), rn::add(T(1), exp(x)));
-    default: return x;
-  }
-}
-
-// g * act'(y), each operation rounded alone as the CPU kernel does.
-template <class T>
-__device__ __forceinline__ T act_grad(T g, T y, Act kind, T slope) {
-  switch (kind) {
-    case Act::relu: return y > 0 ? g : T(0);
-    case Act::leaky_relu: return y > 0 ? g : rn::mul(g, slope);
-    case Act::tanh: return rn::mul(g, rn::sub(T(1), rn::mul(y, y)));
-    case Act::sigmoid: return rn::mul(rn::mul(g, y), rn::sub(T(1), y));
-    default: return g;
-  }
-}
-
-template <class T>
-__global__ void activate_kernel(T* y, int64_t n, Act kind, T slope) {
+// The activation f and the pre-activation gradient f.grad (kernels/activation_math.h).
+template <class T, class F>
+__global__ void activate_kernel(T* y, int64_t n, F f) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
-    y[i] = act(y[i], kind, slope);
+    y[i] = f(y[i]);
 }
 
-template <class T>
-__global__ void grad_kernel(T* gz, const T* g, const T* y, int64_t n, Act kind, T slope) {
+template <class T, class F>
+__global__ void grad_kernel(T* gz, const T* g, const T* y, int64_t n, F f) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x)
-    gz[i] = act_grad(g[i], y[i], kind, slope);
+    gz[i] = f.grad(g[i], y[i]);
 }
 
 // Block c sums channel c of gz [N, C, S]: thread t takes positions
@@ -67,8 +44,10 @@ __global__ void bias_kernel(T* gbias, const T* gz, NCS sh) {
 template <class T>
 void activate_(T* y, int64_t count, Activation a) {
   if (count == 0 || a.kind == Act::identity) return;
-  activate_kernel<T><<<grid_for(count), kBlock, 0, stream(device_of(y))>>>(y, count, a.kind, static_cast<T>(a.slope));
-  CUDA_CHECK_LAUNCH();
+  act::with_activation<T>(a, [&](auto f) {
+    activate_kernel<<<grid_for(count), kBlock, 0, stream(device_of(y))>>>(y, count, f);
+    CUDA_CHECK_LAUNCH();
+  });
 }
 
 template <class T>
@@ -78,8 +57,10 @@ void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activa
   if (n == 0 && !sums) return;
   cudaStream_t st = stream(device_of(n > 0 ? static_cast<const void*>(gz) : gbias));
   if (n > 0) {
-    grad_kernel<T><<<grid_for(n), kBlock, 0, st>>>(gz, g, y, n, a.kind, static_cast<T>(a.slope));
-    CUDA_CHECK_LAUNCH();
+    act::with_activation<T>(a, [&](auto f) {
+      grad_kernel<<<grid_for(n), kBlock, 0, st>>>(gz, g, y, n, f);
+      CUDA_CHECK_LAUNCH();
+    });
   }
   if (!sums) return;
   // Also for an empty batch (n == 0): the sums are zeros, gz is not read.

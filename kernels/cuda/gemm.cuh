@@ -1,7 +1,5 @@
 #pragma once
-// The hand-written GEMM: C = A B with C [M, N], A [M, K], B [K, N], each
-// given by a pointer and two strides (any layout: transposed views need no
-// copy), batched over blockIdx.z.
+// The double GEMM (gemm.h's contract; float runs gemm_f32.cuh's kernels).
 //
 // Tiling (the classic shared-memory + register-blocking scheme):
 //   - a block of 256 threads computes a BM x BN = 64 x 64 tile of C;
@@ -14,25 +12,12 @@
 // distinct banks or broadcast, and the final stores coalesced.
 #include <cstdint>
 
+#include "kernels/cuda/gemm.h"
+
 namespace nabla::kernels::cuda::gemm {
 
 inline constexpr int BM = 64, BN = 64, BK = 16, TM = 4, TN = 4;
 inline constexpr int kThreads = (BM / TM) * (BN / TN);  // 256
-
-template <class T>
-struct Mat {
-  T* data;
-  int64_t rs, cs;  // row and column strides in elements
-};
-
-// Per-batch offsets: batch index z is row-major over `nbatch` dims of size
-// `size`; each matrix has its own batch strides.
-struct Batch {
-  int ndim = 0;
-  int64_t count = 1;
-  int64_t size[6] = {};
-  int64_t stride_c[6] = {}, stride_a[6] = {}, stride_b[6] = {};
-};
 
 template <class T>
 __global__ void __launch_bounds__(kThreads)

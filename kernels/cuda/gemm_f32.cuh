@@ -1,19 +1,24 @@
 #pragma once
-// The float GEMMs of matmul: C = A B with C [M, N], A [M, K], B [K, N], any
-// strides (Mat), batched over blockIdx.z (Batch), as gemm.cuh's gemm_tiled
-// (which stays the double path and conv.cu's GEMM). Two kernels share one
-// shared-memory pipeline and one tile loader:
-//   - sgemm_128x128: exact fp32 (FFMA), the default "hand" backend;
+// The float GEMMs of matmul and conv (gemm.h's contract, launched by
+// gemm.cu): C = A B with C [M, N], A [M, K], B [K, N], any strides (Mat),
+// batched over blockIdx.z (Batch). Two kernels share one shared-memory
+// pipeline and one tile loader:
+//   - sgemm<128> / sgemm<64>: exact fp32 (FFMA), the "hand" backend of
+//                    matmul and conv;
 //   - tf32_128x256:  tensor cores, mma.sync m16n8k8 with TF32 inputs
 //                    (operands rounded to 10-bit mantissas) and fp32
-//                    accumulation, the "tf32" backend.
+//                    accumulation, matmul's "tf32" backend.
 //
-// Tiling: a block of 256 threads computes a BM x BN tile of C (128 x 128, or
-// 128 x 256 for TF32), walking K in tiles of BK = 16. Each k-tile of A
-// ([BM, 16]) and of B ([16, BN]) is staged in shared memory k-major, As[k][m]
-// and Bs[k][n], rows padded by 8 floats (kLdA, kLdB), in a ring of kStages =
-// 3 stages filled by cp.async: while the block computes k-tile t, the copies
-// of t + 1 and t + 2 are in flight (one __syncthreads per k-tile).
+// Tiling: a block of 256 threads computes a BM x BN tile of C (128 x 128 or
+// 64 x 64 for sgemm, 128 x 256 for TF32), walking K in tiles of BK = 16.
+// sgemm's tile is chosen by shape (gemm.h's sgemm_tile): 128 unless that
+// gives fewer blocks than the device has SMs, then 64 (a quarter of the
+// work per block, ~4x the blocks: 64 x 784 runs 13 blocks instead of 7).
+// Each k-tile of A ([BM, 16]) and of B ([16, BN]) is staged in shared memory
+// k-major, As[k][m] and Bs[k][n], rows padded by 8 floats (kLdA, kLdB), in a
+// ring of kStages = 3 stages filled by cp.async: while the block computes
+// k-tile t, the copies of t + 1 and t + 2 are in flight (one __syncthreads
+// per k-tile).
 //
 // Loading a tile (load_tile): an operand is seen as R rows (m for A, n for B)
 // by K columns with strides (sr, sk), copied to S[k][r]. When the rows are
@@ -33,20 +38,22 @@
 
 #include <cstdint>
 
-#include "kernels/cuda/gemm.cuh"
+#include "kernels/cuda/gemm.h"
 
 namespace nabla::kernels::cuda::gemm::f32 {
 
-inline constexpr int BM = 128, BK = 16, kStages = 3, kThreads = 256;
-// A block tile of BM x BN_ (BN_ = 128 for sgemm, 256 for tf32): shared-memory
-// row strides (padded to 8 mod 32 floats, see Banks) and sizes.
-template <int BN_>
+inline constexpr int BK = 16, kStages = 3, kThreads = 256;
+// A block tile of BM_ x BN_ (128 x 128 or 64 x 64 for sgemm, 128 x 256 for
+// tf32): shared-memory row strides (padded to 8 mod 32 floats, see Banks)
+// and sizes.
+template <int BM_, int BN_>
 struct Tile {
-  static constexpr int BN = BN_;
+  static constexpr int BM = BM_, BN = BN_;
   static constexpr int kLdA = BM + 8, kLdB = BN + 8;
   static constexpr int kStageFloats = BK * (kLdA + kLdB);  // As then Bs
   static constexpr int kSmemBytes = kStages * kStageFloats * static_cast<int>(sizeof(float));
-  static_assert(BN % 128 == 0 && kLdA % 32 == 8 && kLdB % 32 == 8, "tile rows: whole float4s, banks 8k + r");
+  // load_tile covers R = 64, 128, 256 rows (see there)
+  static_assert(BM % 64 == 0 && BN % 64 == 0 && kLdA % 32 == 8 && kLdB % 32 == 8, "tile rows, banks 8k + r");
 };
 static_assert(BK == 16 && kThreads == 256, "load_tile's thread maps assume these");
 
@@ -82,6 +89,8 @@ struct Operand {
 // constant step apart, so it computes one address per tile.
 template <bool Vec, int R, int Ld>
 __device__ __forceinline__ void load_tile(float* S, const Operand& op, int64_t r0, int64_t k0, int64_t K, int tid) {
+  // Vec: kStep = 1024 / R k per pass must divide BK (R >= 64); scalar: R / 16 floats per thread.
+  static_assert(R % 64 == 0 && R <= 256, "load_tile's thread maps");
   if constexpr (Vec) {
     // float4 e = tid + 256 i: r = 4 (tid % (R / 4)), k = tid / (R / 4) + kStep i
     constexpr int kQuads = R / 4, kStep = kThreads / kQuads;
@@ -118,7 +127,7 @@ __device__ __forceinline__ void k_loop(float* smem, const Operand& a, const Oper
   auto load = [&](int64_t t) {  // always commits a group (maybe empty): the wait count stays uniform
     if (t < ntiles) {
       float* S = smem + (t % kStages) * Tl::kStageFloats;
-      load_tile<VecA, BM, Tl::kLdA>(S, a, row0, t * BK, K, tid);
+      load_tile<VecA, Tl::BM, Tl::kLdA>(S, a, row0, t * BK, K, tid);
       load_tile<VecB, Tl::BN, Tl::kLdB>(S + BK * Tl::kLdA, b, col0, t * BK, K, tid);
     }
     cp_async_commit();
@@ -147,50 +156,57 @@ __device__ __forceinline__ void batch_offsets(const Batch& batch, int64_t z, int
 }
 
 // ------------------------------------------------------------ fp32 (FFMA)
-// Thread (ty, tx) of a 16 x 16 grid owns an 8 x 8 register tile of C: rows
-// ty*4 + {0..3} and 64 + ty*4 + {0..3}, the same for columns with tx. A warp
-// is 4 ty x 8 tx (warps 4 x 2 over the grid), so per k its two float4 reads
-// of As touch 4 addresses (broadcasts) and its two of Bs 128 contiguous bytes
-// each; then 64 FMAs. The split halves make each store of 4 columns one
-// float4, and a warp's stores of a row 128 contiguous bytes.
+// Tile BS x BS (BS = 128 or 64), H = BS / 64 halves per side. Thread (ty, tx)
+// of a 16 x 16 grid owns a 4H x 4H register tile of C: rows 64 h + ty*4 +
+// {0..3} for h < H, the same for columns with tx. A warp is 4 ty x 8 tx
+// (warps 4 x 2 over the grid), so per k and half its float4 read of As
+// touches 4 addresses (broadcasts) and its read of Bs 128 contiguous bytes;
+// then 16 H^2 FMAs. The split halves make each store of 4 columns one float4,
+// and a warp's stores of a row 128 contiguous bytes.
 // vec_c: c has unit column stride and 16-byte aligned rows (float4 stores).
-template <bool VecA, bool VecB>
+template <int BS, bool VecA, bool VecB>
 __global__ void __launch_bounds__(kThreads, 1)
-    sgemm_128x128(Mat<float> c, Mat<const float> a, Mat<const float> b, int64_t M, int64_t N, int64_t K,
-                  Batch batch, bool vec_c) {
-  using Tl = Tile<128>;
+    sgemm(Mat<float> c, Mat<const float> a, Mat<const float> b, int64_t M, int64_t N, int64_t K, Batch batch,
+          bool vec_c) {
+  using Tl = Tile<BS, BS>;
+  constexpr int H = BS / 64, TR = 4 * H;  // halves per side, register tile side
   extern __shared__ float4 smem4[];
   float* smem = reinterpret_cast<float*>(smem4);
   const int tid = threadIdx.x, lane = tid % 32, warp = tid / 32;
   const int ty = 4 * (warp / 2) + lane / 8, tx = 8 * (warp % 2) + lane % 8;
-  const int64_t row0 = blockIdx.y * int64_t(BM), col0 = blockIdx.x * int64_t(Tl::BN);
+  const int64_t row0 = blockIdx.y * int64_t(Tl::BM), col0 = blockIdx.x * int64_t(Tl::BN);
   for (int64_t z = blockIdx.z; z < batch.count; z += gridDim.z) {
     int64_t oc, oa, ob;
     batch_offsets(batch, z, oc, oa, ob);
-    float acc[8][8] = {};
+    float acc[TR][TR] = {};
     const Operand opa{a.data + oa, a.rs, a.cs, M}, opb{b.data + ob, b.cs, b.rs, N};
     k_loop<Tl, VecA, VecB>(smem, opa, opb, row0, col0, K, [&](const float* As, const float* Bs) {
 #pragma unroll
       for (int k = 0; k < BK; ++k) {
-        const float4 a0 = *reinterpret_cast<const float4*>(As + k * Tl::kLdA + ty * 4);
-        const float4 a1 = *reinterpret_cast<const float4*>(As + k * Tl::kLdA + 64 + ty * 4);
-        const float4 b0 = *reinterpret_cast<const float4*>(Bs + k * Tl::kLdB + tx * 4);
-        const float4 b1 = *reinterpret_cast<const float4*>(Bs + k * Tl::kLdB + 64 + tx * 4);
-        const float ra[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
-        const float rb[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+        float ra[TR], rb[TR];
 #pragma unroll
-        for (int i = 0; i < 8; ++i)
+        for (int h = 0; h < H; ++h) {
+          const float4 v = *reinterpret_cast<const float4*>(As + k * Tl::kLdA + 64 * h + ty * 4);
+          ra[4 * h] = v.x, ra[4 * h + 1] = v.y, ra[4 * h + 2] = v.z, ra[4 * h + 3] = v.w;
+        }
 #pragma unroll
-          for (int j = 0; j < 8; ++j) acc[i][j] = fmaf(ra[i], rb[j], acc[i][j]);
+        for (int h = 0; h < H; ++h) {
+          const float4 v = *reinterpret_cast<const float4*>(Bs + k * Tl::kLdB + 64 * h + tx * 4);
+          rb[4 * h] = v.x, rb[4 * h + 1] = v.y, rb[4 * h + 2] = v.z, rb[4 * h + 3] = v.w;
+        }
+#pragma unroll
+        for (int i = 0; i < TR; ++i)
+#pragma unroll
+          for (int j = 0; j < TR; ++j) acc[i][j] = fmaf(ra[i], rb[j], acc[i][j]);
       }
     });
 #pragma unroll
-    for (int i = 0; i < 8; ++i) {
-      const int64_t gm = row0 + (i < 4 ? 0 : 64) + ty * 4 + i % 4;
+    for (int i = 0; i < TR; ++i) {
+      const int64_t gm = row0 + 64 * (i / 4) + ty * 4 + i % 4;
       if (gm >= M) continue;
       float* crow = c.data + oc + gm * c.rs;
 #pragma unroll
-      for (int h = 0; h < 2; ++h) {
+      for (int h = 0; h < H; ++h) {
         const int64_t gn = col0 + 64 * h + tx * 4;
         if (vec_c && gn + 3 < N) {
           *reinterpret_cast<float4*>(crow + gn) =
@@ -226,7 +242,7 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const uint32_t (&a)[4], 
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
 }
 
-// A block tile of 128 x 256 (Tile<256>, 77 KB of shared memory): the 8 warps
+// A block tile of 128 x 256 (Tile<128, 256>, 77 KB of shared memory): the 8 warps
 // form a 2 x 4 grid; warp (wm, wn) owns the 64 x 64 sub-tile at rows wm*64,
 // cols wn*64: 4 x 8 mma tiles of 16 x 8, so 32 mma per 8 of k from 16 + 16
 // fragment registers read out of shared memory.
@@ -234,13 +250,13 @@ template <bool VecA, bool VecB>
 __global__ void __launch_bounds__(kThreads, 1)
     tf32_128x256(Mat<float> c, Mat<const float> a, Mat<const float> b, int64_t M, int64_t N, int64_t K,
                  Batch batch, bool vec_c) {
-  using Tl = Tile<256>;
+  using Tl = Tile<128, 256>;
   constexpr int MT = 4, NT = 8;  // mma tiles per warp along m and n
   extern __shared__ float4 smem4[];
   float* smem = reinterpret_cast<float*>(smem4);
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32, g = lane / 4, t = lane % 4;
   const int wm = warp / 4, wn = warp % 4;
-  const int64_t row0 = blockIdx.y * int64_t(BM), col0 = blockIdx.x * int64_t(Tl::BN);
+  const int64_t row0 = blockIdx.y * int64_t(Tl::BM), col0 = blockIdx.x * int64_t(Tl::BN);
   for (int64_t z = blockIdx.z; z < batch.count; z += gridDim.z) {
     int64_t oc, oa, ob;
     batch_offsets(batch, z, oc, oa, ob);

@@ -1,9 +1,8 @@
-// CUDA matmul, chosen per call by Backend: ours (float: gemm_f32.cuh, exact
-// fp32 or TF32 tensor cores; double: gemm.cuh) or cuBLAS (fp32 math, or TF32
-// tensor-op math for float).
+// CUDA matmul, chosen per call by Backend: ours (gemm.h: float exact fp32 or
+// TF32 tensor cores, double) or cuBLAS (fp32 math, or TF32 tensor-op math for
+// float).
 #include <cublas_v2.h>
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -13,8 +12,7 @@
 #include <vector>
 
 #include "kernels/cuda/copy.h"
-#include "kernels/cuda/gemm.cuh"
-#include "kernels/cuda/gemm_f32.cuh"
+#include "kernels/cuda/gemm.h"
 #include "kernels/cuda/launch.cuh"
 #include "kernels/cuda/linalg.h"
 #include "kernels/device.h"
@@ -45,88 +43,13 @@ gemm::Batch batch_of(const View<T>& out, const View<const T>& a, const View<cons
   return batch;
 }
 
-// float: gemm_f32.cuh's kernels. An operand takes 16-byte copies when its
-// tile rows (m of A, n of B) are contiguous and every row start, in every
-// batch entry, is 16-byte aligned; C takes float4 stores on the same terms.
-bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
-bool vector_ok(const void* data, int64_t unit_stride, int64_t row_stride, const int64_t* batch_strides, int nbatch) {
-  bool ok = aligned16(data) && unit_stride == 1 && row_stride % 4 == 0;
-  for (int d = 0; d < nbatch; ++d) ok = ok && batch_strides[d] % 4 == 0;
-  return ok;
-}
-
-// Launches Kernel<VA, VB>::fn with its dynamic shared memory; the size
-// limit is raised once per device (bit d of `raised`).
-template <template <bool, bool> class Kernel, bool VA, bool VB>
-void launch_one(dim3 grid, cudaStream_t st, int device, gemm::Mat<float> c, gemm::Mat<const float> a,
-                gemm::Mat<const float> b, int64_t M, int64_t N, int64_t K, const gemm::Batch& batch, bool vec_c) {
-  constexpr auto kernel = Kernel<VA, VB>::fn;
-  constexpr int bytes = Kernel<VA, VB>::Tl::kSmemBytes;
-  static std::atomic<uint64_t> raised{0};
-  const uint64_t bit = device < 64 ? uint64_t(1) << device : 0;
-  if (!bit || !(raised.load() & bit)) {
-    CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
-    raised.fetch_or(bit);
-  }
-  kernel<<<grid, gemm::f32::kThreads, bytes, st>>>(c, a, b, M, N, K, batch, vec_c);
-  CUDA_CHECK_LAUNCH();
-}
-
-template <template <bool, bool> class Kernel>
-void launch_f32(const gemm::Batch& batch, int64_t M, int64_t N, int64_t K, bool vec_a, bool vec_b, bool vec_c,
-                gemm::Mat<float> c, gemm::Mat<const float> a, gemm::Mat<const float> b, int device) {
-  using Tl = typename Kernel<true, true>::Tl;
-  const dim3 grid(static_cast<unsigned>((N + Tl::BN - 1) / Tl::BN),
-                  static_cast<unsigned>((M + gemm::f32::BM - 1) / gemm::f32::BM),
-                  static_cast<unsigned>(batch.count < 65535 ? batch.count : 65535));
-  const cudaStream_t st = stream(device);
-  if (vec_a && vec_b) launch_one<Kernel, true, true>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
-  else if (vec_a) launch_one<Kernel, true, false>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
-  else if (vec_b) launch_one<Kernel, false, true>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
-  else launch_one<Kernel, false, false>(grid, st, device, c, a, b, M, N, K, batch, vec_c);
-}
-template <bool VA, bool VB>
-struct Sgemm {
-  using Tl = gemm::f32::Tile<128>;
-  static constexpr auto fn = gemm::f32::sgemm_128x128<VA, VB>;
-};
-template <bool VA, bool VB>
-struct Tf32 {
-  using Tl = gemm::f32::Tile<256>;
-  static constexpr auto fn = gemm::f32::tf32_128x256<VA, VB>;
-};
-
-void hand_f32(View<float> out, View<const float> a, View<const float> b, bool tf32) {
-  const int r = out.ndim - 2;
-  const int64_t M = out.size[r], N = out.size[r + 1], K = a.size[r + 1];
-  const gemm::Batch batch = batch_of(out, a, b);
-  if (M == 0 || N == 0 || batch.count == 0) return;
-  const int nb = batch.ndim;
-  // A's tile rows run along m (stride a.stride[r]), B's along n (b.stride[r + 1]).
-  const bool vec_a = vector_ok(a.data, a.stride[r], a.stride[r + 1], batch.stride_a, nb);
-  const bool vec_b = vector_ok(b.data, b.stride[r + 1], b.stride[r], batch.stride_b, nb);
-  const bool vec_c = vector_ok(out.data, out.stride[r + 1], out.stride[r], batch.stride_c, nb);
-  const gemm::Mat<float> mc{out.data, out.stride[r], out.stride[r + 1]};
-  const gemm::Mat<const float> ma{a.data, a.stride[r], a.stride[r + 1]}, mb{b.data, b.stride[r], b.stride[r + 1]};
-  const int device = device_of(out.data);
-  if (tf32) launch_f32<Tf32>(batch, M, N, K, vec_a, vec_b, vec_c, mc, ma, mb, device);
-  else launch_f32<Sgemm>(batch, M, N, K, vec_a, vec_b, vec_c, mc, ma, mb, device);
-}
-
-// double (and conv's GEMM): gemm.cuh's 64 x 64 kernel.
+// Our kernels (gemm.h): TF32 only for float under Backend::tf32.
 template <class T>
-void hand(View<T> out, View<const T> a, View<const T> b) {
+void hand(View<T> out, View<const T> a, View<const T> b, bool tf32) {
   const int r = out.ndim - 2;
   const int64_t M = out.size[r], N = out.size[r + 1], K = a.size[r + 1];
-  const gemm::Batch batch = batch_of(out, a, b);
-  if (M == 0 || N == 0 || batch.count == 0) return;
-  const dim3 grid(static_cast<unsigned>((N + gemm::BN - 1) / gemm::BN),
-                  static_cast<unsigned>((M + gemm::BM - 1) / gemm::BM),
-                  static_cast<unsigned>(batch.count < 65535 ? batch.count : 65535));
-  gemm::gemm_tiled<T><<<grid, gemm::kThreads, 0, stream(device_of(out.data))>>>(
-      {out.data, out.stride[r], out.stride[r + 1]}, {a.data, a.stride[r], a.stride[r + 1]},
-      {b.data, b.stride[r], b.stride[r + 1]}, M, N, K, batch);
-  CUDA_CHECK_LAUNCH();
+  gemm::run<T>({out.data, out.stride[r], out.stride[r + 1]}, {a.data, a.stride[r], a.stride[r + 1]},
+               {b.data, b.stride[r], b.stride[r + 1]}, M, N, K, batch_of(out, a, b), tf32, device_of(out.data));
 }
 
 // ---------------------------------------------------------------- vendor
@@ -231,8 +154,7 @@ void matmul(View<T> out, View<const T> a, View<const T> b, Backend backend) {
   constexpr bool is_float = std::is_same_v<T, float>;
   if (backend == Backend::vendor || backend == Backend::vendor_tf32)
     return vendor(out, a, b, is_float && backend == Backend::vendor_tf32);
-  if constexpr (is_float) hand_f32(out, a, b, backend == Backend::tf32);
-  else hand(out, a, b);
+  hand(out, a, b, is_float && backend == Backend::tf32);
 }
 
 template void matmul<float>(View<float>, View<const float>, View<const float>, Backend);

@@ -5,6 +5,7 @@
 // the stopping test and the rotation are those of kernels/cpu/svdvals.cpp.
 #include <cstdint>
 
+#include "kernels/cuda/batch_offset.cuh"
 #include "kernels/cuda/launch.cuh"
 #include "kernels/cuda/svdvals.h"
 #include "kernels/device.h"
@@ -16,16 +17,6 @@ namespace {
 
 constexpr int kThreads = 256, kWarps = kThreads / 32;
 constexpr size_t kSharedBytes = 48 * 1024 - 256;  // below the default limit, beside static shared
-
-template <class T>
-__device__ int64_t batch_offset(const View<T>& v, int tail, int64_t b) {
-  int64_t offset = 0;
-  for (int d = v.ndim - tail - 1; d >= 0; --d) {
-    offset += (b % v.size[d]) * v.stride[d];
-    b /= v.size[d];
-  }
-  return offset;
-}
 
 __device__ double warp_sum(double v) {
   for (int k = 16; k > 0; k /= 2) v += __shfl_xor_sync(0xffffffffu, v, k);

@@ -32,24 +32,6 @@ constexpr int64_t kScatterPoints = 1000;
 
 ModulePtr linear(int64_t in, int64_t out, Generator* gen) { return make_shared<nn::Linear>(in, out, true, Options{}, gen); }
 
-// The 2-D set with its component labels; the same points as make_toy_set.
-ToySet labelled_toy_set(const std::string& name, uint64_t seed, Tensor* labels, const std::string& who) {
-  Generator gen(seed);
-  if (name == "ring8") {
-    const data::RingOptions o;
-    data::Mixture m = data::ring_gaussians(kToyPoints, &gen, o);
-    *labels = m.modes;
-    return {name, m.points, m.centres, o.std, 3.0};
-  }
-  if (name == "grid25") {
-    const data::GridOptions o;
-    data::Mixture m = data::grid_gaussians(kToyPoints, &gen, o);
-    *labels = m.modes;
-    return {name, m.points, m.centres, o.std, 6.0};
-  }
-  throw std::invalid_argument(who + ": option data must be fashion, ring8 or grid25, got " + name);
-}
-
 // i64 labels [n] with label(i) for i in [0, n).
 template <class F>
 Tensor make_labels(int64_t n, F label) {
@@ -128,7 +110,7 @@ CganTrainer::CganTrainer(const train::TrainConfig& config)
     g_ = dcgan28_generator(z_dim_ + classes_, &init);
     d_ = conditional_dcgan28_discriminator(classes_, &init);
   } else {
-    toy_ = labelled_toy_set(data_, config.seed ^ kToyDataStream, &toy_labels_, config.model);
+    toy_ = make_toy_set(data_, kToyPoints, config.seed ^ kToyDataStream, config.model, &toy_labels_);
     classes_ = toy_->centres.size(0);
     z_dim_ = kToyZDim;
     g_ = toy_generator(z_dim_ + classes_, &init);

@@ -42,16 +42,18 @@ Nearest nearest(double x, double y, const std::vector<double>& c) {
 
 bool is_toy_set(const std::string& name) { return name == "ring8" || name == "grid25"; }
 
-ToySet make_toy_set(const std::string& name, int64_t n, uint64_t seed, const std::string& who) {
+ToySet make_toy_set(const std::string& name, int64_t n, uint64_t seed, const std::string& who, Tensor* labels) {
   Generator gen(seed);
   if (name == "ring8") {
     const data::RingOptions o;
     data::Mixture m = data::ring_gaussians(n, &gen, o);
+    if (labels) *labels = m.modes;
     return {name, m.points, m.centres, o.std, 3.0};
   }
   if (name == "grid25") {
     const data::GridOptions o;
     data::Mixture m = data::grid_gaussians(n, &gen, o);
+    if (labels) *labels = m.modes;
     return {name, m.points, m.centres, o.std, 6.0};
   }
   throw std::invalid_argument(who + ": unknown data \"" + name + "\"; known: fashion, ring8, grid25");

@@ -24,8 +24,10 @@ struct ToySet {
 bool is_toy_set(const std::string& name);
 // "ring8": data::ring_gaussians (8 modes, radius 2, std 0.02); "grid25":
 // data::grid_gaussians (25 modes at {-4, ..., 4}^2, std 0.05); n points drawn
-// from `seed`. Throws std::invalid_argument naming `who` for other names.
-ToySet make_toy_set(const std::string& name, int64_t n, uint64_t seed, const std::string& who);
+// from `seed`; `labels` (if not null) gets each point's mode index [n].
+// Throws std::invalid_argument naming `who` for other names.
+ToySet make_toy_set(const std::string& name, int64_t n, uint64_t seed, const std::string& who,
+                    Tensor* labels = nullptr);
 
 // A generated point belongs to its nearest centre when it lies within 3 std
 // of it (a "high-quality" sample, VEEGAN, Srivastava et al. 2017); a mode is

@@ -7,7 +7,11 @@
 // and atol 1e-3; f64 with 1e-10.
 #include <gtest/gtest.h>
 
+#include <cuda_runtime.h>
+
 #include "autograd/conv.h"
+#include "core/backend.h"
+#include "kernels/cuda/gemm.h"
 #include "tests/cuda/parity.h"
 
 namespace nabla::testing {
@@ -63,6 +67,7 @@ TEST(CudaConv, Conv2dMatchesTheCpu) {
              {"odd", {3, 2, 9, 8}, {5, 2, 3, 2}, odd(), true},
              {"groups", {2, 4, 6, 6}, {6, 2, 3, 3}, params(2, 1, 1, 2), true},
              {"dilated", {1, 3, 11, 11}, {2, 3, 3, 3}, params(1, 2, 2), false},
+             {"65 channels, odd P", {2, 3, 9, 7}, {65, 3, 3, 3}, params(1, 1), true},
              {"dcgan 1->64", {4, 1, 28, 28}, {64, 1, 4, 4}, params(2, 1), true},
              {"dcgan 64->128", {4, 64, 14, 14}, {128, 64, 4, 4}, params(2, 1), true}},
             false);
@@ -74,6 +79,7 @@ TEST(CudaConv, ConvTranspose2dMatchesTheCpu) {
              {"k4 s2 p1", {2, 3, 5, 4}, {3, 2, 4, 4}, params(2, 1), true},
              {"output_padding", {2, 3, 5, 5}, {3, 4, 3, 3}, params(2, 1, 1, 1, 1), true},
              {"groups", {2, 4, 3, 3}, {4, 3, 3, 3}, params(1, 0, 1, 2), true},
+             {"65 channels", {3, 65, 5, 3}, {65, 2, 3, 3}, params(2, 1), true},
              {"dcgan 128->64", {4, 128, 7, 7}, {128, 64, 4, 4}, params(2, 1), true},
              {"dcgan 64->1", {4, 64, 14, 14}, {64, 1, 4, 4}, params(2, 1), true}},
             true);
@@ -91,6 +97,43 @@ TEST(CudaConv, ChunkedBatchMatchesTheCpu) {
   expect_parity("conv2d chunked", inputs,
                 [](const std::vector<Tensor>& v, Device) { return conv2d(v[0], v[1], v[2], params(1, 1)); },
                 Tol{1e-9, 1e-9});
+}
+
+// The im2col GEMMs run gemm.h's float kernel, whose tile depends on the
+// shape (sgemm_tile): 2 images, G = (sms + 7) / 8 groups of 130 output
+// channels and P = 10 x 13 = 130 give the forward GEMM (batched over images
+// and groups) at least sms blocks of 128, the large tile, cut at 130 both
+// ways; the cases above run the small tile. The weight gradient sums only
+// N P = 260 terms per entry, well within conv_tol in f32.
+TEST(CudaConv, LargeTileMatchesTheCpu) {
+  NABLA_REQUIRE_CUDA();
+  int sms = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), cudaSuccess);
+  const int64_t n = 2, groups = (sms + 7) / 8;
+  ASSERT_EQ(kernels::cuda::gemm::sgemm_tile(130, 130, n * groups, sms), 128);
+  const DType t = DType::f32;
+  for (bool strided : {false, true}) {
+    const std::vector<Tensor> inputs{sample({n, 2 * groups, 10, 13}, t, 11),
+                                     sample({130 * groups, 2, 3, 3}, t, 12, -0.3, 0.3), sample({130 * groups}, t, 13)};
+    expect_parity("conv2d large tile", inputs,
+                  [&](const std::vector<Tensor>& v, Device) {
+                    return conv2d(v[0], v[1], v[2], params(1, 1, 1, groups));
+                  },
+                  conv_tol(t), strided);
+  }
+}
+
+// conv has no TF32 mode (core/backend.h): matmul's setting leaves it exact.
+TEST(CudaConv, IgnoresTheMatmulTf32Setting) {
+  NABLA_REQUIRE_CUDA();
+  const Tensor x = to_cuda(sample({3, 5, 9, 9}, DType::f32, 14));
+  const Tensor w = to_cuda(sample({7, 5, 3, 3}, DType::f32, 15));
+  const Conv2dParams p = params(2, 1);
+  const Tensor exact = to_cpu(prim::conv2d(x, w, {}, p));
+  set_backend("matmul", "tf32");
+  const Tensor under_tf32 = to_cpu(prim::conv2d(x, w, {}, p));
+  set_backend("matmul", "hand");
+  EXPECT_TRUE(bitwise_equal(exact, under_tf32));
 }
 
 TEST(CudaConv, IsDeterministic) {

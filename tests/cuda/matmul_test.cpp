@@ -9,11 +9,15 @@
 // mantissas), under a bound of 1e-2.
 #include <gtest/gtest.h>
 
+#include <cuda_runtime.h>
+
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "core/backend.h"
 #include "core/linalg.h"
+#include "kernels/cuda/gemm.h"
 #include "tests/cuda/cuda_testing.h"
 
 namespace nabla::testing {
@@ -135,6 +139,23 @@ void expect_float_matmul(const Tensor& a, const Tensor& b, const Tensor& ga, con
   set_backend("matmul", "hand");
 }
 
+// An m x n x k product under every transpose combination: a stored [m, k]
+// (row-major: scalar copies) or [k, m] and viewed transposed (column-major:
+// 16-byte copies); b likewise.
+void expect_every_transpose(const Mnk& s, uint64_t& seed) {
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      const Tensor sa = ta ? sample({s.k, s.m}, DType::f32, ++seed) : sample({s.m, s.k}, DType::f32, ++seed);
+      const Tensor sb = tb ? sample({s.n, s.k}, DType::f32, ++seed) : sample({s.k, s.n}, DType::f32, ++seed);
+      const Tensor a = ta ? prim::transpose(sa, 0, 1) : sa, b = tb ? prim::transpose(sb, 0, 1) : sb;
+      const Tensor ga = ta ? prim::transpose(to_cuda(sa), 0, 1) : to_cuda(sa);
+      const Tensor gb = tb ? prim::transpose(to_cuda(sb), 0, 1) : to_cuda(sb);
+      expect_float_matmul(a, b, ga, gb,
+                          std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k) +
+                              (ta ? " A^T" : "") + (tb ? " B^T" : ""));
+    }
+}
+
 TEST(CudaMatmulFloat, EveryTransposeCombinationAndEdgeSize) {
   NABLA_REQUIRE_CUDA();
   // 128 x 128 x 16 and 128 x 256 x 32 are whole block tiles (sgemm, tf32)
@@ -144,20 +165,7 @@ TEST(CudaMatmulFloat, EveryTransposeCombinationAndEdgeSize) {
                                 {128, 256, 32}, {130, 257, 33}, {256, 64, 300}, {3, 200, 2},
                                 {0, 5, 3},      {4, 0, 3},      {4, 5, 0}};
   uint64_t seed = 20;
-  for (const Mnk& s : shapes)
-    for (bool ta : {false, true})
-      for (bool tb : {false, true}) {
-        // a stored [m, k] (row-major: scalar copies) or [k, m] and viewed
-        // transposed (column-major: 16-byte copies); b likewise.
-        const Tensor sa = ta ? sample({s.k, s.m}, DType::f32, ++seed) : sample({s.m, s.k}, DType::f32, ++seed);
-        const Tensor sb = tb ? sample({s.n, s.k}, DType::f32, ++seed) : sample({s.k, s.n}, DType::f32, ++seed);
-        const Tensor a = ta ? prim::transpose(sa, 0, 1) : sa, b = tb ? prim::transpose(sb, 0, 1) : sb;
-        const Tensor ga = ta ? prim::transpose(to_cuda(sa), 0, 1) : to_cuda(sa);
-        const Tensor gb = tb ? prim::transpose(to_cuda(sb), 0, 1) : to_cuda(sb);
-        expect_float_matmul(a, b, ga, gb,
-                            std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k) +
-                                (ta ? " A^T" : "") + (tb ? " B^T" : ""));
-      }
+  for (const Mnk& s : shapes) expect_every_transpose(s, seed);
 }
 
 TEST(CudaMatmulFloat, MisalignedAndStridedViews) {
@@ -190,6 +198,44 @@ TEST(CudaMatmulFloat, BatchedBroadcastAndLongK) {
   // Many k-tiles through the 3-stage ring, 2 x 2 block tiles.
   const Tensor p = sample({256, 1000}, DType::f32, 55), q = sample({1000, 200}, DType::f32, 56);
   expect_float_matmul(p, q, to_cuda(p), to_cuda(q), "256x200x1000");
+}
+
+// sgemm's tile by shape (gemm.h's sgemm_tile): shapes on both sides of the
+// rule for this device's SM count, each cut at the tile edges, under every
+// transpose combination; the test checks that both tiles ran.
+TEST(CudaMatmulFloat, BothSgemmTiles) {
+  NABLA_REQUIRE_CUDA();
+  int sms = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), cudaSuccess);
+  // Rows for at least `sms` blocks of 128 with 2 column blocks, plus a cut.
+  const int64_t big_m = 128 * ((sms + 1) / 2) + 5;
+  const std::vector<Mnk> shapes{{64, 784, 256}, {65, 129, 17}, {1, 1, 3}, {big_m, 200, 33}, {big_m, 131, 5}};
+  std::set<int> tiles;
+  uint64_t seed = 70;
+  for (const Mnk& s : shapes) {
+    tiles.insert(kernels::cuda::gemm::sgemm_tile(s.m, s.n, 1, sms));
+    expect_every_transpose(s, seed);
+  }
+  // A batch that fills the SMs with 128 tiles of small matrices.
+  const Tensor x = sample({sms, 70, 9}, DType::f32, 90), y = sample({sms, 9, 130}, DType::f32, 91);
+  tiles.insert(kernels::cuda::gemm::sgemm_tile(70, 130, sms, sms));
+  expect_float_matmul(x, y, to_cuda(x), to_cuda(y), "bmm of " + std::to_string(sms) + " 70x130x9");
+  EXPECT_EQ(tiles, (std::set<int>{64, 128}));
+}
+
+// Both tiles sum each C element by one FMA chain in k order: the same bits,
+// so the result does not depend on the device's SM count.
+TEST(CudaMatmulFloat, TilesGiveTheSameBits) {
+  NABLA_REQUIRE_CUDA();
+  int sms = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), cudaSuccess);
+  const int64_t m = 128 * ((sms + 1) / 2) + 5;
+  ASSERT_EQ(kernels::cuda::gemm::sgemm_tile(m, 200, 1, sms), 128);
+  ASSERT_EQ(kernels::cuda::gemm::sgemm_tile(64, 200, 1, sms), 64);
+  const Tensor a = to_cuda(sample({m, 77}, DType::f32, 95)), b = to_cuda(sample({77, 200}, DType::f32, 96));
+  const Tensor whole = prim::matmul(a, b);                        // 128 tiles
+  const Tensor top = prim::matmul(prim::slice(a, 0, 0, 64), b);   // 64 tiles
+  EXPECT_TRUE(bitwise_equal(to_cpu(top), to_cpu(prim::slice(whole, 0, 0, 64))));
 }
 
 TEST(CudaMatmulFloat, Tf32IsAMatmulBackendOnly) {
