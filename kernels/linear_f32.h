@@ -1,0 +1,19 @@
+#pragma once
+// The f32 CPU kernel of linear layers: out = x w^T (+ bias), through the
+// packed SGEMM (kernels/cpu/sgemm.h), the bias added to each output tile as
+// its block finishes (the same float add as adding it afterwards).
+//
+// Rounding: out(i, j) = sum_l x(i, l) w(j, l) in kSgemmKc-long blocks, each
+// summed in order from l = 0 with one FMA per term (sgemm.h), then + bias(j).
+// The work is split over column (or row) blocks across OpenMP threads; the
+// sum of an element depends on k only, so the bits do not depend on the
+// number of threads.
+#include "kernels/view.h"
+
+namespace nabla::kernels::cpu {
+
+// out [m, n] with unit column stride; x [m, k] and w [n, k] any strides;
+// bias [n] any stride, or bias.data == nullptr for none.
+void linear_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias);
+
+}  // namespace nabla::kernels::cpu
