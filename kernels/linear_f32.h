@@ -1,7 +1,8 @@
 #pragma once
 // The f32 CPU kernel of linear layers: out = x w^T (+ bias), through the
-// packed SGEMM (kernels/cpu/sgemm.h), the bias added to each output tile as
-// its block finishes (the same float add as adding it afterwards).
+// packed SGEMM (kernels/cpu/sgemm.h), the bias added by the thread that
+// computed those outputs right after them (the same float add as a separate
+// pass, while they are in cache).
 //
 // Rounding: out(i, j) = sum_l x(i, l) w(j, l) in kSgemmKc-long blocks, each
 // summed in order from l = 0 with one FMA per term (sgemm.h), then + bias(j).
