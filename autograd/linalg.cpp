@@ -10,6 +10,7 @@
 #include "core/check.h"
 #include "core/elementwise.h"
 #include "core/linalg.h"
+#include "core/linear.h"
 #include "core/views.h"
 
 namespace nabla {
@@ -51,19 +52,23 @@ Grads matmul_vjp(const VjpContext& c) {
   return {ga, gb};
 }
 
-// y = x W^T + b: dx = G W, dW = (X^T G)^T over all rows, db = G summed over
-// rows. dW is the product matmul's vjp computed (the same bits: G^T X into a
-// row-major [out, in] matrix would order Eigen's partial sums differently),
-// copied once into a contiguous [out, in] tensor, so that accumulating it and
-// storing it as .grad run over unit strides.
+// y = x W^T + b: dx = G W, dW = G^T X over all rows, db = G summed over
+// rows. In f32 on the CPU (prim::linear_uses_sgemm) both products are linear
+// ops themselves, dx = linear(G, W^T) and dW = linear(G^T, X^T): the packed
+// SGEMM writes G^T X straight into W's contiguous [out, in] layout with the
+// same sums as (X^T G)^T (each element summed over the rows in order). Other
+// dtypes and devices keep matmul's products: (X^T G)^T made contiguous once,
+// so that accumulating it and storing it as .grad run over unit strides.
 Grads linear_vjp(const VjpContext& c) {
   const Tensor& x = c.saved[0];
   const Tensor& w = c.saved[1];
+  const bool sgemm = prim::linear_uses_sgemm(x);
   Grads out(c.needs.size());
-  if (c.needs[0]) out[0] = matmul(c.grad, w);
+  if (c.needs[0]) out[0] = sgemm ? linear(c.grad, mT(w)) : matmul(c.grad, w);
   if (c.needs[1]) {
     const Tensor g = x.dim() == 1 ? unsqueeze(c.grad, 0) : as_rows(c.grad);
-    out[1] = contiguous(mT(matmul(mT(x.dim() == 1 ? unsqueeze(x, 0) : as_rows(x)), g)));
+    const Tensor x2 = x.dim() == 1 ? unsqueeze(x, 0) : as_rows(x);
+    out[1] = sgemm ? linear(mT(g), mT(x2)) : contiguous(mT(matmul(mT(x2), g)));
   }
   if (out.size() > 2 && c.needs[2]) out[2] = sum_to(c.grad, {w.shape()[0]});
   return out;
@@ -103,11 +108,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   if (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))
     throw_invalid("linear", "expected a bias [" + std::to_string(weight.shape()[0]) + "], got " + describe(bias) +
                                 " for weight " + describe(weight));
-  // One node instead of matmul(x, permute(w)) + b: the same values (the bias
-  // is added in place into the fresh product, the same float adds) and the
-  // same gradients, W's made contiguous once (see linear_vjp).
-  Tensor y = prim::matmul(x, prim::transpose(weight, 0, 1));
-  if (bias.defined()) prim::binary_(prim::Binary::add, y, bias);
+  // One node instead of matmul(x, permute(w)) + b (see linear_vjp).
+  Tensor y = prim::linear(x, weight, bias);
   std::vector<Tensor> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   return record("linear", y, inputs, {x, weight}, linear_vjp);

@@ -56,7 +56,7 @@ TEST(IntrospectReadme, TraceBytesAsShown) {
   }
   EXPECT_EQ(last_backward_trace().size(), 6u);
   EXPECT_EQ(grad_total, 197124u);
-  EXPECT_EQ(allocated_total, 492552u);
+  EXPECT_EQ(allocated_total, 361480u);
 }
 
 TEST(IntrospectReadme, AnomalyMessagesAsShown) {

@@ -50,9 +50,13 @@ void check_learns(const std::string& model, int64_t steps, int64_t batch, double
   EXPECT_LT(std_after, std_fraction * std_before) << "pixel std distance " << std_before << " -> " << std_after;
 }
 
+// The fractions reached after 800 steps depend on the run's rounding (a GAN
+// is chaotic): over seeds 7 (the test's), 1, 2, 3 and two GEMM roundings
+// (Eigen's, the packed SGEMM's of linear) the mean distance fell to
+// 0.50-0.75 of its start, the std distance to 0.68-0.81.
 TEST(GanLearns, MlpGanMatchesTheDataMoments) {
   SKIP_WITHOUT_FASHION_MNIST();
-  check_learns("mlpgan", 800, 64, 0.7, 0.8);
+  check_learns("mlpgan", 800, 64, 0.8, 0.85);
 }
 
 TEST(GanLearns, DcganMatchesTheDataMoments) {
