@@ -22,6 +22,8 @@
 namespace nabla::kernels::cuda {
 // Number of usable CUDA devices; any driver or runtime error counts as zero.
 int device_count();
+// Streaming multiprocessors of `device`, asked once and remembered.
+int multiprocessor_count(int device);
 // Device memory from the caching allocator (kernels/cuda/allocator.cu): a
 // freed block goes back to a size-binned free list of its device and is
 // reused in stream order. Out of memory: the cache is released and the

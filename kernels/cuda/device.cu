@@ -1,4 +1,6 @@
 // Devices, their default streams, and copies between host and device memory.
+#include <array>
+#include <atomic>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -14,6 +16,17 @@ int device_count() {
   if (cudaGetDeviceCount(&n) != cudaSuccess) {
     cudaGetLastError();  // clear the sticky error: no driver means no devices
     return 0;
+  }
+  return n;
+}
+
+int multiprocessor_count(int device) {
+  static std::array<std::atomic<int>, 64> counts{};
+  if (device < 0 || device >= 64) throw std::invalid_argument("multiprocessor_count: no device " + std::to_string(device));
+  int n = counts[device].load();
+  if (n == 0) {
+    CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
+    counts[device].store(n);
   }
   return n;
 }

@@ -10,6 +10,7 @@
 #include "kernels/cuda/gemm.h"
 #include "kernels/cuda/gemm_f32.cuh"
 #include "kernels/cuda/launch.cuh"
+#include "kernels/device.h"
 
 namespace nabla::kernels::cuda::gemm {
 
@@ -22,18 +23,6 @@ bool vector_ok(const void* data, int64_t unit_stride, int64_t row_stride, const 
   bool ok = reinterpret_cast<uintptr_t>(data) % 16 == 0 && unit_stride == 1 && row_stride % 4 == 0;
   for (int d = 0; d < nbatch; ++d) ok = ok && batch_strides[d] % 4 == 0;
   return ok;
-}
-
-// Multiprocessors of `device`, asked once per device (0: not yet asked).
-int sm_count(int device) {
-  static std::array<std::atomic<int>, 64> counts{};
-  if (device < 0 || device >= 64) return 1;
-  int n = counts[device].load();
-  if (n == 0) {
-    CUDA_CHECK(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device));
-    counts[device].store(n);
-  }
-  return n;
 }
 
 // The float kernels as class templates over (VecA, VecB), with their tiles.
@@ -94,7 +83,7 @@ void run(Mat<T> c, Mat<const T> a, Mat<const T> b, int64_t M, int64_t N, int64_t
   if (M == 0 || N == 0 || batch.count == 0) return;
   if constexpr (std::is_same_v<T, float>) {
     if (tf32) return launch_f32<Tf32>(c, a, b, M, N, K, batch, device);
-    if (sgemm_tile(M, N, batch.count, sm_count(device)) == 64)
+    if (sgemm_tile(M, N, batch.count, multiprocessor_count(device)) == 64)
       return launch_f32<Sgemm<64>::template Of>(c, a, b, M, N, K, batch, device);
     return launch_f32<Sgemm<128>::template Of>(c, a, b, M, N, K, batch, device);
   } else {

@@ -4,6 +4,7 @@
 
 namespace nabla::kernels::cuda {
 int device_count() { return 0; }
+int multiprocessor_count(int) { no_cuda("cuda multiprocessor_count"); }
 void* malloc(size_t, int) { no_cuda("cuda malloc"); }
 void free(void*, int) { no_cuda("cuda free"); }
 void memcpy(void*, const void*, size_t, int) { no_cuda("cuda memcpy"); }

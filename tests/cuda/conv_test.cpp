@@ -7,10 +7,9 @@
 // and atol 1e-3; f64 with 1e-10.
 #include <gtest/gtest.h>
 
-#include <cuda_runtime.h>
-
 #include "autograd/conv.h"
 #include "core/backend.h"
+#include "kernels/device.h"
 #include "kernels/cuda/gemm.h"
 #include "tests/cuda/parity.h"
 
@@ -107,8 +106,7 @@ TEST(CudaConv, ChunkedBatchMatchesTheCpu) {
 // N P = 260 terms per entry, well within conv_tol in f32.
 TEST(CudaConv, LargeTileMatchesTheCpu) {
   NABLA_REQUIRE_CUDA();
-  int sms = 0;
-  ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), cudaSuccess);
+  const int sms = kernels::cuda::multiprocessor_count(0);
   const int64_t n = 2, groups = (sms + 7) / 8;
   ASSERT_EQ(kernels::cuda::gemm::sgemm_tile(130, 130, n * groups, sms), 128);
   const DType t = DType::f32;

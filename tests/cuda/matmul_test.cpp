@@ -9,14 +9,13 @@
 // mantissas), under a bound of 1e-2.
 #include <gtest/gtest.h>
 
-#include <cuda_runtime.h>
-
 #include <cmath>
 #include <set>
 #include <stdexcept>
 
 #include "core/backend.h"
 #include "core/linalg.h"
+#include "kernels/device.h"
 #include "kernels/cuda/gemm.h"
 #include "tests/cuda/cuda_testing.h"
 
@@ -205,8 +204,7 @@ TEST(CudaMatmulFloat, BatchedBroadcastAndLongK) {
 // transpose combination; the test checks that both tiles ran.
 TEST(CudaMatmulFloat, BothSgemmTiles) {
   NABLA_REQUIRE_CUDA();
-  int sms = 0;
-  ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), cudaSuccess);
+  const int sms = kernels::cuda::multiprocessor_count(0);
   // Rows for at least `sms` blocks of 128 with 2 column blocks, plus a cut.
   const int64_t big_m = 128 * ((sms + 1) / 2) + 5;
   const std::vector<Mnk> shapes{{64, 784, 256}, {65, 129, 17}, {1, 1, 3}, {big_m, 200, 33}, {big_m, 131, 5}};
@@ -227,8 +225,7 @@ TEST(CudaMatmulFloat, BothSgemmTiles) {
 // so the result does not depend on the device's SM count.
 TEST(CudaMatmulFloat, TilesGiveTheSameBits) {
   NABLA_REQUIRE_CUDA();
-  int sms = 0;
-  ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, 0), cudaSuccess);
+  const int sms = kernels::cuda::multiprocessor_count(0);
   const int64_t m = 128 * ((sms + 1) / 2) + 5;
   ASSERT_EQ(kernels::cuda::gemm::sgemm_tile(m, 200, 1, sms), 128);
   ASSERT_EQ(kernels::cuda::gemm::sgemm_tile(64, 200, 1, sms), 64);
