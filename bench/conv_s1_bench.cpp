@@ -6,12 +6,14 @@
 //   OMP_NUM_THREADS=1 ./build/bench/conv_s1_bench --benchmark_min_time=0.5
 //
 // GFLOP/s counts 2 flops per multiply-add of the full (unmasked) kernel, the
-// masked taps included, divided by wall time.
+// masked taps included, divided by wall time. s1/bias_grad: the conv bias
+// gradient, sum(g, {0, 2, 3}).
 #include <benchmark/benchmark.h>
 
 #include <string>
 
 #include "autograd/nabla.h"
+#include "core/reduce.h"
 #include "kernels/conv.h"
 
 namespace nabla {
@@ -77,7 +79,23 @@ void conv_kernel(benchmark::State& state, const Case& c, Face face, bool im2col)
   state.counters["GFLOP/s"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The bias gradient of a conv (autograd/conv.cpp): g summed over batch and positions per channel.
+void bias_grad(benchmark::State& state, Shape shape) {
+  const Tensor g = randn(shape);
+  for (auto _ : state) {
+    Tensor gb = prim::sum(g, {0, 2, 3});
+    benchmark::DoNotOptimize(gb.data_ptr());
+  }
+  state.counters["GB/s"] = benchmark::Counter(static_cast<double>(g.numel() * 4) / 1e9,
+                                              benchmark::Counter::kIsIterationInvariantRate);
+}
+
 int register_all() {
+  for (const Shape& s : {Shape{64, 16, 28, 28}, Shape{64, 16, 14, 14}, Shape{32, 32, 28, 28}})
+    benchmark::RegisterBenchmark(("s1/bias_grad/" + str(s)).c_str(), bias_grad, s)
+        ->Unit(benchmark::kMillisecond)
+        ->MeasureProcessCPUTime()
+        ->UseRealTime();
   const std::pair<Face, const char*> faces[] = {
       {Face::forward, "forward"}, {Face::input_grad, "input_grad"}, {Face::weight_grad, "weight_grad"}};
   for (const Case& c : kCases)
