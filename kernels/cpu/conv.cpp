@@ -12,11 +12,12 @@
 // The weight gradient sums over the batch: threads take fixed chunks of the
 // batch, each gathering a few images into one wide column matrix per GEMM.
 //
-// This is the whole path for double and for float convs of column stride 1
-// (and the *_im2col reference). Float convs of column stride > 1 (see
-// implicit_gemm_suits) take implicit GEMMs for the forward and weight
+// This is the whole path for double, for float convs of column stride 1 and
+// row stride > 1, and the *_im2col reference. Float convs of column stride > 1
+// (see implicit_gemm_suits) take implicit GEMMs for the forward and weight
 // gradient (conv_f32.cpp) and this code with the packed SGEMM (sgemm.h) for
-// the input gradient.
+// the input gradient; float convs of stride 1 (stride1_suits) take
+// conv_s1.cpp for all three.
 #include <Eigen/Core>
 #include <algorithm>
 #include <type_traits>
