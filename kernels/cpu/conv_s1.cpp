@@ -265,6 +265,9 @@ struct WeightChunk {
   int64_t G, Co, Cg, K, Qv;
   const std::vector<int32_t>& off;  // frame offset of each tap of a group
   bool check;
+  // Read in place (no copy) the images of x when each is its own frame, of g
+  // when it has no positions past Wo; either only when Qv = Qn (no reads past an image).
+  bool x_in_place, g_in_place;
 
   int64_t o_blocks() const { return (Co + kDotO - 1) / kDotO; }
   int64_t l_blocks() const { return (K + kDotL - 1) / kDotL; }
@@ -292,17 +295,24 @@ struct WeightChunk {
     std::fill(lanes, lanes + G * ob_n * lb_n * tile_floats, 0.0f);
     bool ok = true;
     for (int64_t n = begin; n < end; ++n) {
-      if (!fill_frame(frame, f, x, n, check)) ok = false;
-      fill_wide(gbuf, n);
+      const float* xf = frame;
+      if (x_in_place) {
+        xf = x.data + n * x.stride[0];
+        if (check && any_nonfinite(xf, f.C * f.CS)) ok = false;
+      } else if (!fill_frame(frame, f, x, n, check)) {
+        ok = false;
+      }
+      const float* gn = g_in_place ? g.data + n * g.stride[0] : gbuf;
+      if (!g_in_place) fill_wide(gbuf, n);
       for (int64_t gr = 0; gr < G; ++gr)
         for (int64_t ob = 0; ob < ob_n; ++ob) {
           const int64_t ro = std::min(kDotO, Co - ob * kDotO);
           const float* grow[kDotO];
-          for (int64_t o = 0; o < ro; ++o) grow[o] = gbuf + (gr * Co + ob * kDotO + o) * Qv;
+          for (int64_t o = 0; o < ro; ++o) grow[o] = gn + (gr * Co + ob * kDotO + o) * Qv;
           for (int64_t lb = 0; lb < lb_n; ++lb) {
             const int64_t rl = std::min(kDotL, K - lb * kDotL);
             const float* xrow[kDotL];
-            for (int64_t l = 0; l < rl; ++l) xrow[l] = frame + gr * Cg * f.CS + off[lb * kDotL + l];
+            for (int64_t l = 0; l < rl; ++l) xrow[l] = xf + gr * Cg * f.CS + off[lb * kDotL + l];
             float* t = lanes + ((gr * ob_n + ob) * lb_n + lb) * tile_floats;
             Lanes s[kDotO][kDotL];
             for (int64_t i = 0; i < kDotO * kDotL; ++i) s[i / kDotL][i % kDotL] = load_lanes(t + i * kLanes);
@@ -333,7 +343,9 @@ bool weight_grad(View<float> gw, const View<const float>& x, const View<const fl
     for (int64_t a = 0; a < f.kH; ++a)
       for (int64_t b = 0; b < f.kW; ++b) off.push_back(static_cast<int32_t>(f.tap(c, a, b)));
   // Positions past Wo (and Qn) read frame values and multiply them by zeros: exact only for finite values.
-  const WeightChunk job{f, x, g, G, Co, Cg, K, Qv, off, f.Wp != f.Wo || Qv != f.Qn};
+  const bool whole = Qv == f.Qn;
+  const WeightChunk job{f,   x,   g, G, Co, Cg, K, Qv, off, f.Wp != f.Wo || Qv != f.Qn, whole && f.in_place(x),
+                        whole && f.Wp == f.Wo};
   const int64_t chunks = std::min(N, kWeightChunks);
   std::vector<float> partial(static_cast<size_t>(chunks > 1 ? chunks * size : 0));
   const bool parallel = chunks > 1 && N * Cout * f.Ho * f.Wo * K >= kParallelFlops;
@@ -341,8 +353,8 @@ bool weight_grad(View<float> gw, const View<const float>& x, const View<const fl
 #pragma omp parallel if (parallel) reduction(|| : bad)
   {
     // The frame's last reads run up to kLanes - 1 past it (positions Qn .. Qv).
-    std::vector<float> frame(static_cast<size_t>(f.C * f.CS + kLanes), 0.0f);
-    std::vector<float> gbuf(static_cast<size_t>(Cout * Qv), 0.0f);
+    std::vector<float> frame(static_cast<size_t>(job.x_in_place ? 0 : f.C * f.CS + kLanes), 0.0f);
+    std::vector<float> gbuf(static_cast<size_t>(job.g_in_place ? 0 : Cout * Qv), 0.0f);
     std::vector<float> lanes(static_cast<size_t>(G * job.o_blocks() * job.l_blocks() * kDotO * kDotL * kLanes));
 #pragma omp for schedule(static)
     for (int64_t c = 0; c < chunks; ++c) {

@@ -3,8 +3,8 @@
 // on raw buffers: odd sizes, size 1, 1x1 (the frame in place), padding wider
 // than the kernel, a crop (input gradient of padding > dilation (k - 1)),
 // dilation, groups, depthwise, more than 256 taps, masked (zero) taps, an
-// enlarged transposed output, strided and channel-sliced inputs; non-finite
-// inputs; and the same bits on 1, 2 and 3 threads.
+// enlarged transposed output, strided and channel-sliced inputs, inputs
+// read in place; non-finite inputs; and the same bits on 1, 2 and 3 threads.
 #include "kernels/cpu/conv_s1.h"
 
 #include <gtest/gtest.h>
@@ -149,6 +149,8 @@ const Case kCases[] = {
     {1, 2, 30, 33, 3, 3, 3, 1, 1, 1, 1, 1},         // long rows, partial last tile
     {2, 3, 8, 9, 2, 2, 3, 1, 0, 1, 3, 1},           // unequal dilation, 2x3 kernel
     {4, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1},       // RealNVP's 3x3 at 14x14
+    {3, 5, 4, 6, 7, 1, 1, 0, 0, 1, 1, 1},           // 1x1, 8 | H W: weight gradient reads x and g in place
+    {2, 2, 7, 10, 3, 3, 3, 0, 0, 1, 1, 1},          // no padding, 8 | frame positions: x read in place
 };
 
 TEST(ConvStride1Kernels, MatchTheIm2colPathOnEveryShapeAndLayout) {
@@ -179,14 +181,16 @@ TEST(ConvStride1Kernels, EnlargedTransposedOutputMatchesTheIm2colPath) {
 TEST(ConvStride1Kernels, NonFiniteInputsGiveTheIm2colPathsValues) {
   // A masked kernel (taps left out of the sums) and positions past each row
   // (weight gradient) must not hide an inf: the reference's NaNs and infs.
-  for (const Case& c : {kCases[8], kCases[0]}) {
+  for (const Case& c : {kCases[8], kCases[0], kCases[14]}) {
     Inputs in = random_inputs(c, 9);
     in.x[in.x.size() / 2] = std::numeric_limits<float>::infinity();
     in.x[3] = std::numeric_limits<float>::quiet_NaN();
     const Results ref = run(c, in.x, in.w, in.bias, in.g, Layout::contiguous, true);
-    const Results got = run(c, in.x, in.w, in.bias, in.g, Layout::strided, false);
-    EXPECT_LE(distance(got.y, ref.y), c.masked ? 0.0 : 1e-5);  // masked: redone by im2col
-    EXPECT_EQ(distance(got.gw, ref.gw), 0.0);
+    for (Layout layout : {Layout::strided, Layout::contiguous}) {
+      const Results got = run(c, in.x, in.w, in.bias, in.g, layout, false);
+      EXPECT_LE(distance(got.y, ref.y), c.masked ? 0.0 : 1e-5);  // masked: redone by im2col
+      EXPECT_EQ(distance(got.gw, ref.gw), 0.0);
+    }
     EXPECT_TRUE(std::any_of(ref.y.begin(), ref.y.end(), [](float v) { return std::isnan(v); }));
   }
 }
