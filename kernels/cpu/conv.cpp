@@ -12,11 +12,12 @@
 // The weight gradient sums over the batch: threads take fixed chunks of the
 // batch, each gathering a few images into one wide column matrix per GEMM.
 //
-// This is the whole path for double and for float convs of column stride 1
-// (and the *_im2col reference). Float convs of column stride > 1 (see
-// implicit_gemm_suits) take implicit GEMMs for the forward and weight
+// This is the whole path for double, for float convs of column stride 1 and
+// row stride > 1, and the *_im2col reference. Float convs of column stride > 1
+// (see implicit_gemm_suits) take implicit GEMMs for the forward and weight
 // gradient (conv_f32.cpp) and this code with the packed SGEMM (sgemm.h) for
-// the input gradient.
+// the input gradient; float convs of stride 1 (stride1_suits) take
+// conv_s1.cpp for all three.
 #include <Eigen/Core>
 #include <algorithm>
 #include <type_traits>
@@ -24,6 +25,7 @@
 
 #include "kernels/conv.h"
 #include "kernels/cpu/conv_f32.h"
+#include "kernels/cpu/conv_s1.h"
 #include "kernels/cpu/loop.h"
 #include "kernels/cpu/sgemm.h"
 
@@ -196,6 +198,8 @@ void backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> 
 template <class T>
 void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<const T> bias,
                            const Conv2dArgs& a) {
+  if constexpr (std::is_same_v<T, float>)
+    if (stride1_suits(a)) return conv2d_backward_input_s1(gx, g, w, bias, a);
   backward_input(gx, g, w, bias, a, !(std::is_same_v<T, float> && implicit_gemm_suits(a)));
 }
 
@@ -272,6 +276,8 @@ template <class T>
 void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a) {
   if constexpr (std::is_same_v<T, float>)
     if (implicit_gemm_suits(a)) return conv2d_forward_f32(out, x, w, bias, a);
+  if constexpr (std::is_same_v<T, float>)
+    if (stride1_suits(a)) return conv2d_forward_s1(out, x, w, bias, a);
   forward_cols(out, x, w, bias, a);
 }
 
@@ -279,6 +285,8 @@ template <class T>
 void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs& a) {
   if constexpr (std::is_same_v<T, float>)
     if (implicit_gemm_suits(a)) return conv2d_backward_weight_f32(gw, x, g, a);
+  if constexpr (std::is_same_v<T, float>)
+    if (stride1_suits(a)) return conv2d_backward_weight_s1(gw, x, g, a);
   weight_cols(gw, x, g, a);
 }
 

@@ -18,8 +18,10 @@ namespace nabla::kernels::cpu {
 inline constexpr int64_t kFewOutputs = 8;
 // Chunk length of that split; fixed, so results do not depend on thread count.
 inline constexpr int64_t kReduceChunk = kParallelGrain;
-// Outputs reduced side by side when the reduced dims are the sparse ones.
+// Outputs reduced side by side when the reduced dims are the sparse ones,
+// or when each output reduces at least kInterleaveFrom elements.
 inline constexpr int64_t kReduceTile = 16;
+inline constexpr int64_t kInterleaveFrom = 4096;
 
 // Calls f(offset, k) for positions k0 <= k < k1 of the reduced dims (those
 // from `first` on) of `in`, starting from element offset `base`.
@@ -97,20 +99,29 @@ void reduce_outputs(const View<const T>& in, int kept, Make&& make, Emit&& emit)
     return;
   }
   const bool parallel = n_out * n_red >= 2 * kParallelGrain && n_out > 1;
-  if (kept > 0 && n_red > 1 && in.size[kept - 1] > 1 &&
-      std::abs(in.stride[kept - 1]) < std::abs(in.stride[in.ndim - 1])) {
+  const bool denser_kept = std::abs(in.stride[kept > 0 ? kept - 1 : 0]) < std::abs(in.stride[in.ndim - 1]);
+  if (kept > 0 && n_red > 1 && in.size[kept - 1] > 1 && (denser_kept || n_red >= kInterleaveFrom)) {
     // The innermost kept dim is the denser one (a reduction over leading
-    // dims): walk the reduced range once per tile of kReduceTile neighbouring
-    // outputs, reading them side by side. Each output still sees its
-    // elements in the same order, so the results are the same bits.
-    const int64_t inner = in.size[kept - 1], step = in.stride[kept - 1];
-    const int64_t per_row = (inner + kReduceTile - 1) / kReduceTile, tiles = n_out / inner * per_row;
+    // dims), or each output's range is long (a conv's bias gradient, sum
+    // over {0, 2, 3}: one serial sum per output waits on each add): walk the
+    // reduced range once per tile of kReduceTile neighbouring outputs,
+    // reading them side by side. Each output still sees its elements in the
+    // same order, so the results are the same bits.
+    // (Outputs that make one tile, a conv's 16 channels: two half tiles, for two threads.)
+    auto tiled = [&]<int64_t Width>() {
+      const int64_t inner = in.size[kept - 1], step = in.stride[kept - 1];
+      const int64_t per_row = (inner + Width - 1) / Width, tiles = n_out / inner * per_row;
 #pragma omp parallel for if (parallel) schedule(static)
-    for (int64_t t = 0; t < tiles; ++t) {
-      const int64_t j0 = t % per_row * kReduceTile, i0 = t / per_row * inner + j0;
-      const int64_t len = inner - j0 < kReduceTile ? inner - j0 : kReduceTile;
-      reduce_tile<kReduceTile>(in, kept, n_red, i0, len, step, make, emit);
-    }
+      for (int64_t t = 0; t < tiles; ++t) {
+        const int64_t j0 = t % per_row * Width, i0 = t / per_row * inner + j0;
+        const int64_t len = inner - j0 < Width ? inner - j0 : Width;
+        reduce_tile<Width>(in, kept, n_red, i0, len, step, make, emit);
+      }
+    };
+    if (parallel && n_out <= kReduceTile)
+      tiled.template operator()<kReduceTile / 2>();
+    else
+      tiled.template operator()<kReduceTile>();
     return;
   }
 #pragma omp parallel for if (parallel) schedule(static)
