@@ -4,10 +4,12 @@
 #include "autograd/linalg.h"
 
 #include "autograd/elementwise.h"
+#include "autograd/autocast.h"
 #include "autograd/record.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
 #include "core/check.h"
+#include "core/copy.h"
 #include "core/elementwise.h"
 #include "core/linalg.h"
 #include "core/views.h"
@@ -71,11 +73,13 @@ Grads linear_vjp(const VjpContext& c) {
 
 }  // namespace
 
-Tensor matmul(const Tensor& a, const Tensor& b) {
+Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
+  const Tensor a = autocast(a_in), b = autocast(b_in);
   return record("matmul", prim::matmul(a, b), {a, b}, {a, b}, matmul_vjp);
 }
 
-Tensor bmm(const Tensor& a, const Tensor& b) {
+Tensor bmm(const Tensor& a_in, const Tensor& b_in) {
+  const Tensor a = autocast(a_in), b = autocast(b_in);
   return record("bmm", prim::bmm(a, b), {a, b}, {a, b}, [](const VjpContext& c) -> Grads {
     Tensor ga, gb;
     if (c.needs[0]) ga = bmm(c.grad, mT(c.saved[1]));
@@ -93,9 +97,10 @@ Tensor outer(const Tensor& a, const Tensor& b) {
   });
 }
 
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
-  check_defined("linear", x);
-  check_defined("linear", weight);
+Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in) {
+  check_defined("linear", x_in);
+  check_defined("linear", weight_in);
+  const Tensor x = autocast(x_in), weight = autocast(weight_in), bias = autocast(bias_in);
   const std::string got = describe(x) + " and weight " + describe(weight);
   if (weight.dim() != 2) throw_invalid("linear", "expected a 2-D weight [out, in], got input " + got);
   if (x.dim() == 0 || x.shape().back() != weight.shape()[1])
@@ -106,8 +111,15 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   // One node instead of matmul(x, permute(w)) + b: the same values (the bias
   // is added in place into the fresh product, the same float adds) and the
   // same gradients, W's made contiguous once (see linear_vjp).
-  Tensor y = prim::matmul(x, prim::transpose(weight, 0, 1));
-  if (bias.defined()) prim::binary_(prim::Binary::add, y, bias);
+  Tensor y;
+  if (prim::is_bf16(x)) {  // the product and the bias add in float, rounded to bf16 once
+    y = prim::matmul(prim::promote_f32(x), prim::transpose(prim::promote_f32(weight), 0, 1));
+    if (bias.defined()) prim::binary_(prim::Binary::add, y, prim::promote_f32(bias));
+    y = prim::round_bf16(y);
+  } else {
+    y = prim::matmul(x, prim::transpose(weight, 0, 1));
+    if (bias.defined()) prim::binary_(prim::Binary::add, y, bias);
+  }
   std::vector<Tensor> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);
   return record("linear", y, inputs, {x, weight}, linear_vjp);
