@@ -1,10 +1,10 @@
 #include "autograd/fused_act.h"
 
+#include "autograd/autocast.h"
 #include "autograd/conv.h"
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
 #include "autograd/norm.h"
-#include "autograd/autocast.h"
 #include "autograd/record.h"
 #include "autograd/reduce.h"
 #include "core/factory.h"

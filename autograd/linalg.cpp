@@ -3,8 +3,8 @@
 // broadcast along (sum_to).
 #include "autograd/linalg.h"
 
-#include "autograd/elementwise.h"
 #include "autograd/autocast.h"
+#include "autograd/elementwise.h"
 #include "autograd/record.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"

@@ -1,9 +1,9 @@
 // Normalisation layers and their derivatives.
 #include "autograd/norm.h"
 
+#include "autograd/autocast.h"
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
-#include "autograd/autocast.h"
 #include "autograd/record.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"

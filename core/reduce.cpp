@@ -63,7 +63,8 @@ void require_nonempty(const char* op, const Tensor& x, const Plan& p) {
 
 Tensor reduce(const char* op_name, Reduce op, const Tensor& x, const Dims& dims, bool keepdim,
               kernels::ReduceArgs args = {}) {
-  if (is_bf16(x)) return round_bf16(reduce(op_name, op, promote_f32(x), dims, keepdim, args));  // float accumulation
+  // bf16: the float kernel (double accumulators for sums), rounded once.
+  if (is_bf16(x)) return round_bf16(reduce(op_name, op, promote_f32(x), dims, keepdim, args));
   const Plan p = plan(op_name, x, dims, keepdim);
   Tensor out = make_tensor(p.kept, x.dtype(), x.device());
   auto run = [&]<class T>() {

@@ -85,7 +85,8 @@ TrainConfig resolve(TrainConfig c, const TrainDefaults& d) {
     throw std::invalid_argument("--precision: expected f32 or bf16, got \"" + c.precision + "\"");
   LossScaler::parse(c.loss_scale);  // throws on a bad spec
   if (c.precision == "f32" && c.loss_scale != "none")
-    throw std::invalid_argument("--loss-scale " + c.loss_scale + " needs --precision bf16 (f32 training is not scaled)");
+    throw std::invalid_argument("--loss-scale " + c.loss_scale +
+                                " needs --precision bf16 (f32 training is not scaled)");
   if (c.sample_every < 0) require_positive("sample-every", static_cast<double>(c.sample_every));
   if (c.checkpoint_every < 0) require_positive("checkpoint-every", static_cast<double>(c.checkpoint_every));
   return c;

@@ -145,7 +145,8 @@ void expect_product_close(const Tensor& got, const Tensor& a, const Tensor& b) {
   const Tensor bound = prim::matmul(prim::unary(prim::Unary::abs, prim::to(a, DType::f64)),
                                     prim::unary(prim::Unary::abs, prim::to(b, DType::f64)));
   const Tensor err = prim::unary(prim::Unary::abs, prim::binary(prim::Binary::sub, prim::to(got, DType::f64), ref));
-  const Tensor excess = prim::binary(prim::Binary::sub, err, prim::binary(prim::Binary::mul, bound, scalar(2 * kRound, DType::f64)));
+  const Tensor slack = prim::binary(prim::Binary::mul, bound, scalar(2 * kRound, DType::f64));
+  const Tensor excess = prim::binary(prim::Binary::sub, err, slack);
   EXPECT_LE(prim::max(excess).item(), 1e-6);
 }
 
@@ -173,13 +174,15 @@ TEST(Bf16Ops, ConvolutionsComputeInFloat) {
   const Tensor bias = round_bf16(randn({4}, {}, &gen));
   const Tensor y = prim::conv2d(x, w, bias, p);
   ASSERT_EQ(y.dtype(), DType::bf16);
-  EXPECT_TRUE(testing::bitwise_equal(y, round_bf16(prim::conv2d(promote_f32(x), promote_f32(w), promote_f32(bias), p))));
+  EXPECT_TRUE(
+      testing::bitwise_equal(y, round_bf16(prim::conv2d(promote_f32(x), promote_f32(w), promote_f32(bias), p))));
   const Tensor wt = round_bf16(randn({3, 2, 4, 4}, {}, &gen));
   const Tensor yt = prim::conv_transpose2d(testing::noncontiguous(x), wt, {}, p);
   EXPECT_TRUE(testing::bitwise_equal(yt, round_bf16(prim::conv_transpose2d(promote_f32(x), promote_f32(wt), {}, p))));
   const Tensor gw = prim::conv2d_weight(x, y, w.shape(), p);
   EXPECT_EQ(gw.dtype(), DType::bf16);
-  EXPECT_TRUE(testing::bitwise_equal(gw, round_bf16(prim::conv2d_weight(promote_f32(x), promote_f32(y), w.shape(), p))));
+  EXPECT_TRUE(
+      testing::bitwise_equal(gw, round_bf16(prim::conv2d_weight(promote_f32(x), promote_f32(y), w.shape(), p))));
 }
 
 }  // namespace

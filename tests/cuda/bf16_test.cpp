@@ -32,7 +32,8 @@ TEST(CudaBf16, CastsMatchTheCpuBitwise) {
   }
   const Tensor edge = tensor<float>({INFINITY, -INFINITY, NAN, -0.0f, 1e-40f, 3.4e38f}, {6});
   EXPECT_TRUE(bitwise_equal(to_cpu(round_bf16(to_cuda(edge))), round_bf16(edge)));
-  EXPECT_TRUE(bitwise_equal(to_cpu(full({5}, 0.1, Options(DType::bf16, Device::cuda(0)))), full({5}, 0.1, DType::bf16)));
+  EXPECT_TRUE(
+      bitwise_equal(to_cpu(full({5}, 0.1, Options(DType::bf16, Device::cuda(0)))), full({5}, 0.1, DType::bf16)));
 }
 
 TEST(CudaBf16, OpsMatchTheCpu) {
