@@ -16,7 +16,9 @@
 #include "models/gan/toy2d.h"
 #include "models/registry.h"
 #include "models/train/loop.h"
+#include "models/train/checkpoint.h"
 #include "models/train/loss_scale.h"
+#include "tests/models/data_testing.h"
 #include "tests/models/train_testing.h"
 #include "tests/testing.h"
 
@@ -179,6 +181,39 @@ TEST(MixedPrecision, SavedActivationsTakeLessMemory) {
   EXPECT_GT(f32, 0u);
   EXPECT_LT(from_bf16, 0.75 * f32);
   EXPECT_LT(from_f32, 1.1 * f32);
+}
+
+// A bf16 run with dynamic loss scaling stopped and resumed (without naming
+// the precision again) ends with the same bits as one never stopped.
+TEST(MixedPrecision, ResumedBf16RunMatchesAnUninterruptedRunBitwise) {
+  data::testing::TempDir straight_dir, resumed_dir;
+  std::ostringstream out;
+  auto config = [](const std::string& dir, int64_t steps) {
+    train::TrainConfig c = ring_config("bf16", "dynamic");
+    c.out = dir;
+    c.steps = steps;
+    c.batch = 16;
+    c.log_every = 1;
+    return c;
+  };
+  const train::RunResult straight = train_model(config(straight_dir.str(), 4), out);
+  const train::RunResult stopped = train_model(config(resumed_dir.str(), 2), out);
+  train::TrainConfig rest;
+  rest.resume = stopped.checkpoint;
+  rest.steps = 4;
+  rest.progress = false;
+  const train::RunResult resumed = train_model(rest, out);
+  EXPECT_EQ(straight.losses, resumed.losses);
+  EXPECT_EQ(resumed.losses.at("loss_scale"), 65536.0);
+  const train::Checkpoint ck = train::load_checkpoint(resumed.checkpoint);
+  EXPECT_EQ(ck.config.precision, "bf16");
+  EXPECT_EQ(ck.config.loss_scale, "dynamic");
+  const NamedTensors want = train::load_checkpoint(straight.checkpoint).state.tensors;
+  ASSERT_EQ(want.size(), ck.state.tensors.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(want[i].first, ck.state.tensors[i].first);
+    EXPECT_TRUE(testing::bitwise_equal(want[i].second, ck.state.tensors[i].second)) << want[i].first;
+  }
 }
 
 TEST(MixedPrecision, RefusedWhereUnsupportedAndRecorded) {
