@@ -120,8 +120,8 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
   std::unique_ptr<Trainer> trainer = spec.make(config);
   if (config.precision != "f32" && !trainer->mixed_precision())
     throw std::invalid_argument("train: " + config.model + " cannot run with --precision " + config.precision +
-                                ": its trainer has no mixed-precision path (it has: dcgan, mlpgan, gan, lsgan, wgan, "
-                                "wgan-gp, sngan, lsgan-qi, glsgan)");
+                                ": its trainer has no mixed-precision path (the models with one: dcgan, mlpgan, "
+                                "gan, lsgan, wgan, wgan-gp, sngan, lsgan-qi, glsgan)");
   std::optional<GraphStepper> graph;  // --cuda-graph: refused here, before the run folder, when it cannot be
   if (config.cuda_graph) graph.emplace(*trainer, config);
   int64_t step = 0;
