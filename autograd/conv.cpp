@@ -1,5 +1,6 @@
 #include "autograd/conv.h"
 
+#include "autograd/autocast.h"
 #include "autograd/record.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
@@ -36,7 +37,8 @@ Tensor pad_to(const Tensor& t, int64_t h, int64_t w) {
 }
 }  // namespace
 
-Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p) {
+Tensor conv2d(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in, const Conv2dParams& p) {
+  const Tensor x = autocast(x_in), w = autocast(w_in), bias = autocast(bias_in);
   Tensor y = prim::conv2d(x, w, bias, p);
   return record("conv2d", y, {x, w, bias}, {x, w}, [p](const VjpContext& c) -> Grads {
     const Tensor &g = c.grad, &x = c.saved[0], &w = c.saved[1];
@@ -52,7 +54,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
 // size to (at least) x's size, so <g, y> = <conv2d(g, w), x> = <conv2d_weight(g, x), w>.
 // An output_padding >= stride (allowed when below the dilation) makes that
 // conv2d's output larger than x: crop its result, zero-pad x to match.
-Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p) {
+Tensor conv_transpose2d(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in, const Conv2dParams& p) {
+  const Tensor x = autocast(x_in), w = autocast(w_in), bias = autocast(bias_in);
   Tensor y = prim::conv_transpose2d(x, w, bias, p);
   return record("conv_transpose2d", y, {x, w, bias}, {x, w}, [p](const VjpContext& c) -> Grads {
     const Tensor &g = c.grad, &x = c.saved[0], &w = c.saved[1];

@@ -1,5 +1,6 @@
 #include "autograd/fused_act.h"
 
+#include "autograd/autocast.h"
 #include "autograd/conv.h"
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
@@ -54,8 +55,9 @@ Tensor activate(const Tensor& x, Activation a) {
   return x;
 }
 
-Tensor conv_transpose2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p,
+Tensor conv_transpose2d_act(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in, const Conv2dParams& p,
                             Activation a) {
+  const Tensor x = autocast(x_in), w = autocast(w_in), bias = autocast(bias_in);
   Tensor y = prim::conv_transpose2d_act(x, w, bias, p, a);
   return record("conv_transpose2d_act", y, {x, w, bias}, {x, w, y}, [p, a](const VjpContext& c) -> Grads {
     const prim::ActGrads d = pre_activation(c.grad, c.saved[2], a, c.needs[2]);
@@ -64,8 +66,9 @@ Tensor conv_transpose2d_act(const Tensor& x, const Tensor& w, const Tensor& bias
   });
 }
 
-Tensor batch_norm_act(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+Tensor batch_norm_act(const Tensor& x_in, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                       const Tensor& running_var, bool training, double momentum, double eps, Activation a) {
+  const Tensor x = autocast_f32(x_in);  // statistics in f32
   prim::NormResult r =
       prim::batch_norm_act(x, weight, bias, running_mean, running_var, training, momentum, eps, a);
   const bool batch_stats = training || !running_mean.defined();

@@ -3,11 +3,13 @@
 // broadcast along (sum_to).
 #include "autograd/linalg.h"
 
+#include "autograd/autocast.h"
 #include "autograd/elementwise.h"
 #include "autograd/record.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
 #include "core/check.h"
+#include "core/copy.h"
 #include "core/elementwise.h"
 #include "core/linalg.h"
 #include "core/linear.h"
@@ -76,11 +78,13 @@ Grads linear_vjp(const VjpContext& c) {
 
 }  // namespace
 
-Tensor matmul(const Tensor& a, const Tensor& b) {
+Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
+  const Tensor a = autocast(a_in), b = autocast(b_in);
   return record("matmul", prim::matmul(a, b), {a, b}, {a, b}, matmul_vjp);
 }
 
-Tensor bmm(const Tensor& a, const Tensor& b) {
+Tensor bmm(const Tensor& a_in, const Tensor& b_in) {
+  const Tensor a = autocast(a_in), b = autocast(b_in);
   return record("bmm", prim::bmm(a, b), {a, b}, {a, b}, [](const VjpContext& c) -> Grads {
     Tensor ga, gb;
     if (c.needs[0]) ga = bmm(c.grad, mT(c.saved[1]));
@@ -98,9 +102,10 @@ Tensor outer(const Tensor& a, const Tensor& b) {
   });
 }
 
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
-  check_defined("linear", x);
-  check_defined("linear", weight);
+Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in) {
+  check_defined("linear", x_in);
+  check_defined("linear", weight_in);
+  const Tensor x = autocast(x_in), weight = autocast(weight_in), bias = autocast(bias_in);
   const std::string got = describe(x) + " and weight " + describe(weight);
   if (weight.dim() != 2) throw_invalid("linear", "expected a 2-D weight [out, in], got input " + got);
   if (x.dim() == 0 || x.shape().back() != weight.shape()[1])

@@ -1,6 +1,7 @@
 #pragma once
 // Everything a user of nabla's tensors and autograd needs, in one include.
 #include "autograd/anomaly.h"
+#include "autograd/autocast.h"
 #include "autograd/conv.h"
 #include "autograd/det.h"
 #include "autograd/dropout.h"

@@ -1,6 +1,7 @@
 // Normalisation layers and their derivatives.
 #include "autograd/norm.h"
 
+#include "autograd/autocast.h"
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
 #include "autograd/record.h"
@@ -74,8 +75,9 @@ NormLayout batch_layout(const Tensor& x) {
 }
 }  // namespace
 
-Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+Tensor batch_norm(const Tensor& x_in, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                   const Tensor& running_var, bool training, double momentum, double eps) {
+  const Tensor x = autocast_f32(x_in);  // statistics in f32
   prim::NormResult r = prim::batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps);
   const NormLayout L = batch_layout(x);
   const bool batch_stats = training || !running_mean.defined();

@@ -52,6 +52,9 @@ void check_operands(const char* op, const Tensor& x, const Tensor& w, const Tens
   if (w.size(2) < 1 || w.size(3) < 1) throw_invalid(op, "expected a kernel of size >= 1, got weight " + describe(w));
 }
 
+// bf16 convolutions run the float kernels on float copies, rounded once.
+Tensor f32_or_none(const Tensor& t) { return t.defined() ? promote_f32(t) : t; }
+
 void check_bias(const char* op, const Tensor& bias, int64_t channels) {
   if (bias.defined() && (bias.dim() != 1 || bias.size(0) != channels))
     throw_invalid(op, "expected bias of shape [" + std::to_string(channels) + "], got " + describe(bias));
@@ -100,6 +103,7 @@ int64_t conv_transpose_output_size(int64_t in, int64_t kernel, int64_t stride, i
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p) {
   const char* op = "conv2d";
   check_operands(op, x, w, bias, "[N, C, H, W]", "[C_out, C_in/groups, kH, kW]");
+  if (is_bf16(x)) return round_bf16(conv2d(promote_f32(x), promote_f32(w), f32_or_none(bias), p));
   check_params(op, p, false);
   check_groups(op, "weight's output channels", w.size(0), p.groups);
   if (w.size(1) * p.groups != x.size(1))
@@ -125,6 +129,7 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
 Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p) {
   const char* op = "conv_transpose2d";
   check_operands(op, x, w, bias, "[N, C, H, W]", "[C_in, C_out/groups, kH, kW]");
+  if (is_bf16(x)) return round_bf16(conv_transpose2d(promote_f32(x), promote_f32(w), f32_or_none(bias), p));
   check_params(op, p, true);
   check_groups(op, "input channels", x.size(1), p.groups);
   if (w.size(0) != x.size(1))
@@ -160,6 +165,7 @@ Tensor conv2d_weight(const Tensor& x, const Tensor& grad_out, const Shape& weigh
     throw_invalid(op, "expected weight_shape [C_out, C_in/groups, kH, kW] with kH, kW >= 1, got " + str(weight_shape));
   check_same_device(op, {x, grad_out});
   check_same_dtype(op, {x, grad_out});
+  if (is_bf16(x)) return round_bf16(conv2d_weight(promote_f32(x), promote_f32(grad_out), weight_shape, p));
   check_params(op, p, false);
   check_groups(op, "weight's output channels", weight_shape[0], p.groups);
   const int64_t Ho = conv_output_size(x.size(2), weight_shape[2], p.stride[0], p.padding[0], p.dilation[0]);

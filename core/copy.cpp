@@ -9,10 +9,30 @@
 namespace nabla::prim {
 
 namespace {
-// dst = src elementwise (same shape, any strides, any dtypes), on their device.
+// Calls f.template operator()<T>() with T one of float, double, bf16.
+template <class F>
+void dispatch_bf16_pair(DType t, const char* op, F&& f) {
+  switch (t) {
+    case DType::f32: return f.template operator()<float>();
+    case DType::f64: return f.template operator()<double>();
+    case DType::bf16: return f.template operator()<kernels::bf16>();
+    default: throw_dtype(op, t, "f32, f64 or bf16 (bf16 converts to and from the floating dtypes only)");
+  }
+}
+
+// dst = src elementwise (same shape, any strides, any dtypes; bf16 with the
+// floating ones), on their device.
 void cast_into(const char* op, const Tensor& dst, const Tensor& src) {
   check_same_device(op, {dst, src});
   const bool cuda = dst.device().is_cuda();
+  if (dst.dtype() == DType::bf16 || src.dtype() == DType::bf16) {
+    return dispatch_bf16_pair(dst.dtype(), op, [&]<class To>() {
+      dispatch_bf16_pair(src.dtype(), op, [&]<class From>() {
+        if (cuda) kernels::cuda::cast<To, From>(dst.view<To>(), src.view<const From>());
+        else kernels::cpu::cast<To, From>(dst.view<To>(), src.view<const From>());
+      });
+    });
+  }
   dispatch_all(dst.dtype(), op, [&]<class To>() {
     dispatch_all(src.dtype(), op, [&]<class From>() {
       if (cuda) kernels::cuda::cast<To, From>(dst.view<To>(), src.view<const From>());
@@ -70,6 +90,13 @@ void copy_(const Tensor& dst, const Tensor& src) {
 
 void fill_(const Tensor& dst, double value) {
   check_defined("fill_", dst);
+  if (dst.dtype() == DType::bf16) {
+    const kernels::bf16 v(value);
+    if (dst.device().is_cuda()) kernels::cuda::fill<kernels::bf16>(dst.view<kernels::bf16>(), v);
+    else kernels::cpu::fill<kernels::bf16>(dst.view<kernels::bf16>(), v);
+    dst.bump_version();
+    return;
+  }
   dispatch_all(dst.dtype(), "fill_", [&]<class T>() {
     if (dst.device().is_cuda()) kernels::cuda::fill<T>(dst.view<T>(), static_cast<T>(value));
     else kernels::cpu::fill<T>(dst.view<T>(), static_cast<T>(value));

@@ -1,9 +1,12 @@
 #pragma once
-// Element types. bf16 is reserved for the GPU backend: CPU ops reject it.
+// Element types. bf16 (kernels/bf16.h) is a storage type for mixed precision:
+// the ops that take it compute in float and round their result to bf16.
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+
+#include "kernels/bf16.h"
 
 namespace nabla {
 
@@ -19,6 +22,7 @@ template <> constexpr DType dtype_of<double>() { return DType::f64; }
 template <> constexpr DType dtype_of<int64_t>() { return DType::i64; }
 template <> constexpr DType dtype_of<uint8_t>() { return DType::u8; }
 template <> constexpr DType dtype_of<bool>() { return DType::b8; }
+template <> constexpr DType dtype_of<kernels::bf16>() { return DType::bf16; }
 
 // Calls f.template operator()<T>() with T the C++ type of `t`, for the dtypes
 // an op accepts; any other dtype gets "<op>: expected <kinds>, got <dtype>".

@@ -2,6 +2,7 @@
 
 
 #include "core/check.h"
+#include "core/copy.h"
 #include "core/views.h"
 #include "kernels/cuda/elementwise.h"
 
@@ -36,6 +37,7 @@ std::pair<Tensor, Tensor> broadcast(const char* op, const Tensor& a, const Tenso
 Tensor unary(Unary op, const Tensor& x, UnaryArgs args) {
   const char* op_name = kernels::name(op);
   check_defined(op_name, x);
+  if (is_bf16(x)) return round_bf16(unary(op, promote_f32(x), args));
   Tensor out = make_tensor(x.shape(), x.dtype(), x.device());
   dispatch_op(op, x.dtype(), op_name, [&]<class T>() {
     if (x.device().is_cuda()) return kernels::cuda::unary<T>(op, args, out.view<T>(), x.view<const T>());
@@ -47,6 +49,7 @@ Tensor unary(Unary op, const Tensor& x, UnaryArgs args) {
 Tensor binary(Binary op, const Tensor& a, const Tensor& b) {
   const char* op_name = kernels::name(op);
   check_pair(op_name, a, b);
+  if (is_bf16(a)) return round_bf16(binary(op, promote_f32(a), promote_f32(b)));
   // Not a structured binding: clang before 16 cannot capture one in a lambda.
   const std::pair<Tensor, Tensor> xy = broadcast(op_name, a, b);
   const Tensor &x = xy.first, &y = xy.second;
@@ -65,6 +68,11 @@ void binary_(Binary op, const Tensor& a, const Tensor& b) {
   for (int64_t d = 0; d < a.dim(); ++d)
     if (a.strides()[d] == 0 && a.shape()[d] > 1)
       throw_invalid(std::string(op_name) + "_", "cannot write in place into a broadcast view " + describe(a));
+  if (is_bf16(a)) {
+    const Tensor t = promote_f32(a);
+    binary_(op, t, promote_f32(b));
+    return copy_(a, t);
+  }
   const Tensor y = expand(b, a.shape());
   // Elementwise in place is safe when y does not alias a at other positions;
   // a fresh result would be needed otherwise, which callers never ask for.
@@ -78,6 +86,7 @@ void binary_(Binary op, const Tensor& a, const Tensor& b) {
 Tensor compare(Compare op, const Tensor& a, const Tensor& b) {
   const char* op_name = kernels::name(op);
   check_pair(op_name, a, b);
+  if (is_bf16(a)) return compare(op, promote_f32(a), promote_f32(b));
   // Not a structured binding: clang before 16 cannot capture one in a lambda.
   const std::pair<Tensor, Tensor> xy = broadcast(op_name, a, b);
   const Tensor &x = xy.first, &y = xy.second;
@@ -94,6 +103,7 @@ Tensor relu_backward(const Tensor& g, const Tensor& x, double slope, bool leaky)
   if (g.shape() != x.shape())
     throw_invalid("relu_backward", "expected the gradient and the input of one shape, got " + describe(g) + " and " +
                                        describe(x));
+  if (is_bf16(g)) return round_bf16(relu_backward(promote_f32(g), promote_f32(x), slope, leaky));
   Tensor out = make_tensor(g.shape(), g.dtype(), g.device());
   dispatch_float(g.dtype(), "relu_backward", [&]<class T>() {
     const T s = static_cast<T>(slope);
@@ -109,6 +119,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   check_same_dtype("where", {a, b});
   if (cond.dtype() != DType::b8) throw_dtype("where (condition)", cond.dtype(), "bool");
   const Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
+  if (is_bf16(a)) return round_bf16(where(cond, promote_f32(a), promote_f32(b)));  // exact: selection only
   Tensor out = make_tensor(shape, a.dtype(), a.device());
   dispatch_all(a.dtype(), "where", [&]<class T>() {
     const auto c = expand(cond, shape).view<const bool>();

@@ -28,6 +28,11 @@ void activate_(const Tensor& y, Activation a) {
   check_defined(op, y);
   check_activation(op, a);
   if (!y.is_contiguous()) throw_invalid(op, "expected a contiguous tensor, got " + describe(y));
+  if (is_bf16(y)) {
+    const Tensor t = promote_f32(y);
+    activate_(t, a);
+    return copy_(y, t);
+  }
   require_cuda_float(op, {y});
   dispatch_float(y.dtype(), op, [&]<class T>() {
     if (y.device().is_cuda()) kernels::cuda::activate_<T>(ptr<T>(y), y.numel(), a);
@@ -61,6 +66,10 @@ ActGrads activation_backward(const Tensor& g, const Tensor& y, Activation a, boo
   if (y.dim() < 2 || g.shape() != y.shape())
     throw_invalid(op, "expected a gradient and an output of one shape [N, C, *], got " + describe(g) + " and " +
                           describe(y));
+  if (is_bf16(y)) {
+    const ActGrads r = activation_backward(promote_f32(g), promote_f32(y), a, want_bias);
+    return {round_bf16(r.grad_pre), r.grad_bias.defined() ? round_bf16(r.grad_bias) : Tensor()};
+  }
   require_cuda_float(op, {g, y});
   kernels::NCS sh{y.size(0), y.size(1), 1};
   for (int64_t d = 2; d < y.dim(); ++d) sh.s *= y.size(d);

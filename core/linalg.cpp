@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/check.h"
+#include "core/copy.h"
 #include "core/views.h"
 #include "core/backend.h"
 #include "kernels/cuda/linalg.h"
@@ -19,7 +20,7 @@ namespace {
 void check_operands(const char* op, const Tensor& a, const Tensor& b) {
   check_same_device(op, {a, b});
   check_same_dtype(op, {a, b});
-  require_cuda_float(op, {a, b});
+  if (!is_bf16(a)) require_cuda_float(op, {a, b});
 }
 
 // True when dims [0, n) of x can be merged into one by a view (no copy).
@@ -35,6 +36,8 @@ bool mergeable_prefix(const Tensor& x, int64_t n) {
 
 // out = a @ b for a [..., m, k] and b [..., k, n] with equal batch sizes.
 Tensor run_matmul(const char* op, const Tensor& a, const Tensor& b) {
+  // bf16: the f32 GEMM on float copies, accumulating in float, rounded once.
+  if (is_bf16(a)) return round_bf16(run_matmul(op, promote_f32(a), promote_f32(b)));
   Shape shape(a.shape().begin(), a.shape().end() - 1);
   shape.push_back(b.shape().back());
   Tensor out = make_tensor(shape, a.dtype(), a.device());

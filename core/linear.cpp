@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/check.h"
+#include "core/copy.h"
 #include "core/elementwise.h"
 #include "core/linalg.h"
 #include "core/views.h"
@@ -26,6 +27,10 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   } else {
     check_same_device("linear", {x, weight});
     check_same_dtype("linear", {x, weight});
+  }
+  if (is_bf16(x)) {  // the product and the bias add in float, rounded to bf16 once
+    const Tensor b = bias.defined() ? promote_f32(bias) : bias;
+    return round_bf16(linear(promote_f32(x), promote_f32(weight), b));
   }
   if (!linear_uses_sgemm(x)) {
     Tensor y = matmul(x, transpose(weight, 0, 1));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/check.h"
+#include "core/copy.h"
 #include "core/elementwise.h"
 #include "core/views.h"
 #include "kernels/cuda/reduce.h"
@@ -62,6 +63,8 @@ void require_nonempty(const char* op, const Tensor& x, const Plan& p) {
 
 Tensor reduce(const char* op_name, Reduce op, const Tensor& x, const Dims& dims, bool keepdim,
               kernels::ReduceArgs args = {}) {
+  // bf16: the float kernel (double accumulators for sums), rounded once.
+  if (is_bf16(x)) return round_bf16(reduce(op_name, op, promote_f32(x), dims, keepdim, args));
   const Plan p = plan(op_name, x, dims, keepdim);
   Tensor out = make_tensor(p.kept, x.dtype(), x.device());
   auto run = [&]<class T>() {
@@ -77,6 +80,10 @@ Tensor reduce(const char* op_name, Reduce op, const Tensor& x, const Dims& dims,
 
 std::pair<Tensor, Tensor> arg_reduce(const char* op_name, Reduce op, const Tensor& x, const Dims& dims,
                                      bool keepdim) {
+  if (is_bf16(x)) {
+    const std::pair<Tensor, Tensor> r = arg_reduce(op_name, op, promote_f32(x), dims, keepdim);
+    return {round_bf16(r.first), r.second};
+  }
   const Plan p = plan(op_name, x, dims, keepdim);
   require_nonempty(op_name, x, p);
   Tensor values = make_tensor(p.kept, x.dtype(), x.device());

@@ -46,6 +46,12 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--set", args->settings, "model option name=value (repeatable; see the README's model table)");
   cmd->add_option("--checkpoint-every", c.checkpoint_every, "steps between checkpoints (default: with samples)");
   cmd->add_flag("--log-memory", c.log_memory, "add the RSS and live tensor memory to every metrics line");
+  cmd->add_option("--precision", c.precision,
+                  "f32 or bf16: mixed precision, bf16 products and convolutions, f32 master weights and losses "
+                  "(GAN models)")
+      ->capture_default_str();
+  cmd->add_option("--loss-scale", c.loss_scale, "with --precision bf16: none, dynamic or a constant")
+      ->capture_default_str();
   cmd->add_flag("--cuda-graph", c.cuda_graph, "capture the training step once as a CUDA graph and replay it (CUDA only)");
   cmd->callback([args] {
     train::TrainConfig config = args->config;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "kernels/bf16.h"
 #include "kernels/cpu/loop.h"
 
 namespace nabla::kernels::cpu {
@@ -29,5 +30,12 @@ NABLA_CAST_FROM(int64_t)
 NABLA_CAST_FROM(uint8_t)
 NABLA_CAST_FROM(bool)
 #undef NABLA_CAST_FROM
+// bf16 converts to and from the floating types only (through float).
+template void cast<bf16, float>(View<bf16>, View<const float>);
+template void cast<bf16, double>(View<bf16>, View<const double>);
+template void cast<bf16, bf16>(View<bf16>, View<const bf16>);
+template void cast<float, bf16>(View<float>, View<const bf16>);
+template void cast<double, bf16>(View<double>, View<const bf16>);
+template void fill<bf16>(View<bf16>, bf16);
 
 }  // namespace nabla::kernels::cpu

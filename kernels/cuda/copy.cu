@@ -3,6 +3,7 @@
 // strided operand finds its element with offset_of (launch.cuh).
 #include <cstdint>
 
+#include "kernels/bf16.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/launch.cuh"
 
@@ -57,5 +58,12 @@ NABLA_CAST_FROM(int64_t)
 NABLA_CAST_FROM(uint8_t)
 NABLA_CAST_FROM(bool)
 #undef NABLA_CAST_FROM
+// bf16 converts to and from the floating types only (through float).
+template void cast<bf16, float>(View<bf16>, View<const float>);
+template void cast<bf16, double>(View<bf16>, View<const double>);
+template void cast<bf16, bf16>(View<bf16>, View<const bf16>);
+template void cast<float, bf16>(View<float>, View<const bf16>);
+template void cast<double, bf16>(View<double>, View<const bf16>);
+template void fill<bf16>(View<bf16>, bf16);
 
 }  // namespace nabla::kernels::cuda

@@ -2,6 +2,7 @@
 // (kernels/cuda/<family>.h): the same symbols, each throwing
 // "<op>: built without CUDA". core/ calls them only for CUDA tensors, which
 // a build without CUDA cannot make, so they are a safety net.
+#include "kernels/bf16.h"
 #include "kernels/cuda/conv.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/cudnn_conv.h"
@@ -115,6 +116,12 @@ NABLA_CAST_FROM(int64_t)
 NABLA_CAST_FROM(uint8_t)
 NABLA_CAST_FROM(bool)
 #undef NABLA_CAST_FROM
+template void cast<bf16, float>(View<bf16>, View<const float>);
+template void cast<bf16, double>(View<bf16>, View<const double>);
+template void cast<bf16, bf16>(View<bf16>, View<const bf16>);
+template void cast<float, bf16>(View<float>, View<const bf16>);
+template void cast<double, bf16>(View<double>, View<const bf16>);
+template void fill<bf16>(View<bf16>, bf16);
 
 #define NABLA_FLOAT(T)                                                                \
   template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \

@@ -66,7 +66,10 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const GanOptions& o, std::vector<T
 }  // namespace
 
 GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
-    : config_(config), noise_(config.seed ^ kNoiseStream) {
+    : config_(config),
+      precision_(config.precision == "bf16" ? DType::bf16 : DType::f32),
+      scaler_(train::LossScaler::parse(config.loss_scale)),
+      noise_(config.seed ^ kNoiseStream) {
   if (model.configurable) {
     options_ = resolve_gan_options(config, model.defaults);
   } else {
@@ -121,15 +124,30 @@ Tensor GanTrainer::next_real() {
   return to(toy_loader_ ? toy_loader_->next().tensors[0] : loader_->next().images, config_.device);
 }
 
+Tensor GanTrainer::run_g(const Tensor& z) {
+  AutocastGuard autocast(precision_);
+  return autocast_f32((*g_)(z));
+}
+
+Tensor GanTrainer::run_d(const Tensor& x) {
+  AutocastGuard autocast(precision_);
+  return autocast_f32((*d_)(x));
+}
+
+void GanTrainer::backward_and_step(const Tensor& loss, nn::Optimizer& opt) {
+  backward(scaler_.scale_loss(loss));
+  if (scaler_.unscale(opt.params())) opt.step();
+}
+
 Tensor GanTrainer::make_fake(int64_t n, Tensor* z) {
   const Tensor latent = randn({n, z_dim_}, config_.device, &noise_);
   if (z) *z = latent;
-  return (*g_)(latent);
+  return run_g(latent);
 }
 
 Tensor GanTrainer::generate(const Tensor& z) {
   g_->eval();
-  Tensor out = (*g_)(z);
+  Tensor out = run_g(z);
   g_->train();
   return out;
 }
@@ -151,10 +169,10 @@ void GanTrainer::lens_step(const Tensor& real, const Tensor& fake, std::map<std:
     Tensor d_fake;
     {
       NoGradGuard no_grad;
-      d_fake = (*d_)(noisy(detach(fake), noise_std()));
+      d_fake = run_d(noisy(detach(fake), noise_std()));
     }
     // Sajjadi et al. eq. 4: the lens maximises D's loss on its output.
-    loss = loss - lambda * d_loss(options_.loss, (*d_)(noisy(x, noise_std())), d_fake);
+    loss = loss - lambda * d_loss(options_.loss, run_d(noisy(x, noise_std())), d_fake);
   }
   backward(loss);
   opt_lens_->step();
@@ -183,7 +201,7 @@ Tensor GanTrainer::critic_loss(const Tensor& real, const Tensor& fake, std::map<
   const double sigma = noise_std();
   const Tensor x_real = penalised(noisy(real, sigma), options_.r1 > 0);
   const Tensor x_fake = penalised(noisy(detach(fake), sigma), options_.r2 > 0);
-  const Tensor d_real = (*d_)(x_real), d_fake = (*d_)(x_fake);
+  const Tensor d_real = run_d(x_real), d_fake = run_d(x_fake);
   Tensor loss = d_objective(real, fake, d_real, d_fake);
   auto add = [&](const char* name, const Tensor& penalty) {
     loss = loss + penalty;
@@ -220,7 +238,7 @@ Tensor GanTrainer::d_objective(const Tensor& real, const Tensor& fake, const Ten
 }
 
 Tensor GanTrainer::adversarial_g_loss(const Tensor& fake) {
-  const Tensor d_fake = (*d_)(noisy(fake, noise_std()));
+  const Tensor d_fake = run_d(noisy(fake, noise_std()));
   if (options_.loss == Loss::loss_sensitive) return ls_generator_loss(loss_values(d_fake, options_.qi.nonneg));
   return g_loss(options_.loss, d_fake);
 }
@@ -230,12 +248,11 @@ Tensor GanTrainer::critic_update(const Tensor& real, const Tensor& z, bool keep_
   {
     // Only the last critic step's fake batch trains G: the others need no graph.
     GradModeGuard graph(grad_enabled() && keep_graph);
-    fake = (*g_)(z);
+    fake = run_g(z);
   }
   opt_d_->zero_grad();
   const Tensor ld = critic_loss(lensed(real), fake, metrics);
-  backward(ld);
-  opt_d_->step();
+  backward_and_step(ld, *opt_d_);
   if (options_.clip > 0) nn::clip_weights_(d_->parameters(), options_.clip);
   return ld;
 }
@@ -246,14 +263,19 @@ Tensor GanTrainer::generator_update(const Tensor& fake, const Tensor& z, std::ma
   {
     FreezeOthers freeze(opt_d_->params(), opt_g_->params());
     lg = generator_loss(fake, z, metrics);
-    backward(lg);
+    backward(scaler_.scale_loss(lg));
   }
-  opt_g_->step();
+  if (scaler_.unscale(opt_g_->params())) opt_g_->step();
   return lg;
 }
 
 void GanTrainer::end_step(std::map<std::string, double>& metrics) {
   ++steps_done_;
+  if (scaler_.enabled()) {
+    metrics["loss_scale"] = scaler_.scale();
+    metrics["skipped_steps"] = static_cast<double>(scaler_.skipped());
+    scaler_.update();
+  }
   if (toy_ && steps_done_ % config_.log_every == 0) {
     Generator eval(config_.seed ^ kEvalStream);
     const ModeStats s = mode_stats(sample(kEvalPoints, eval), toy_->centres, toy_->std);
@@ -279,6 +301,7 @@ std::map<std::string, double> GanTrainer::step() {
 // Each option below draws random numbers inside the step (their Philox
 // offsets would be frozen in the graph) or reads a value on the host there.
 std::string GanTrainer::graph_unsupported() const {
+  if (scaler_.enabled()) return "--loss-scale (the finite check of the gradients reads them on the host)";
   if (options_.noise > 0) return "option noise (instance noise is drawn inside the step)";
   if (options_.gp > 0) return "option gp (the gradient penalty draws its interpolation weights inside the step)";
   if (options_.r1 > 0 || options_.r2 > 0) return "options r1/r2 (their penalties are read on the host to be logged)";
@@ -370,7 +393,7 @@ NamedTensors GanTrainer::named_parameters() const { return train::named_paramete
 Tensor GanTrainer::sample(int64_t n, Generator& gen) {
   NoGradGuard no_grad;
   g_->eval();
-  Tensor out = to((*g_)(randn({n, z_dim_}, config_.device, &gen)), Device::cpu());
+  Tensor out = to(run_g(randn({n, z_dim_}, config_.device, &gen)), Device::cpu());
   g_->train();
   return out;
 }
@@ -386,6 +409,7 @@ train::TrainerState GanTrainer::state() const {
   train::put_generator(s, "noise", noise_);
   train::put_count(s, "gan_steps", steps_done_);
   loader_position_.put(s, "loader");
+  if (scaler_.enabled()) s.values["loss_scaler"] = scaler_.state();
   return s;
 }
 
@@ -394,6 +418,7 @@ void GanTrainer::load(const train::TrainerState& s) {
   train::get_generator(s, "noise", noise_);
   steps_done_ = train::get_count(s, "gan_steps", 0);
   loader_position_.get(s, "loader");
+  if (scaler_.enabled() && s.values.contains("loss_scaler")) scaler_.load(s.values.at("loss_scaler"));
 }
 
 }  // namespace nabla::gan

@@ -25,6 +25,7 @@
 #include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/loss_scale.h"
 #include "models/train/state.h"
 #include "models/train/trainer.h"
 
@@ -57,6 +58,7 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   // 2-D data: a scatter plot of max(n, 1000) points over the mode centres.
   Tensor picture(int64_t n, Generator& gen) override;
   std::map<std::string, Tensor> losses() override;
+  bool mixed_precision() const override { return true; }
   // The split for --cuda-graph; unsupported with the options that draw
   // random numbers or read values on the host inside the step (noise, gp,
   // r1, r2, jc, tangent, lens).
@@ -93,6 +95,13 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   train::Parts parts() const;
   void make_loader();
   Tensor next_real();
+  // G and D under the run's precision (autocast to bf16 for --precision
+  // bf16); their outputs come back as f32, so losses and penalties stay f32.
+  Tensor run_g(const Tensor& z);
+  Tensor run_d(const Tensor& x);
+  // backward of the (scaled) loss, then the optimiser step unless the loss
+  // scaler found an inf/NaN gradient.
+  void backward_and_step(const Tensor& loss, nn::Optimizer& opt);
   // G(z) for fresh z [n, z_dim], z stored in *z when given.
   Tensor make_fake(int64_t n, Tensor* z = nullptr);
   // The real batch as D sees it: through the lens (without its graph) when on.
@@ -125,6 +134,8 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   int64_t z_dim_;
   nn::ModulePtr g_, d_, lens_;
   std::unique_ptr<nn::Optimizer> opt_g_, opt_d_, opt_lens_;
+  DType precision_ = DType::f32;
+  train::LossScaler scaler_;
   Generator noise_;  // z, instance noise, interpolation weights
   int64_t steps_done_ = 0;
   std::optional<ToySet> toy_;

@@ -57,6 +57,17 @@ Tensor SpectralNorm::forward(const Tensor& x) {
   const Tensor w = module_->get(name_ + "_orig");
   const Tensor u = module_->get(name_ + "_u"), v = module_->get(name_ + "_v");
   Tensor wm = weight_matrix(w);
+  Tensor sigma;
+  {
+    AutocastGuard f32(DType::f32);  // the power iteration and sigma stay f32 under mixed precision
+    sigma = spectral_sigma(wm, u, v);
+  }
+  sigma_ = detach(sigma);
+  module_->set_attribute(name_, w / sigma);
+  return module_->forward(x);
+}
+
+Tensor SpectralNorm::spectral_sigma(const Tensor& wm, const Tensor& u, const Tensor& v) {
   if (is_training()) {
     NoGradGuard no_grad;
     Tensor wd = detach(wm);
@@ -68,10 +79,7 @@ Tensor SpectralNorm::forward(const Tensor& x) {
   // Copies: the buffers change in place on the next forward, after this
   // graph has saved them.
   Tensor uc = clone(u), vc = clone(v);
-  Tensor sigma = sum(uc * matmul(wm, vc));
-  sigma_ = detach(sigma);
-  module_->set_attribute(name_, w / sigma);
-  return module_->forward(x);
+  return sum(uc * matmul(wm, vc));
 }
 
 }  // namespace nabla::nn

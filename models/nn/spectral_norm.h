@@ -33,6 +33,8 @@ class SpectralNorm : public Module {
 
  private:
   Tensor weight_matrix(const Tensor& w) const;
+  // u^T W v after the power iteration (training mode updates u and v).
+  Tensor spectral_sigma(const Tensor& wm, const Tensor& u, const Tensor& v);
 
   ModulePtr module_;
   std::string name_;

@@ -18,6 +18,8 @@ nlohmann::json TrainConfig::to_json() const {
           {"log_every", log_every},
           {"sample_every", sample_every},
           {"checkpoint_every", checkpoint_every},
+          {"precision", precision},
+          {"loss_scale", loss_scale},
           {"options", options}};
 }
 
@@ -46,6 +48,8 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& j) {
   c.log_every = integer_field<int64_t>(j, "log_every", 10);
   c.sample_every = integer_field<int64_t>(j, "sample_every", 0);
   c.checkpoint_every = integer_field<int64_t>(j, "checkpoint_every", 0);
+  c.precision = j.contains("precision") ? io::as_string(j.at("precision"), "config: precision") : "f32";
+  c.loss_scale = j.contains("loss_scale") ? io::as_string(j.at("loss_scale"), "config: loss_scale") : "none";
   c.options = j.value("options", nlohmann::json::object());
   if (!c.options.is_object()) io::throw_bad_value("config: options", "a JSON object", c.options);
   return c;

@@ -30,6 +30,8 @@ struct TrainConfig {
   bool progress = true;          // the progress line on stdout
   bool log_memory = false;       // metrics lines also get the process's memory (not saved)
   bool cuda_graph = false;       // capture the step once, replay it (graph_step.h; not saved: same numbers)
+  std::string precision = "f32";   // f32 or bf16 (mixed precision: autograd/autocast.h); saved, kept on resume
+  std::string loss_scale = "none";  // none, dynamic or a constant (loss_scale.h); saved, kept on resume
   // Model-specific settings (`nabla train gan --set loss=minimax`): names and
   // values as the model documents them; recorded in config.json and checkpoints.
   nlohmann::json options = nlohmann::json::object();

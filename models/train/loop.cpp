@@ -16,6 +16,7 @@
 #include "models/io/run_dir.h"
 #include "models/train/checkpoint.h"
 #include "models/train/graph_step.h"
+#include "models/train/loss_scale.h"
 
 namespace nabla::train {
 
@@ -80,6 +81,12 @@ TrainConfig resolve(TrainConfig c, const TrainDefaults& d) {
   if (c.epochs < 0) require_positive("epochs", static_cast<double>(c.epochs));
   if (c.steps == 0 && c.epochs == 0) c.steps = d.steps;
   require_positive("log-every", static_cast<double>(c.log_every));
+  if (c.precision != "f32" && c.precision != "bf16")
+    throw std::invalid_argument("--precision: expected f32 or bf16, got \"" + c.precision + "\"");
+  LossScaler::parse(c.loss_scale);  // throws on a bad spec
+  if (c.precision == "f32" && c.loss_scale != "none")
+    throw std::invalid_argument("--loss-scale " + c.loss_scale +
+                                " needs --precision bf16 (f32 training is not scaled)");
   if (c.sample_every < 0) require_positive("sample-every", static_cast<double>(c.sample_every));
   if (c.checkpoint_every < 0) require_positive("checkpoint-every", static_cast<double>(c.checkpoint_every));
   return c;
@@ -101,12 +108,20 @@ RunResult run_training(const TrainConfig& requested, const ModelLookup& lookup, 
     config.progress = requested.progress;
     config.log_memory = requested.log_memory;
     config.cuda_graph = requested.cuda_graph;
+    if ((requested.precision != "f32" && requested.precision != config.precision) ||
+        (requested.loss_scale != "none" && requested.loss_scale != config.loss_scale))
+      throw std::invalid_argument("train: a resumed run keeps its precision (" + config.precision + ", loss scale " +
+                                  config.loss_scale + "); --precision/--loss-scale cannot change it");
     if (!requested.options.empty())
       throw std::invalid_argument("train: --set cannot change a resumed run's options (they come from the checkpoint)");
   }
   const ModelSpec spec = lookup(config.model);
   config = resolve(config, spec.defaults);
   std::unique_ptr<Trainer> trainer = spec.make(config);
+  if (config.precision != "f32" && !trainer->mixed_precision())
+    throw std::invalid_argument("train: " + config.model + " cannot run with --precision " + config.precision +
+                                ": its trainer has no mixed-precision path (the models with one: dcgan, mlpgan, "
+                                "gan, lsgan, wgan, wgan-gp, sngan, lsgan-qi, glsgan)");
   std::optional<GraphStepper> graph;  // --cuda-graph: refused here, before the run folder, when it cannot be
   if (config.cuda_graph) graph.emplace(*trainer, config);
   int64_t step = 0;

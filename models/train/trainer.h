@@ -61,6 +61,10 @@ class Trainer {
   // The losses of one step, computed (their graphs kept) but not applied:
   // what `nabla graph` draws and traces.
   virtual std::map<std::string, Tensor> losses() = 0;
+  // Whether the trainer honours config.precision = "bf16" (autocast around
+  // its networks, f32 losses, the loss scaler); `nabla train --precision
+  // bf16` is refused for the others.
+  virtual bool mixed_precision() const { return false; }
   // The step split for CUDA graphs; by default unsupported.
   virtual GraphStep graph_step();
   // Every trained parameter with its checkpoint name ("G.0.weight").

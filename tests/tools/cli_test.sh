@@ -31,6 +31,12 @@ expect 1 "train: --cuda-graph needs a CUDA device (--device cuda), got cpu" -- "
 expect 1 "train: vae cannot run with --cuda-graph: its trainer does not split its step" -- "$nabla" train vae --cuda-graph --out "$work/graph"
 expect 1 "train: wgan-gp cannot run with --cuda-graph: option gp" -- "$nabla" train wgan-gp --set data=ring8 --cuda-graph --out "$work/graph"
 [ -e "$work/graph" ] && fail "a refused --cuda-graph run made its folder"
+
+# --precision: refused where a trainer has no mixed-precision path, and bad values, before any run folder.
+expect 1 "train: vae cannot run with --precision bf16: its trainer has no mixed-precision path" -- "$nabla" train vae --precision bf16 --out "$work/bf16"
+expect 1 "--precision: expected f32 or bf16, got \"f16\"" -- "$nabla" train mlpgan --precision f16 --out "$work/bf16"
+expect 1 "--loss-scale dynamic needs --precision bf16" -- "$nabla" train mlpgan --loss-scale dynamic --out "$work/bf16"
+[ -e "$work/bf16" ] && fail "a refused --precision run made its folder"
 expect 2 "--batch" -- "$nabla" train mlpgan --batch many
 expect 1 "--lr must be positive" -- "$nabla" train mlpgan --lr -1 --out "$work/bad"
 expect 1 "none.safetensors" -- "$nabla" sample "$work/none.safetensors"
