@@ -9,8 +9,6 @@
 #include "autograd/reduce.h"
 #include "autograd/views.h"
 #include "core/check.h"
-#include "core/copy.h"
-#include "core/elementwise.h"
 #include "core/linalg.h"
 #include "core/linear.h"
 #include "core/views.h"
