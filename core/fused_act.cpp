@@ -43,6 +43,13 @@ Tensor conv_transpose2d_act(const Tensor& x, const Tensor& w, const Tensor& bias
   return y;
 }
 
+Tensor conv2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p, Activation a) {
+  check_activation("conv2d_act", a);
+  Tensor y = conv2d(x, w, bias, p);
+  activate_(y, a);
+  return y;
+}
+
 NormResult batch_norm_act(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                           const Tensor& running_var, bool training, double momentum, double eps, Activation a) {
   check_activation("batch_norm_act", a);

@@ -21,6 +21,9 @@ namespace prim {
 Tensor conv_transpose2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p,
                             Activation a);
 
+// act(conv2d(x, w, bias, p)); shapes as prim::conv2d.
+Tensor conv2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p, Activation a);
+
 // act(batch_norm(...)); NormResult's mean and rstd as prim::batch_norm's.
 NormResult batch_norm_act(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                           const Tensor& running_var, bool training, double momentum, double eps, Activation a);
