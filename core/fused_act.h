@@ -3,7 +3,9 @@
 // batch norm + activation, with the one-pass backward of the activation
 // (no gradients here; see autograd/fused_act.h). The forward runs the
 // unfused op's kernel and then the activation in place on its output (one
-// pass, no second tensor); the values are the unfused composite's bits.
+// pass, no second tensor; on the CPU, conv2d's f32 implicit-GEMM path and
+// batch norm in training apply it inside their output pass); the values are
+// the unfused composite's bits.
 #include "core/conv.h"
 #include "core/norm.h"
 #include "core/tensor.h"

@@ -2,8 +2,10 @@
 // Built with -ffp-contract=off (kernels/CMakeLists.txt): 1 - y * y must be
 // rounded twice, as the unfused square-then-subtract is.
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
+#include "kernels/cpu/conv_f32.h"
 #include "kernels/cpu/loop.h"
 #include "kernels/cpu/reduce_loop.h"
 #include "kernels/fused_act.h"
@@ -91,21 +93,39 @@ void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, D d) {
 
 }  // namespace
 
-template <class T>
-void activate_(T* y, int64_t count, Activation a) {
+namespace {
+// run(f) with the activation a as a function f(x) (nothing for the identity).
+template <class T, class Run>
+void with_activation(Activation a, Run&& run) {
   const T slope = static_cast<T>(a.slope);
   switch (a.kind) {
     case Act::identity: return;
-    case Act::relu: return each(y, count, [](T x) { return x > 0 ? x : T(0); });
-    case Act::leaky_relu: return each(y, count, [slope](T x) { return x > 0 ? x : slope * x; });
-    case Act::tanh: return each(y, count, [](T x) { return std::tanh(x); });
+    case Act::relu: return run([](T x) { return x > 0 ? x : T(0); });
+    case Act::leaky_relu: return run([slope](T x) { return x > 0 ? x : slope * x; });
+    case Act::tanh: return run([](T x) { return std::tanh(x); });
     case Act::sigmoid:  // as the elementwise kernel: never exp of a large positive number
-      return each(y, count, [](T x) {
+      return run([](T x) {
         if (x >= 0) return T(1) / (T(1) + std::exp(-x));
         const T e = std::exp(x);
         return e / (T(1) + e);
       });
   }
+}
+}  // namespace
+
+template <class T>
+void activate_(T* y, int64_t count, Activation a) {
+  with_activation<T>(a, [&](auto f) { each(y, count, f); });
+}
+
+template <class T>
+void activate_strided_(T* y, int64_t count, int64_t stride, Activation a) {
+  with_activation<T>(a, [&](auto f) {
+    if (stride == 1)
+      for (int64_t i = 0; i < count; ++i) y[i] = f(y[i]);
+    else
+      for (int64_t i = 0; i < count; ++i) y[i * stride] = f(y[i * stride]);
+  });
 }
 
 template <class T>
@@ -121,8 +141,22 @@ void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activa
   }
 }
 
+template <class T>
+void conv2d_forward_act(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a,
+                        Activation act) {
+  if constexpr (std::is_same_v<T, float>)
+    if (implicit_gemm_suits(a)) return conv2d_forward_f32(out, x, w, bias, a, act);
+  conv2d_forward<T>(out, x, w, bias, a);
+  int64_t count = 1;
+  for (int d = 0; d < out.ndim; ++d) count *= out.size[d];
+  activate_(out.data, count, act);
+}
+
 #define NABLA_FLOAT(T)                                        \
   template void activate_<T>(T*, int64_t, Activation);        \
+  template void activate_strided_<T>(T*, int64_t, int64_t, Activation); \
+  template void conv2d_forward_act<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&, \
+                                      Activation);            \
   template void activation_backward<T>(T*, T*, const T*, const T*, NCS, Activation);
 NABLA_FLOAT(float)
 NABLA_FLOAT(double)

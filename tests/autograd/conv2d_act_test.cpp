@@ -1,6 +1,7 @@
 // The fused conv2d + bias + activation (DCGAN-28's first discriminator layer
 // with LeakyReLU): bitwise the unfused composite's values and gradients on the
-// CPU (f32, whose stride-2 convs take the implicit-GEMM path, and f64),
+// CPU (f32, whose stride-2 convs take the implicit-GEMM path with the
+// activation in its epilogue, and f64),
 // gradcheck and gradgradcheck in f64, and bad input.
 #include <gtest/gtest.h>
 
@@ -44,6 +45,8 @@ struct ConvCase {
 TEST(FusedConv2dAct, BitwiseTheUnfusedCompositeValuesAndGradients) {
   const std::vector<ConvCase> cases{
       {{5, 1, 28, 28}, {6, 1, 4, 4}, {.stride = {2, 2}, .padding = {1, 1}}, true, false},  // DCGAN-28's D.conv1
+      // blocks of 3 images (and a last of 2) side by side in one product: the epilogue per image of a block
+      {{20, 2, 14, 14}, {5, 2, 4, 4}, {.stride = {2, 2}, .padding = {1, 1}}, true, false},
       {{3, 5, 9, 7}, {4, 5, 4, 4}, {.stride = {2, 2}, .padding = {1, 1}}, true, true},     // odd, non-contiguous x
       {{1, 3, 5, 6}, {2, 3, 3, 2}, {.stride = {1, 2}}, true, false},                       // batch 1
       {{2, 4, 5, 5}, {6, 2, 3, 3}, {.stride = {1, 1}, .padding = {1, 1}, .groups = 2}, false, false},
