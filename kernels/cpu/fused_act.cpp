@@ -1,6 +1,7 @@
 // CPU activation epilogues of the fused conv_transpose2d / batch norm ops.
 // Built with -ffp-contract=off (kernels/CMakeLists.txt): 1 - y * y must be
 // rounded twice, as the unfused square-then-subtract is.
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 #include <vector>
@@ -21,10 +22,29 @@ namespace cpu {
 
 namespace {
 
+constexpr int64_t kRun = 256;
+
+// y[i stride] = f(y[i stride]) for i < n <= kRun through a buffer. Written in
+// place directly, y[i] = f(y[i]) lets the compiler drop the stores where f
+// keeps x (relu and leaky_relu above 0) and branch on every element's sign;
+// through the buffer both loops run without branches (vector selects).
+template <class T, class F>
+inline void apply_run(T* y, int64_t n, int64_t stride, F f) {
+  T buf[kRun];
+  if (stride == 1) {
+    for (int64_t i = 0; i < n; ++i) buf[i] = f(y[i]);
+    for (int64_t i = 0; i < n; ++i) y[i] = buf[i];
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) buf[i] = f(y[i * stride]);
+  for (int64_t i = 0; i < n; ++i) y[i * stride] = buf[i];
+}
+
 template <class T, class F>
 void each(T* y, int64_t count, F f) {
+  const int64_t runs = (count + kRun - 1) / kRun;
 #pragma omp parallel for if (count >= 2 * kParallelGrain) schedule(static)
-  for (int64_t i = 0; i < count; ++i) y[i] = f(y[i]);
+  for (int64_t r = 0; r < runs; ++r) apply_run(y + r * kRun, std::min(kRun, count - r * kRun), 1, f);
 }
 
 // gz[i] = d(g[i], y[i]) over one channel's run of s elements.
@@ -121,10 +141,7 @@ void activate_(T* y, int64_t count, Activation a) {
 template <class T>
 void activate_strided_(T* y, int64_t count, int64_t stride, Activation a) {
   with_activation<T>(a, [&](auto f) {
-    if (stride == 1)
-      for (int64_t i = 0; i < count; ++i) y[i] = f(y[i]);
-    else
-      for (int64_t i = 0; i < count; ++i) y[i * stride] = f(y[i * stride]);
+    for (int64_t i = 0; i < count; i += kRun) apply_run(y + i * stride, std::min(kRun, count - i), stride, f);
   });
 }
 
