@@ -11,6 +11,10 @@
 #include "kernels/cpu/reduce_loop.h"
 #include "kernels/fused_act.h"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace nabla::kernels {
 
 const char* name(Act a) {
@@ -23,6 +27,38 @@ namespace cpu {
 namespace {
 
 constexpr int64_t kRun = 256;
+
+// LeakyReLU and its derivative from the output (slope > 0). GCC keeps the
+// product inside a branch (-ftrapping-math: it may not run it for x > 0), so
+// their float loops below select with explicit AVX2 (_CMP_GT_OQ is false for
+// NaN, as x > 0 is): the same values as these scalar forms.
+template <class T>
+struct Leaky {
+  T slope;
+  T operator()(T x) const { return x > 0 ? x : slope * x; }
+};
+template <class T>
+struct LeakyGrad {
+  T slope;
+  T operator()(T g, T y) const { return y > 0 ? g : g * slope; }
+};
+
+// d[i] = a[i] > 0 ? b[i] : b[i] * slope for i < n (the forward: a = b = x; the backward: a = y, b = g).
+template <class T>
+void leaky_select(T* d, const T* a, const T* b, int64_t n, T slope) {
+  int64_t i = 0;
+#if defined(__AVX2__)
+  if constexpr (std::is_same_v<T, float>) {
+    const __m256 s = _mm256_set1_ps(slope), zero = _mm256_setzero_ps();
+    for (; i + 8 <= n; i += 8) {
+      const __m256 av = _mm256_loadu_ps(a + i), bv = _mm256_loadu_ps(b + i);
+      const __m256 pos = _mm256_cmp_ps(av, zero, _CMP_GT_OQ);
+      _mm256_storeu_ps(d + i, _mm256_blendv_ps(_mm256_mul_ps(bv, s), bv, pos));
+    }
+  }
+#endif
+  for (; i < n; ++i) d[i] = a[i] > 0 ? b[i] : b[i] * slope;
+}
 
 // y[i stride] = f(y[i stride]) for i < n <= kRun through a buffer. Written in
 // place directly, y[i] = f(y[i]) lets the compiler drop the stores where f
@@ -40,6 +76,12 @@ inline void apply_run(T* y, int64_t n, int64_t stride, F f) {
   for (int64_t i = 0; i < n; ++i) y[i * stride] = buf[i];
 }
 
+template <class T>
+inline void apply_run(T* y, int64_t n, int64_t stride, Leaky<T> f) {
+  if (stride == 1) return leaky_select(y, y, y, n, f.slope);
+  for (int64_t i = 0; i < n; ++i) y[i * stride] = f(y[i * stride]);
+}
+
 template <class T, class F>
 void each(T* y, int64_t count, F f) {
   const int64_t runs = (count + kRun - 1) / kRun;
@@ -51,6 +93,10 @@ void each(T* y, int64_t count, F f) {
 template <class T, class D>
 void run(T* gz, const T* g, const T* y, int64_t s, D d) {
   for (int64_t i = 0; i < s; ++i) gz[i] = d(g[i], y[i]);
+}
+template <class T>
+void run(T* gz, const T* g, const T* y, int64_t s, LeakyGrad<T> d) {
+  leaky_select(gz, y, g, s, d.slope);
 }
 
 // Sums positions [k0, k1) of channel c of gz (position k = n * S + s), as
@@ -121,7 +167,7 @@ void with_activation(Activation a, Run&& run) {
   switch (a.kind) {
     case Act::identity: return;
     case Act::relu: return run([](T x) { return x > 0 ? x : T(0); });
-    case Act::leaky_relu: return run([slope](T x) { return x > 0 ? x : slope * x; });
+    case Act::leaky_relu: return run(Leaky<T>{slope});
     case Act::tanh: return run([](T x) { return std::tanh(x); });
     case Act::sigmoid:  // as the elementwise kernel: never exp of a large positive number
       return run([](T x) {
@@ -152,7 +198,7 @@ void activation_backward(T* gz, T* gbias, const T* g, const T* y, NCS sh, Activa
     case Act::identity: return backward_with(gz, gbias, g, y, sh, [](T g, T) { return g; });
     case Act::relu: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return y > 0 ? g : T(0); });
     case Act::leaky_relu:
-      return backward_with(gz, gbias, g, y, sh, [slope](T g, T y) { return y > 0 ? g : g * slope; });
+      return backward_with(gz, gbias, g, y, sh, LeakyGrad<T>{slope});
     case Act::tanh: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * (T(1) - y * y); });
     case Act::sigmoid: return backward_with(gz, gbias, g, y, sh, [](T g, T y) { return g * y * (T(1) - y); });
   }
