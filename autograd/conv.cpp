@@ -41,13 +41,20 @@ Tensor conv2d(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in, con
   const Tensor x = autocast(x_in), w = autocast(w_in), bias = autocast(bias_in);
   Tensor y = prim::conv2d(x, w, bias, p);
   return record("conv2d", y, {x, w, bias}, {x, w}, [p](const VjpContext& c) -> Grads {
-    const Tensor &g = c.grad, &x = c.saved[0], &w = c.saved[1];
-    Tensor gx, gw, gb;
-    if (c.needs[0]) gx = conv_transpose2d(g, w, {}, transposing(p, x.shape(), w.shape(), g.shape()));
-    if (c.needs[1]) gw = conv2d_weight(x, g, w.shape(), p);
+    const Tensor& g = c.grad;
+    auto [gx, gw] = conv2d_backward(g, c.saved[0], c.saved[1], p, c.needs[0], c.needs[1]);
+    Tensor gb;
     if (c.needs[2]) gb = sum(g, {0, 2, 3});
     return {gx, gw, gb};
   });
+}
+
+std::pair<Tensor, Tensor> conv2d_backward(const Tensor& g, const Tensor& x, const Tensor& w, const Conv2dParams& p,
+                                          bool need_x, bool need_w) {
+  Tensor gx, gw;
+  if (need_x) gx = conv_transpose2d(g, w, {}, transposing(p, x.shape(), w.shape(), g.shape()));
+  if (need_w) gw = conv2d_weight(x, g, w.shape(), p);
+  return {gx, gw};
 }
 
 // y = conv_transpose2d(x, w) is the input gradient of a conv2d that maps y's

@@ -18,6 +18,10 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const C
 // x [N, C_in, H, W], w [C_in, C_out/groups, kH, kW], bias [C_out] or undefined
 // (PyTorch's ConvTranspose2d, output_padding included).
 Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dParams& p = {});
+// conv2d's vjp in x and w for the output gradient g (each computed only when
+// asked, else undefined); differentiable. The fused conv2d_act shares it.
+std::pair<Tensor, Tensor> conv2d_backward(const Tensor& g, const Tensor& x, const Tensor& w, const Conv2dParams& p,
+                                          bool need_x, bool need_w);
 // conv_transpose2d's vjp in x and w for the output gradient g (each computed
 // only when asked, else undefined); differentiable. The fused
 // conv_transpose2d_act (autograd/fused_act.h) shares it.

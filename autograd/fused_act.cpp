@@ -66,6 +66,16 @@ Tensor conv_transpose2d_act(const Tensor& x_in, const Tensor& w_in, const Tensor
   });
 }
 
+Tensor conv2d_act(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in, const Conv2dParams& p, Activation a) {
+  const Tensor x = autocast(x_in), w = autocast(w_in), bias = autocast(bias_in);
+  Tensor y = prim::conv2d_act(x, w, bias, p, a);
+  return record("conv2d_act", y, {x, w, bias}, {x, w, y}, [p, a](const VjpContext& c) -> Grads {
+    const prim::ActGrads d = pre_activation(c.grad, c.saved[2], a, c.needs[2]);
+    auto [gx, gw] = conv2d_backward(d.grad_pre, c.saved[0], c.saved[1], p, c.needs[0], c.needs[1]);
+    return {gx, gw, d.grad_bias};
+  });
+}
+
 Tensor batch_norm_act(const Tensor& x_in, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                       const Tensor& running_var, bool training, double momentum, double eps, Activation a) {
   const Tensor x = autocast_f32(x_in);  // statistics in f32

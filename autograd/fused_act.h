@@ -23,6 +23,8 @@ Tensor conv_transpose2d_act(const Tensor& x, const Tensor& w, const Tensor& bias
                             Activation a);
 
 // Arguments as batch_norm (autograd/norm.h), then the activation.
+Tensor conv2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p, Activation a);
+
 Tensor batch_norm_act(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                       const Tensor& running_var, bool training, double momentum, double eps, Activation a);
 

@@ -7,6 +7,7 @@
 #include "autograd/record.h"
 #include "autograd/reduce.h"
 #include "autograd/views.h"
+#include "core/bn_backward.h"
 #include "core/norm.h"
 
 namespace nabla {
@@ -62,6 +63,16 @@ Grads fixed_stats_vjp(const VjpContext& c, const NormLayout& L) {
   if (c.needs[2]) gb = reshape(sum_to(g, L.param_view), L.param_shape);
   return {gx, gw, gb};
 }
+// Batch norm's vjp with batch statistics: without create_graph, on the CPU,
+// the two-pass kernel of prim::batch_norm_grad (the same bits).
+Grads batch_norm_vjp(const VjpContext& c, const NormLayout& L, double eps) {
+  const Tensor& x = c.saved[0];
+  if (grad_enabled() || !prim::batch_norm_grad_applies(x)) return batch_stats_vjp(c, L, eps);
+  prim::BatchNormGrads r = prim::batch_norm_grad(c.grad, x, c.saved[1], c.saved[2], c.saved[3], c.needs[0],
+                                                 c.needs[1], c.needs[2]);
+  return {r.grad_input, r.grad_weight, r.grad_bias};
+}
+
 // Batch norm's statistics: per channel (dim 1) over the other dims.
 NormLayout batch_layout(const Tensor& x) {
   NormLayout L;
@@ -83,7 +94,7 @@ Tensor batch_norm(const Tensor& x_in, const Tensor& weight, const Tensor& bias, 
   const bool batch_stats = training || !running_mean.defined();
   return record("batch_norm", r.out, {x, weight, bias}, {x, weight, r.mean, r.rstd},
                 [L, eps, batch_stats](const VjpContext& c) -> Grads {
-                  return batch_stats ? batch_stats_vjp(c, L, eps) : fixed_stats_vjp(c, L);
+                  return batch_stats ? batch_norm_vjp(c, L, eps) : fixed_stats_vjp(c, L);
                 });
 }
 
@@ -92,7 +103,7 @@ std::vector<Tensor> batch_norm_backward(const Tensor& g, const Tensor& x, const 
                                         const std::vector<bool>& needs) {
   const NormLayout L = batch_layout(x);
   const VjpContext c{g, {x, weight, mean, rstd}, needs};
-  return batch_stats ? batch_stats_vjp(c, L, eps) : fixed_stats_vjp(c, L);
+  return batch_stats ? batch_norm_vjp(c, L, eps) : fixed_stats_vjp(c, L);
 }
 
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,

@@ -7,6 +7,7 @@
 #include "core/copy.h"
 #include "kernels/conv.h"
 #include "kernels/cuda/conv.h"
+#include "kernels/fused_act.h"
 
 namespace nabla::prim {
 
@@ -101,9 +102,13 @@ int64_t conv_transpose_output_size(int64_t in, int64_t kernel, int64_t stride, i
 }
 
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p) {
+  return conv2d(x, w, bias, p, kernels::Activation{});
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p, kernels::Activation act) {
   const char* op = "conv2d";
   check_operands(op, x, w, bias, "[N, C, H, W]", "[C_out, C_in/groups, kH, kW]");
-  if (is_bf16(x)) return round_bf16(conv2d(promote_f32(x), promote_f32(w), f32_or_none(bias), p));
+  if (is_bf16(x)) return round_bf16(conv2d(promote_f32(x), promote_f32(w), f32_or_none(bias), p, act));
   check_params(op, p, false);
   check_groups(op, "weight's output channels", w.size(0), p.groups);
   if (w.size(1) * p.groups != x.size(1))
@@ -111,6 +116,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
                           describe(w) + " with groups=" + std::to_string(p.groups) + " expects " +
                           std::to_string(w.size(1) * p.groups));
   check_bias(op, bias, w.size(0));
+  if (x.device().is_cuda() && act.kind != kernels::Act::identity)
+    throw_invalid(op, "the activation epilogue is CPU-only (prim::conv2d_act applies it separately on CUDA)");
   const int64_t Ho = conv_output_size(x.size(2), w.size(2), p.stride[0], p.padding[0], p.dilation[0]);
   const int64_t Wo = conv_output_size(x.size(3), w.size(3), p.stride[1], p.padding[1], p.dilation[1]);
   Tensor out = make_tensor(checked_output(op, x, w, w.size(0), Ho, Wo, p), x.dtype(), x.device());
@@ -119,6 +126,9 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
     if (x.device().is_cuda())
       kernels::cuda::conv2d_forward<T>(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias),
                                        args(p), backend("conv"));
+    else if (act.kind != kernels::Act::identity)
+      kernels::cpu::conv2d_forward_act<T>(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias),
+                                          args(p), act);
     else
       kernels::cpu::conv2d_forward<T>(out.view<T>(), x.view<const T>(), wc.view<const T>(), bias_view<T>(bias),
                                       args(p));

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/tensor.h"
+#include "kernels/fused_act.h"
 
 namespace nabla {
 
@@ -25,6 +26,9 @@ namespace prim {
 // x [N, C_in, H, W], w [C_out, C_in/groups, kH, kW], bias [C_out] or undefined
 // -> [N, C_out, Ho, Wo], Ho = (H + 2 ph - dh (kH - 1) - 1) / sh + 1.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p = {});
+// The same with act (kernels/fused_act.h) applied to the output, on the CPU
+// in the conv's epilogue (prim::conv2d_act's CPU path; CUDA: identity only).
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p, kernels::Activation act);
 
 // The adjoint of conv2d in its input (PyTorch's ConvTranspose2d):
 // x [N, C_in, H, W], w [C_in, C_out/groups, kH, kW], bias [C_out] or undefined

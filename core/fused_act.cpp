@@ -48,12 +48,18 @@ Tensor conv_transpose2d_act(const Tensor& x, const Tensor& w, const Tensor& bias
   return y;
 }
 
+Tensor conv2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p, Activation a) {
+  check_activation("conv2d_act", a);
+  if (x.defined() && x.device().is_cpu()) return conv2d(x, w, bias, p, a);  // the activation in the epilogue
+  Tensor y = conv2d(x, w, bias, p);
+  activate_(y, a);
+  return y;
+}
+
 NormResult batch_norm_act(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                           const Tensor& running_var, bool training, double momentum, double eps, Activation a) {
   check_activation("batch_norm_act", a);
-  NormResult r = batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps);
-  activate_(r.out, a);
-  return r;
+  return batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps, a);
 }
 
 ActGrads activation_backward(const Tensor& g, const Tensor& y, Activation a, bool want_bias) {

@@ -3,7 +3,9 @@
 // batch norm + activation, with the one-pass backward of the activation
 // (no gradients here; see autograd/fused_act.h). The forward runs the
 // unfused op's kernel and then the activation in place on its output (one
-// pass, no second tensor); the values are the unfused composite's bits.
+// pass, no second tensor; on the CPU, conv2d's f32 implicit-GEMM path and
+// batch norm in training apply it inside their output pass); the values are
+// the unfused composite's bits.
 #include "core/conv.h"
 #include "core/norm.h"
 #include "core/tensor.h"
@@ -20,6 +22,9 @@ namespace prim {
 // act(conv_transpose2d(x, w, bias, p)); shapes as prim::conv_transpose2d.
 Tensor conv_transpose2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p,
                             Activation a);
+
+// act(conv2d(x, w, bias, p)); shapes as prim::conv2d.
+Tensor conv2d_act(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dParams& p, Activation a);
 
 // act(batch_norm(...)); NormResult's mean and rstd as prim::batch_norm's.
 NormResult batch_norm_act(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,

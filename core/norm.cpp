@@ -8,6 +8,7 @@
 #include "core/copy.h"
 #include "core/elementwise.h"
 #include "core/factory.h"
+#include "core/fused_act.h"
 #include "core/views.h"
 #include "kernels/cuda/norm.h"
 #include "kernels/norm.h"
@@ -35,7 +36,7 @@ struct Stats {
 // `order`; w and b are expanded to x's shape or undefined. The statistics
 // have the shape of the kept dims.
 Stats normalize(const char* op, const Tensor& x, const std::vector<int64_t>& order, int kept, const Tensor& w,
-                const Tensor& b, double eps, bool want_var) {
+                const Tensor& b, double eps, bool want_var, kernels::Activation act = {}) {
   Shape groups;
   for (int i = 0; i < kept; ++i) groups.push_back(x.shape()[order[i]]);
   Stats s{make_tensor(x.shape(), x.dtype(), x.device()), make_tensor(groups, x.dtype(), x.device()),
@@ -51,7 +52,7 @@ Stats normalize(const char* op, const Tensor& x, const std::vector<int64_t>& ord
                                      permute(x, order).view<const T>(), optional(w), optional(b), eps);
     else
       kernels::cpu::norm_forward<T>(permute(s.out, order).view<T>(), s.mean.view<T>(), s.rstd.view<T>(), var,
-                                    permute(x, order).view<const T>(), optional(w), optional(b), eps);
+                                    permute(x, order).view<const T>(), optional(w), optional(b), eps, act);
   });
   return s;
 }
@@ -67,6 +68,11 @@ void blend_(const Tensor& running, const Tensor& batch, double momentum) {
 
 NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                       const Tensor& running_var, bool training, double momentum, double eps) {
+  return batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps, kernels::Activation{});
+}
+
+NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                      const Tensor& running_var, bool training, double momentum, double eps, kernels::Activation act) {
   const char* op = "batch_norm";
   check_defined(op, x);
   if (x.dim() < 2) throw_invalid(op, "expected an input of shape [N, C] or [N, C, *], got " + describe(x));
@@ -90,7 +96,10 @@ NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias,
     std::vector<int64_t> order{1, 0};  // channel first, then N and the spatial dims
     for (int64_t d = 2; d < x.dim(); ++d) order.push_back(d);
     const bool update = training && running_mean.defined();
-    Stats s = normalize(op, x, order, 1, per_channel(weight), per_channel(bias), eps, update);
+    const bool epilogue = x.device().is_cpu();  // the CUDA kernel has no activation: a pass below
+    Stats s = normalize(op, x, order, 1, per_channel(weight), per_channel(bias), eps, update,
+                        epilogue ? act : kernels::Activation{});
+    if (!epilogue) activate_(s.out, act);
     if (update) {
       blend_(running_mean, s.mean, momentum);
       // Bessel's correction: the running variance estimates the population's.
@@ -110,6 +119,7 @@ NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias,
     if (x.device().is_cuda()) kernels::cuda::scale_shift<T>(out.view<T>(), x.view<const T>(), a, b);
     else kernels::cpu::scale_shift<T>(out.view<T>(), x.view<const T>(), a, b);
   });
+  activate_(out, act);
   return {out, clone(running_mean), rstd};
 }
 

@@ -3,6 +3,7 @@
 // see autograd/norm.h). Optional tensors (weight, bias, running statistics)
 // may be undefined.
 #include "core/tensor.h"
+#include "kernels/fused_act.h"
 
 namespace nabla::prim {
 
@@ -21,6 +22,10 @@ struct NormResult {
 // weight and bias are [C] (affine); running stats are [C] or both undefined.
 NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
                       const Tensor& running_var, bool training, double momentum = 0.1, double eps = 1e-5);
+// The same with out = act(...) (prim::batch_norm_act): on the CPU in training
+// the activation runs in the normalising pass, else as a pass of its own.
+NormResult batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                      const Tensor& running_var, bool training, double momentum, double eps, kernels::Activation act);
 
 // Normalises over the trailing dims given by normalized_shape; weight and
 // bias, when defined, have that shape.

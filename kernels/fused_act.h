@@ -13,6 +13,7 @@
 // so the fused results are the composite's bits.
 #include <cstdint>
 
+#include "kernels/conv.h"
 #include "kernels/view.h"
 
 namespace nabla::kernels {
@@ -38,6 +39,19 @@ namespace nabla::kernels::cpu {
 // y = act(y), in place.
 template <class T>
 void activate_(T* y, int64_t count, Activation a);
+
+// y[i stride] = act(y[i stride]) for i < count, in place, serially (no
+// OpenMP region: for a caller's own loop, e.g. norm_forward's).
+template <class T>
+void activate_strided_(T* y, int64_t count, int64_t stride, Activation a);
+
+// out = act(conv2d(x, w) + bias), out contiguous (kernels/conv.h's
+// conv2d_forward, then the activation): for f32 convs on the implicit-GEMM
+// path the activation runs in the epilogue, on each image's output while it
+// is still in cache; otherwise as a pass over out. The same bits either way.
+template <class T>
+void conv2d_forward_act(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a,
+                        Activation act);
 
 // gz = g * act'(y) (the gradient of the pre-activation) and, when gbias is
 // not null, gbias[c] = sum over n and s of gz[n, c, s], summed as

@@ -148,7 +148,7 @@ void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
 }  // namespace
 
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
-                        const Conv2dArgs& a) {
+                        const Conv2dArgs& a, Activation act) {
   const Geometry s(x, w.size[0], w.size[2], w.size[3], out.size[2], out.size[3], a.groups);
   const Offsets table = offsets(s, x, a);
   const int64_t P = std::max<int64_t>(s.P, 1);
@@ -173,6 +173,7 @@ void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> 
           for (int64_t c = 0; c < s.C_out; ++c)
             std::copy(buf.data() + c * ld + b * s.P, buf.data() + c * ld + (b + 1) * s.P, yn + c * s.P);
         add_bias(yn, bias, s.C_out, s.P);
+        if (act.kind != Act::identity) activate_(yn, s.C_out * s.P, act);
       }
     }
   }

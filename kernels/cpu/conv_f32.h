@@ -9,6 +9,7 @@
 
 #include "kernels/conv.h"
 #include "kernels/cpu/sgemm.h"
+#include "kernels/fused_act.h"
 
 namespace nabla::kernels::cpu {
 
@@ -36,8 +37,10 @@ inline bool implicit_gemm_suits(const Conv2dArgs& a) { return a.stride[1] != 1; 
 // W_g [Co, K], or W_g^T [K, Co] when transposed.
 std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed);
 
+// act (kernels/fused_act.h) is applied to each image's output after the bias
+// (conv2d_forward_act).
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
-                        const Conv2dArgs& a);
+                        const Conv2dArgs& a, Activation act = {});
 void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const float> g, const Conv2dArgs& a);
 
 }  // namespace nabla::kernels::cpu

@@ -36,7 +36,7 @@ void walk(const Loop<N>& L, std::array<int64_t, N> off, F&& f) {
 
 template <class T>
 void norm_forward(View<T> out, View<T> mean, View<T> rstd, View<T> var, View<const T> in,
-                  View<const T> weight, View<const T> bias, double eps) {
+                  View<const T> weight, View<const T> bias, double eps, Activation act) {
   const int kept = mean.ndim;
   const int nred = in.ndim - kept;
   const int64_t groups = mean.numel();
@@ -81,6 +81,8 @@ void norm_forward(View<T> out, View<T> mean, View<T> rstd, View<T> var, View<con
         y[i * st[1]] = h;
       }
     });
+    if (act.kind != Act::identity)
+      walk(L, base, [&](const auto& o, const auto& st, int64_t n) { activate_strided_(out.data + o[1], n, st[1], act); });
     mean.data[offset_of(mean, kept, g)] = mt;
     rstd.data[offset_of(rstd, kept, g, mean.size)] = r;
     if (var.data) var.data[offset_of(var, kept, g, mean.size)] = static_cast<T>(v);
@@ -94,7 +96,7 @@ void scale_shift(View<T> out, View<const T> in, View<const T> scale, View<const 
 
 #define NABLA_INSTANTIATE(T)                                                                          \
   template void norm_forward<T>(View<T>, View<T>, View<T>, View<T>, View<const T>, View<const T>, \
-                                View<const T>, double);                                           \
+                                View<const T>, double, Activation);                               \
   template void scale_shift<T>(View<T>, View<const T>, View<const T>, View<const T>);
 NABLA_INSTANTIATE(float)
 NABLA_INSTANTIATE(double)

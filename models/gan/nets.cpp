@@ -63,13 +63,21 @@ ModulePtr dcgan28_d(DNorm norm, Generator* gen) {
   auto wrap = [&](ModulePtr m) -> ModulePtr {
     return norm == DNorm::spectral ? make_shared<nn::SpectralNorm>(m, "weight", 1, 1e-12, -1, gen) : m;
   };
-  std::vector<ModulePtr> layers{
-      make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen),
-      make_shared<nn::LeakyReLU>(0.2),
-      make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen)};
+  const Activation leaky{Act::leaky_relu, 0.2};
+  auto conv1 = make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen);
+  std::vector<ModulePtr> layers;
+  if (norm == DNorm::spectral) {  // SpectralNorm wraps the conv alone
+    layers.push_back(conv1);
+    layers.push_back(make_shared<nn::LeakyReLU>(0.2));
+  } else {  // conv + LeakyReLU as one fused op
+    const auto [conv, act] = nn::fuse_activation(conv1, leaky, "LeakyReLU");
+    layers.push_back(conv);
+    layers.push_back(act);
+  }
+  layers.push_back(make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen));
   if (norm == DNorm::batch) {  // batch norm + LeakyReLU as one fused op
     const auto [bn, act] =
-        nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), Activation{Act::leaky_relu, 0.2}, "LeakyReLU");
+        nn::fuse_activation(make_shared<nn::BatchNorm2d>(128), leaky, "LeakyReLU");
     layers.push_back(bn);
     layers.push_back(act);
   } else {

@@ -54,7 +54,10 @@ Conv2d::Conv2d(int64_t in, int64_t out, std::array<int64_t, 2> k, ConvOptions c,
 
 Conv2dParams Conv2d::params() const { return to_params(conv); }
 
-Tensor Conv2d::forward(const Tensor& x) { return conv2d(x, get("weight"), find("bias"), params()); }
+Tensor Conv2d::forward(const Tensor& x) {
+  if (activation.kind != Act::identity) return conv2d_act(x, get("weight"), find("bias"), params(), activation);
+  return conv2d(x, get("weight"), find("bias"), params());
+}
 
 ConvTranspose2d::ConvTranspose2d(int64_t in, int64_t out, std::array<int64_t, 2> k, ConvOptions c,
                                  Options options, Generator* gen)

@@ -43,6 +43,9 @@ class Conv2d : public Module {
   Conv2dParams params() const;
   int64_t in_channels, out_channels;
   ConvOptions conv;
+  // An activation applied to the output by the fused conv2d_act
+  // (autograd/fused_act.h); identity: plain conv2d.
+  Activation activation;
 };
 
 // weight [in, out/groups, kH, kW] (PyTorch's layout), bias [out].

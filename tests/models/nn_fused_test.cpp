@@ -1,4 +1,4 @@
-// Fused layer + activation in models: BatchNorm / ConvTranspose2d with an
+// Fused layer + activation in models: BatchNorm / Conv2d / ConvTranspose2d with an
 // activation give the bits of the layer followed by the activation module,
 // and DCGAN-28's fused nets keep the unfused nets' parameter names and outputs.
 #include <gtest/gtest.h>
@@ -30,6 +30,11 @@ TEST(NnFused, LayersWithAnActivationAreTheLayerThenTheActivation) {
   ConvTranspose2d fused(3, 2, {4, 4}, {}, Options{}, &g1), plain(3, 2, {4, 4}, {}, Options{}, &g2);
   fused.activation = {Act::tanh};
   EXPECT_TRUE(bitwise_equal(fused.forward(x), Tanh().forward(plain.forward(x))));
+  Generator g3(9), g4(9);
+  Conv2d fused_conv(3, 4, {4, 4}, {.stride = {2, 2}, .padding = {1, 1}}, Options{}, &g3);
+  Conv2d plain_conv(3, 4, {4, 4}, {.stride = {2, 2}, .padding = {1, 1}}, Options{}, &g4);
+  fused_conv.activation = {Act::leaky_relu, 0.2};
+  EXPECT_TRUE(bitwise_equal(fused_conv.forward(x), LeakyReLU(0.2).forward(plain_conv.forward(x))));
 }
 
 TEST(NnFused, Dcgan28NetsKeepTheirParameterNames) {
