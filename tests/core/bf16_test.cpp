@@ -10,7 +10,9 @@
 #include "core/copy.h"
 #include "core/elementwise.h"
 #include "core/factory.h"
+#include "core/fused_act.h"
 #include "core/linalg.h"
+#include "core/linear.h"
 #include "core/random.h"
 #include "core/reduce.h"
 #include "core/views.h"
@@ -183,6 +185,29 @@ TEST(Bf16Ops, ConvolutionsComputeInFloat) {
   EXPECT_EQ(gw.dtype(), DType::bf16);
   EXPECT_TRUE(
       testing::bitwise_equal(gw, round_bf16(prim::conv2d_weight(promote_f32(x), promote_f32(y), w.shape(), p))));
+}
+
+// The fused conv + bias + activation keeps its activation in bf16 (the
+// product, bias and activation in float, one rounding), and so does linear.
+TEST(Bf16Ops, FusedConvActivationAndLinear) {
+  Generator gen(5);
+  Conv2dParams p;
+  p.stride = {2, 2};
+  p.padding = {1, 1};
+  const Tensor x = round_bf16(randn({2, 3, 8, 6}, {}, &gen)), w = round_bf16(randn({4, 3, 4, 4}, {}, &gen));
+  const Tensor bias = round_bf16(randn({4}, {}, &gen));
+  const kernels::Activation leaky{kernels::Act::leaky_relu, 0.2};
+  const Tensor y = prim::conv2d_act(x, w, bias, p, leaky);
+  ASSERT_EQ(y.dtype(), DType::bf16);
+  const Tensor y32 = prim::conv2d_act(promote_f32(x), promote_f32(w), promote_f32(bias), p, leaky);
+  EXPECT_TRUE(testing::bitwise_equal(y, round_bf16(y32)));
+  EXPECT_LT(prim::min(promote_f32(y)).item(), 0.0);  // leaky, not identity: negatives scaled, kept
+  EXPECT_FALSE(testing::bitwise_equal(y, round_bf16(prim::conv2d(promote_f32(x), promote_f32(w), promote_f32(bias), p))));
+  const Tensor a = round_bf16(randn({5, 7}, {}, &gen)), wl = round_bf16(randn({3, 7}, {}, &gen));
+  const Tensor bl = round_bf16(randn({3}, {}, &gen));
+  const Tensor yl = prim::linear(a, wl, bl);
+  ASSERT_EQ(yl.dtype(), DType::bf16);
+  EXPECT_TRUE(testing::bitwise_equal(yl, round_bf16(prim::linear(promote_f32(a), promote_f32(wl), promote_f32(bl)))));
 }
 
 }  // namespace
