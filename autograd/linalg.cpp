@@ -104,14 +104,8 @@ Tensor linear(const Tensor& x_in, const Tensor& weight_in, const Tensor& bias_in
   check_defined("linear", x_in);
   check_defined("linear", weight_in);
   const Tensor x = autocast(x_in), weight = autocast(weight_in), bias = autocast(bias_in);
-  const std::string got = describe(x) + " and weight " + describe(weight);
-  if (weight.dim() != 2) throw_invalid("linear", "expected a 2-D weight [out, in], got input " + got);
-  if (x.dim() == 0 || x.shape().back() != weight.shape()[1])
-    throw_invalid("linear", "expected an input [..., " + std::to_string(weight.shape()[1]) + "], got input " + got);
-  if (bias.defined() && (bias.dim() != 1 || bias.shape()[0] != weight.shape()[0]))
-    throw_invalid("linear", "expected a bias [" + std::to_string(weight.shape()[0]) + "], got " + describe(bias) +
-                                " for weight " + describe(weight));
-  // One node instead of matmul(x, permute(w)) + b (see linear_vjp).
+  // One node instead of matmul(x, permute(w)) + b (see linear_vjp); the
+  // prim checks the shapes.
   Tensor y = prim::linear(x, weight, bias);
   std::vector<Tensor> inputs{x, weight};
   if (bias.defined()) inputs.push_back(bias);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/cpu/chunk_sums.h"
 #include "kernels/cpu/conv_f32.h"
 #include "kernels/cpu/conv_s1.h"
 #include "kernels/cpu/loop.h"
@@ -258,12 +259,7 @@ void weight_cols(View<T> gw, View<const T> x, View<const T> g, const Conv2dArgs&
     }
   }
   if (chunks == 1) return;
-#pragma omp parallel for if (size * chunks >= kParallelFlops) schedule(static)
-  for (int64_t i = 0; i < size; ++i) {
-    Acc<T> sum = 0;
-    for (int64_t c = 0; c < chunks; ++c) sum += partial[c * size + i];
-    gw.data[i] = static_cast<T>(sum);
-  }
+  sum_chunks_in_order(gw.data, partial.data(), chunks, size, kParallelFlops);
 }
 }  // namespace
 

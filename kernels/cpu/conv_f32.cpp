@@ -17,6 +17,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/cpu/chunk_sums.h"
 #include "kernels/cpu/sgemm.h"
 
 #if defined(__AVX2__)
@@ -260,19 +261,7 @@ void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const 
                    ColumnPack{s, x, table, begin, gr}, acc + gr * s.Co * s.K, s.K, false);
   }
   if (chunks == 1) return;
-  // Each element's partials summed in chunk order (in double), a run of
-  // kSumRun elements at a time so that the loop over elements vectorises.
-  constexpr int64_t kSumRun = 256;
-#pragma omp parallel for if (size * chunks >= kParallelFlops) schedule(static)
-  for (int64_t i0 = 0; i0 < size; i0 += kSumRun) {
-    const int64_t run = std::min(kSumRun, size - i0);
-    double sum[kSumRun] = {};
-    for (int64_t c = 0; c < chunks; ++c) {
-      const float* p = partial.data() + c * size + i0;
-      for (int64_t i = 0; i < run; ++i) sum[i] += p[i];
-    }
-    for (int64_t i = 0; i < run; ++i) gw.data[i0 + i] = static_cast<float>(sum[i]);
-  }
+  sum_chunks_in_order(gw.data, partial.data(), chunks, size, kParallelFlops);
 }
 
 }  // namespace nabla::kernels::cpu
