@@ -255,19 +255,11 @@ train::Parts AeganTrainer::parts() const {
 NamedTensors AeganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState AeganTrainer::state() const {
-  train::TrainerState s;
-  train::put_parts(s, parts());
-  train::put_generator(s, "noise", noise_);
-  train::put_count(s, "aegan_steps", steps_done_);
-  loader_position_.put(s, "loader");
-  return s;
+  return train::put_run({parts(), "aegan_steps"}, noise_, steps_done_, loader_position_);
 }
 
 void AeganTrainer::load(const train::TrainerState& s) {
-  train::get_parts(s, parts());
-  train::get_generator(s, "noise", noise_);
-  steps_done_ = train::get_count(s, "aegan_steps", 0);
-  loader_position_.get(s, "loader");
+  steps_done_ = train::get_run(s, {parts(), "aegan_steps"}, noise_, loader_position_);
 }
 
 }  // namespace nabla::gan

@@ -184,19 +184,11 @@ train::Parts BganTrainer::parts() const {
 NamedTensors BganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState BganTrainer::state() const {
-  train::TrainerState s;
-  train::put_parts(s, parts());
-  train::put_generator(s, "noise", noise_);
-  train::put_count(s, "bgan_steps", steps_done_);
-  loader_position_.put(s, "loader");
-  return s;
+  return train::put_run({parts(), "bgan_steps"}, noise_, steps_done_, loader_position_);
 }
 
 void BganTrainer::load(const train::TrainerState& s) {
-  train::get_parts(s, parts());
-  train::get_generator(s, "noise", noise_);
-  steps_done_ = train::get_count(s, "bgan_steps", 0);
-  loader_position_.get(s, "loader");
+  steps_done_ = train::get_run(s, {parts(), "bgan_steps"}, noise_, loader_position_);
 }
 
 }  // namespace nabla::gan

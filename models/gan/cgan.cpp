@@ -241,19 +241,11 @@ train::Parts CganTrainer::parts() const {
 NamedTensors CganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState CganTrainer::state() const {
-  train::TrainerState s;
-  train::put_parts(s, parts());
-  train::put_generator(s, "noise", noise_);
-  train::put_count(s, "gan_steps", steps_done_);
-  loader_position_.put(s, "loader");
-  return s;
+  return train::put_run({parts(), "gan_steps"}, noise_, steps_done_, loader_position_);
 }
 
 void CganTrainer::load(const train::TrainerState& s) {
-  train::get_parts(s, parts());
-  train::get_generator(s, "noise", noise_);
-  steps_done_ = train::get_count(s, "gan_steps", 0);
-  loader_position_.get(s, "loader");
+  steps_done_ = train::get_run(s, {parts(), "gan_steps"}, noise_, loader_position_);
 }
 
 }  // namespace nabla::gan

@@ -404,20 +404,13 @@ Tensor GanTrainer::picture(int64_t n, Generator& gen) {
 }
 
 train::TrainerState GanTrainer::state() const {
-  train::TrainerState s;
-  train::put_parts(s, parts());
-  train::put_generator(s, "noise", noise_);
-  train::put_count(s, "gan_steps", steps_done_);
-  loader_position_.put(s, "loader");
+  train::TrainerState s = train::put_run({parts(), "gan_steps"}, noise_, steps_done_, loader_position_);
   if (scaler_.enabled()) s.values["loss_scaler"] = scaler_.state();
   return s;
 }
 
 void GanTrainer::load(const train::TrainerState& s) {
-  train::get_parts(s, parts());
-  train::get_generator(s, "noise", noise_);
-  steps_done_ = train::get_count(s, "gan_steps", 0);
-  loader_position_.get(s, "loader");
+  steps_done_ = train::get_run(s, {parts(), "gan_steps"}, noise_, loader_position_);
   if (scaler_.enabled() && s.values.contains("loss_scaler")) scaler_.load(s.values.at("loss_scaler"));
 }
 

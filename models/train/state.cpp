@@ -96,4 +96,21 @@ void LoaderPosition::get(const TrainerState& s, const std::string& key) {
   if (restore_) restore_(*pending_);
 }
 
+TrainerState put_run(const RunParts& run, const Generator& noise, int64_t steps, const LoaderPosition& loader) {
+  TrainerState s;
+  put_parts(s, run.parts);
+  put_generator(s, "noise", noise);
+  put_count(s, run.steps_key, steps);
+  loader.put(s, "loader");
+  return s;
+}
+
+int64_t get_run(const TrainerState& s, const RunParts& run, Generator& noise, LoaderPosition& loader) {
+  get_parts(s, run.parts);
+  get_generator(s, "noise", noise);
+  const int64_t steps = get_count(s, run.steps_key, 0);
+  loader.get(s, "loader");
+  return steps;
+}
+
 }  // namespace nabla::train

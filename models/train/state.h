@@ -75,4 +75,15 @@ class LoaderPosition {
   std::optional<data::LoaderState> pending_;
 };
 
+// A trainer's parts with the run state that goes beside them: the noise
+// stream (values["noise"]), a step counter (values[steps_key]; 0 when a state
+// lacks it) and the loader position (values["loader"]).
+struct RunParts {
+  Parts parts;
+  std::string steps_key;
+};
+TrainerState put_run(const RunParts& run, const Generator& noise, int64_t steps, const LoaderPosition& loader);
+// Returns the step counter.
+int64_t get_run(const TrainerState& s, const RunParts& run, Generator& noise, LoaderPosition& loader);
+
 }  // namespace nabla::train
