@@ -4,6 +4,7 @@
 
 #include "autograd/nabla.h"
 #include "models/gan/nets.h"
+#include "models/gan/streams.h"
 #include "models/io/png.h"
 #include "models/nn/fused.h"
 #include "models/train/data.h"
@@ -16,16 +17,10 @@ using std::make_shared;
 
 namespace {
 
-constexpr uint64_t kInitStream = 0x1000;
-constexpr uint64_t kNoiseStream = 0x2000;
-constexpr uint64_t kToyDataStream = 0x3000;
-
 constexpr int64_t kToyPoints = 65536;
 constexpr int64_t kScatterPoints = 1000;
 constexpr int64_t kPictureColumns = 10;
 constexpr int64_t kPicturePairs = 4;
-
-ModulePtr linear(int64_t in, int64_t out, Generator* gen) { return make_shared<nn::Linear>(in, out, true, Options{}, gen); }
 
 // BCE with logits against an all-ones (real) or all-zeros (fake) target:
 // softplus(-d) or softplus(d), averaged.
@@ -53,21 +48,21 @@ ModulePtr aegan_encoder(int64_t z_dim, Generator* gen) {
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving, Options{}, gen),
       bn_act.first, bn_act.second, make_shared<nn::Flatten>(),
-      linear(128 * 7 * 7, z_dim, gen)});
+      linear_layer(128 * 7 * 7, z_dim, gen)});
   nn::dcgan_init(*e, gen);
   return e;
 }
 
 ModulePtr latent_discriminator(int64_t z_dim, int64_t hidden, Generator* gen) {
   return make_shared<nn::Sequential>(std::vector<ModulePtr>{
-      linear(z_dim, hidden, gen), make_shared<nn::LeakyReLU>(0.2), linear(hidden, hidden, gen),
-      make_shared<nn::LeakyReLU>(0.2), linear(hidden, 1, gen)});
+      linear_layer(z_dim, hidden, gen), make_shared<nn::LeakyReLU>(0.2), linear_layer(hidden, hidden, gen),
+      make_shared<nn::LeakyReLU>(0.2), linear_layer(hidden, 1, gen)});
 }
 
 ModulePtr toy_encoder(int64_t z_dim, Generator* gen) {
-  return make_shared<nn::Sequential>(std::vector<ModulePtr>{linear(2, 128, gen), make_shared<nn::ReLU>(),
-                                                            linear(128, 128, gen), make_shared<nn::ReLU>(),
-                                                            linear(128, z_dim, gen)});
+  return make_shared<nn::Sequential>(std::vector<ModulePtr>{linear_layer(2, 128, gen), make_shared<nn::ReLU>(),
+                                                            linear_layer(128, 128, gen), make_shared<nn::ReLU>(),
+                                                            linear_layer(128, z_dim, gen)});
 }
 
 AeganTrainer::AeganTrainer(const train::TrainConfig& config) : config_(config), noise_(config.seed ^ kNoiseStream) {

@@ -4,6 +4,7 @@
 
 #include "autograd/nabla.h"
 #include "models/gan/nets.h"
+#include "models/gan/streams.h"
 #include "models/gan/toy2d.h"
 #include "models/train/data.h"
 #include "models/train/state.h"
@@ -12,21 +13,13 @@ namespace nabla::gan {
 
 namespace {
 
-// Streams of one seed kept apart, as GanTrainer's.
-constexpr uint64_t kInitStream = 0x1000;
-constexpr uint64_t kNoiseStream = 0x2000;
-constexpr uint64_t kToyDataStream = 0x3000;
-constexpr uint64_t kEvalStream = 0x4000;
 constexpr int64_t kToyPoints = 65536;
 constexpr int64_t kEvalPoints = 2500;
 constexpr int64_t kScatterPoints = 1000;
 
-nn::ModulePtr linear(int64_t in, int64_t out, Generator* gen) {
-  return std::make_shared<nn::Linear>(in, out, true, Options{}, gen);
-}
-
 nn::ModulePtr mlp(int64_t in, int64_t hidden, int64_t out, bool relu_out, Generator* gen) {
-  std::vector<nn::ModulePtr> layers{linear(in, hidden, gen), std::make_shared<nn::ReLU>(), linear(hidden, out, gen)};
+  std::vector<nn::ModulePtr> layers{linear_layer(in, hidden, gen), std::make_shared<nn::ReLU>(),
+                                    linear_layer(hidden, out, gen)};
   if (relu_out) layers.push_back(std::make_shared<nn::ReLU>());
   return std::make_shared<nn::Sequential>(layers);
 }
@@ -60,7 +53,7 @@ nn::ModulePtr image_phi(Generator* gen) {
       std::make_shared<nn::Conv2d>(1, 64, std::array<int64_t, 2>{4, 4}, c, Options{}, gen),
       std::make_shared<nn::LeakyReLU>(0.2),
       std::make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, c, Options{}, gen),
-      std::make_shared<nn::LeakyReLU>(0.2), std::make_shared<nn::Flatten>(), linear(128 * 7 * 7, 128, gen),
+      std::make_shared<nn::LeakyReLU>(0.2), std::make_shared<nn::Flatten>(), linear_layer(128 * 7 * 7, 128, gen),
       std::make_shared<nn::LeakyReLU>(0.2)});
   nn::dcgan_init(*phi, gen);
   return phi;

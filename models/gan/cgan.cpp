@@ -8,6 +8,7 @@
 #include "models/data/synthetic.h"
 #include "models/gan/losses.h"
 #include "models/gan/nets.h"
+#include "models/gan/streams.h"
 #include "models/io/png.h"
 #include "models/nn/fused.h"
 #include "models/train/data.h"
@@ -20,17 +21,9 @@ using std::make_shared;
 
 namespace {
 
-// Streams of one seed kept apart, as in gan_trainer.cpp.
-constexpr uint64_t kInitStream = 0x1000;
-constexpr uint64_t kNoiseStream = 0x2000;
-constexpr uint64_t kToyDataStream = 0x3000;
-constexpr uint64_t kEvalStream = 0x4000;
-
 constexpr int64_t kToyPoints = 65536;
 constexpr int64_t kEvalPoints = 2500;
 constexpr int64_t kScatterPoints = 1000;
-
-ModulePtr linear(int64_t in, int64_t out, Generator* gen) { return make_shared<nn::Linear>(in, out, true, Options{}, gen); }
 
 // i64 labels [n] with label(i) for i in [0, n).
 template <class F>
@@ -59,15 +52,16 @@ ModulePtr conditional_dcgan28_discriminator(int64_t classes, Generator* gen) {
       make_shared<nn::LeakyReLU>(0.2),
       make_shared<nn::Conv2d>(64, 128, std::array<int64_t, 2>{4, 4}, halving, Options{}, gen),
       bn_act.first, bn_act.second, make_shared<nn::Flatten>(),
-      linear(128 * 7 * 7, 1, gen)});
+      linear_layer(128 * 7 * 7, 1, gen)});
   nn::dcgan_init(*d, gen);
   return d;
 }
 
 ModulePtr conditional_toy_discriminator(int64_t classes, Generator* gen) {
-  return make_shared<nn::Sequential>(std::vector<ModulePtr>{linear(2 + classes, 128, gen), make_shared<nn::ReLU>(),
-                                                            linear(128, 128, gen), make_shared<nn::ReLU>(),
-                                                            linear(128, 1, gen)});
+  return make_shared<nn::Sequential>(std::vector<ModulePtr>{linear_layer(2 + classes, 128, gen),
+                                                            make_shared<nn::ReLU>(),
+                                                            linear_layer(128, 128, gen), make_shared<nn::ReLU>(),
+                                                            linear_layer(128, 1, gen)});
 }
 
 Tensor one_hot_rows(const Tensor& labels, int64_t classes) {

@@ -6,6 +6,7 @@
 #include "models/gan/jacobian_penalties.h"
 #include "models/gan/lens.h"
 #include "models/gan/penalties.h"
+#include "models/gan/streams.h"
 #include "models/train/data.h"
 #include "models/train/state.h"
 
@@ -13,11 +14,7 @@ namespace nabla::gan {
 
 namespace {
 
-// Streams of one seed kept apart: parameters, z, the 2-D data, the metrics' samples.
-constexpr uint64_t kInitStream = 0x1000;
-constexpr uint64_t kNoiseStream = 0x2000;
-constexpr uint64_t kToyDataStream = 0x3000;
-constexpr uint64_t kEvalStream = 0x4000;
+// Its streams beside models/gan/streams.h's: the lens's parameters, the Jacobian options' draws.
 constexpr uint64_t kLensInitStream = 0x5000;
 constexpr uint64_t kJacobianStream = 0x6000;
 

@@ -11,8 +11,6 @@ using std::make_shared;
 
 namespace {
 
-ModulePtr linear(int64_t in, int64_t out, Generator* gen) { return make_shared<nn::Linear>(in, out, true, Options{}, gen); }
-
 // Kernel 4, stride 2, padding 1: halves (Conv2d) or doubles (ConvTranspose2d) H and W.
 nn::ConvOptions halving() {
   nn::ConvOptions c;
@@ -23,23 +21,27 @@ nn::ConvOptions halving() {
 
 }  // namespace
 
+ModulePtr linear_layer(int64_t in, int64_t out, Generator* gen) {
+  return make_shared<nn::Linear>(in, out, true, Options{}, gen);
+}
+
 ModulePtr mlp_generator(int64_t z_dim, Generator* gen) {
   return make_shared<nn::Sequential>(std::vector<ModulePtr>{
-      linear(z_dim, 256, gen), make_shared<nn::ReLU>(), linear(256, 256, gen), make_shared<nn::ReLU>(),
-      linear(256, 784, gen), make_shared<nn::Tanh>(), make_shared<nn::Reshape>(Shape{1, 28, 28})});
+      linear_layer(z_dim, 256, gen), make_shared<nn::ReLU>(), linear_layer(256, 256, gen), make_shared<nn::ReLU>(),
+      linear_layer(256, 784, gen), make_shared<nn::Tanh>(), make_shared<nn::Reshape>(Shape{1, 28, 28})});
 }
 
 ModulePtr mlp_discriminator(Generator* gen) {
   return make_shared<nn::Sequential>(std::vector<ModulePtr>{
-      make_shared<nn::Flatten>(), linear(784, 256, gen), make_shared<nn::LeakyReLU>(0.2), linear(256, 256, gen),
-      make_shared<nn::LeakyReLU>(0.2), linear(256, 1, gen)});
+      make_shared<nn::Flatten>(), linear_layer(784, 256, gen), make_shared<nn::LeakyReLU>(0.2),
+      linear_layer(256, 256, gen), make_shared<nn::LeakyReLU>(0.2), linear_layer(256, 1, gen)});
 }
 
 ModulePtr dcgan28_generator(int64_t z_dim, Generator* gen) {
   // Batch norm + ReLU and the last conv_transpose + bias + Tanh run as fused
   // ops. The layers draw their initial weights from gen in this order.
   const Activation relu{Act::relu};
-  const ModulePtr fc = linear(z_dim, 128 * 7 * 7, gen);
+  const ModulePtr fc = linear_layer(z_dim, 128 * 7 * 7, gen);
   const auto [bn1, relu1] = nn::fuse_activation(make_shared<nn::BatchNorm1d>(128 * 7 * 7), relu, "ReLU");
   const ModulePtr up =
       make_shared<nn::ConvTranspose2d>(128, 64, std::array<int64_t, 2>{4, 4}, halving(), Options{}, gen);
@@ -84,7 +86,7 @@ ModulePtr dcgan28_d(DNorm norm, Generator* gen) {
     layers.push_back(make_shared<nn::LeakyReLU>(0.2));
   }
   layers.push_back(make_shared<nn::Flatten>());
-  layers.push_back(linear(128 * 7 * 7, 1, gen));
+  layers.push_back(linear_layer(128 * 7 * 7, 1, gen));
   auto d = make_shared<nn::Sequential>(layers);
   nn::dcgan_init(*d, gen);
   if (norm != DNorm::spectral) return d;
@@ -101,8 +103,8 @@ ModulePtr toy_d(bool spectral, Generator* gen) {
     return spectral ? make_shared<nn::SpectralNorm>(m, "weight", 1, 1e-12, -1, gen) : m;
   };
   return make_shared<nn::Sequential>(std::vector<ModulePtr>{
-      wrap(linear(2, 128, gen)), make_shared<nn::ReLU>(), wrap(linear(128, 128, gen)), make_shared<nn::ReLU>(),
-      wrap(linear(128, 1, gen))});
+      wrap(linear_layer(2, 128, gen)), make_shared<nn::ReLU>(), wrap(linear_layer(128, 128, gen)),
+      make_shared<nn::ReLU>(), wrap(linear_layer(128, 1, gen))});
 }
 
 }  // namespace
@@ -112,9 +114,9 @@ ModulePtr dcgan28_critic(Generator* gen) { return dcgan28_d(DNorm::none, gen); }
 ModulePtr sn_dcgan28_discriminator(Generator* gen) { return dcgan28_d(DNorm::spectral, gen); }
 
 ModulePtr toy_generator(int64_t z_dim, Generator* gen) {
-  return make_shared<nn::Sequential>(std::vector<ModulePtr>{linear(z_dim, 128, gen), make_shared<nn::ReLU>(),
-                                                            linear(128, 128, gen), make_shared<nn::ReLU>(),
-                                                            linear(128, 2, gen)});
+  return make_shared<nn::Sequential>(std::vector<ModulePtr>{linear_layer(z_dim, 128, gen), make_shared<nn::ReLU>(),
+                                                            linear_layer(128, 128, gen), make_shared<nn::ReLU>(),
+                                                            linear_layer(128, 2, gen)});
 }
 
 ModulePtr toy_discriminator(Generator* gen) { return toy_d(false, gen); }

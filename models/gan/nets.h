@@ -9,6 +9,9 @@
 
 namespace nabla::gan {
 
+// nn::Linear(in, out) with PyTorch's default initialisation, drawn from gen.
+nn::ModulePtr linear_layer(int64_t in, int64_t out, Generator* gen);
+
 inline constexpr int64_t kMlpZDim = 64;
 inline constexpr int64_t kDcganZDim = 100;
 
