@@ -110,7 +110,13 @@ std::unordered_map<Node*, Tensor> run_backward(const std::vector<std::shared_ptr
         leaf.set_grad(old.defined() ? add(old, g) : opt.create_graph ? g : prim::clone(g));
       }
     } else if (wanted) {
-      grads = node->apply(g);
+      if (targets) {  // skip the gradients of inputs that lead to no target
+        std::vector<bool> only(node->next.size());
+        for (size_t i = 0; i < only.size(); ++i) only[i] = node->next[i] && useful.count(node->next[i].get());
+        grads = node->apply(g, &only);
+      } else {
+        grads = node->apply(g);
+      }
       if (!keep) node->release();
     }
     trace.finish(grads);

@@ -21,11 +21,13 @@ Dims all_but_channels(const Tensor& y) {
 }
 
 // g * act'(y) written with differentiable ops, as the unfused vjps
-// (autograd/elementwise.cpp) write it with y in place of x.
+// (autograd/elementwise.cpp) write it with y in place of x. For (leaky) ReLU
+// that is where(y > 0, g, g * slope or 0): relu_backward's one kernel, whose
+// own vjp is again one kernel (not compare, multiply, where and their vjps).
 Tensor activation_grad(const Tensor& g, const Tensor& y, Activation a) {
   switch (a.kind) {
-    case Act::relu: return where(y > 0.0, g, scalar(0.0, Options::like(g)));
-    case Act::leaky_relu: return where(y > 0.0, g, g * a.slope);
+    case Act::relu: return relu_backward(g, y);
+    case Act::leaky_relu: return leaky_relu_backward(g, y, a.slope);
     case Act::tanh: return g * (1.0 - y * y);
     case Act::sigmoid: return g * y * (1.0 - y);
     case Act::identity: break;

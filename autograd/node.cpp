@@ -30,21 +30,21 @@ Tensor SavedTensor::unpack(const std::shared_ptr<Node>& owner) const {
   return out;
 }
 
-std::vector<Tensor> Node::apply(const Tensor& grad) {
+std::vector<Tensor> Node::apply(const Tensor& grad, const std::vector<bool>* only) {
   if (released || !vjp)
     throw std::runtime_error("backward through '" + op + "' a second time: its saved tensors were freed "
                              "by the first backward; pass retain_graph=true to keep them");
   VjpContext ctx{grad, {}, {}};
   auto self = shared_from_this();
   for (const SavedTensor& s : saved) ctx.saved.push_back(s.unpack(self));
-  for (const auto& n : next) ctx.needs.push_back(n != nullptr);
+  for (size_t i = 0; i < next.size(); ++i) ctx.needs.push_back(next[i] != nullptr && (!only || (*only)[i]));
   AnomalyBackwardScope anomaly(*this);  // names this node if the vjp's own ops go NaN
   std::vector<Tensor> grads = vjp(ctx);
   if (grads.size() != next.size())
     throw std::logic_error("vjp of '" + op + "' returned " + std::to_string(grads.size()) +
                            " gradients for " + std::to_string(next.size()) + " inputs");
   for (size_t i = 0; i < grads.size(); ++i) {
-    if (!next[i]) grads[i] = Tensor();
+    if (!ctx.needs[i]) grads[i] = Tensor();
     if (grads[i].defined() && grads[i].shape() != input_shapes[i])
       throw std::logic_error("vjp of '" + op + "' returned a gradient " + describe(grads[i]) +
                              " for input " + std::to_string(i) + " of shape " + str(input_shapes[i]));

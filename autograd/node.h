@@ -68,7 +68,9 @@ struct Node : std::enable_shared_from_this<Node> {
   bool is_accumulator() const { return leaf != nullptr; }
   bool has_hooks() const { return hooks || !retains_grad.expired(); }
   // Runs the vjp on grad, checking the saved tensors and each gradient's shape.
-  std::vector<Tensor> apply(const Tensor& grad);
+  // With `only`, input i needs a gradient only where only[i] is true (grad()
+  // with inputs: an edge that leads to none of them is skipped).
+  std::vector<Tensor> apply(const Tensor& grad, const std::vector<bool>* only = nullptr);
   // Drops the saved tensors and the vjp (after backward without retain_graph).
   void release();
   // The gradient of the output after this node's hooks; with store_retained,

@@ -80,6 +80,27 @@ TEST(Engine, UnusedInputNeedsAllowUnused) {
   EXPECT_FALSE(g[0].defined());
 }
 
+// grad() with inputs asks a vjp only for the gradients that lead to them:
+// here y = a * b with both requiring grad, and grad(y, {a}) needs no db.
+TEST(Engine, GradAsksVjpOnlyForInputsLeadingToTargets) {
+  Tensor a = tensor<double>({2.0}).requires_grad_();
+  Tensor b = tensor<double>({3.0}).requires_grad_();
+  std::vector<bool> seen;
+  auto product = [&seen](const Tensor& a, const Tensor& b) {
+    Tensor y = prim::binary(prim::Binary::mul, a, b);
+    return record("logged_mul", y, {a, b}, {a, b}, [&seen](const VjpContext& c) -> Grads {
+      seen = c.needs;
+      return {c.grad * c.saved[1], c.grad * c.saved[0]};
+    });
+  };
+  Tensor ga = grad({sum(product(a, b))}, {a})[0];
+  EXPECT_TRUE(allclose(ga, tensor<double>({3.0})));
+  EXPECT_EQ(seen, (std::vector<bool>{true, false}));
+  backward(sum(product(a, b)));  // backward() still fills every leaf
+  EXPECT_EQ(seen, (std::vector<bool>{true, true}));
+  EXPECT_TRUE(allclose(b.grad(), tensor<double>({2.0})));
+}
+
 TEST(Engine, BroadcastGradientIsSummedToInputShape) {
   Tensor a = ones({2, 3}, DType::f64).requires_grad_();
   Tensor b = tensor<double>({1.0, 2.0, 3.0}).requires_grad_();
