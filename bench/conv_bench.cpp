@@ -19,6 +19,7 @@
 #include <string>
 
 #include "autograd/nabla.h"
+#include "bench/conv_kernels.h"
 #include "kernels/conv.h"
 
 namespace nabla {
@@ -84,49 +85,11 @@ const KernelCase kKernelCases[] = {
     {"k4s2p1 1->64 28x28", {64, 1, 28, 28}, {64, 1, 4, 4}},
     {"k4s2p1 64->128 14x14", {64, 64, 14, 14}, {128, 64, 4, 4}},
 };
-enum class Face { forward, input_grad, weight_grad };
-
-void conv_kernel(benchmark::State& state, const KernelCase& c, Face face, bool im2col) {
-  namespace k = kernels::cpu;
-  kernels::Conv2dArgs a;
-  a.stride[0] = a.stride[1] = 2, a.padding[0] = a.padding[1] = 1;
-  const Shape ys{c.x[0], c.w[0], c.x[2] / 2, c.x[3] / 2};
-  const Tensor x = randn(c.x), w = randn(c.w), y = randn(ys);
-  Tensor out = zeros(face == Face::forward ? ys : face == Face::input_grad ? c.x : c.w);
-  const kernels::View<const float> none;
-  for (auto _ : state) {
-    switch (face) {
-      case Face::forward:
-        (im2col ? k::conv2d_forward_im2col<float> : k::conv2d_forward<float>)(
-            out.view<float>(), x.view<const float>(), w.view<const float>(), none, a);
-        break;
-      case Face::input_grad:
-        (im2col ? k::conv2d_backward_input_im2col<float> : k::conv2d_backward_input<float>)(
-            out.view<float>(), y.view<const float>(), w.view<const float>(), none, a);
-        break;
-      case Face::weight_grad:
-        (im2col ? k::conv2d_backward_weight_im2col<float> : k::conv2d_backward_weight<float>)(
-            out.view<float>(), x.view<const float>(), y.view<const float>(), a);
-        break;
-    }
-    benchmark::DoNotOptimize(out.data_ptr());
-  }
-  const double flops = 2.0 * static_cast<double>(ys[0] * ys[2] * ys[3]) * static_cast<double>(c.w[0] * c.w[1] * 16);
-  state.counters["GFLOP/s"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
-}
 
 void register_kernels() {
-  const std::pair<Face, const char*> faces[] = {
-      {Face::forward, "forward"}, {Face::input_grad, "input_grad"}, {Face::weight_grad, "weight_grad"}};
-  for (const KernelCase& c : kKernelCases)
-    for (const auto& [face, face_name] : faces)
-      for (bool im2col : {false, true})
-        benchmark::RegisterBenchmark(
-            (std::string("kernel/") + face_name + "/" + c.name + (im2col ? "/im2col" : "/new")).c_str(), conv_kernel,
-            c, face, im2col)
-            ->Unit(benchmark::kMillisecond)
-            ->MeasureProcessCPUTime()
-            ->UseRealTime();
+  kernels::Conv2dArgs a;
+  a.stride[0] = a.stride[1] = 2, a.padding[0] = a.padding[1] = 1;
+  for (const KernelCase& c : kKernelCases) bench::register_conv_kernels("kernel", c.name, randn(c.x), randn(c.w), a);
 }
 
 int register_all() {

@@ -14,6 +14,7 @@
 
 #include "autograd/nabla.h"
 #include "core/reduce.h"
+#include "bench/conv_kernels.h"
 #include "kernels/conv.h"
 
 namespace nabla {
@@ -37,8 +38,6 @@ const Case kCases[] = {
     {"pixelcnn 1x1 16->32 28x28", {32, 16, 28, 28}, {32, 16, 1, 1}, 0, 0},
 };
 
-enum class Face { forward, input_grad, weight_grad };
-
 Tensor masked_weight(const Case& c) {
   Tensor w = randn(c.w);
   if (!c.masked) return w;
@@ -48,35 +47,6 @@ Tensor masked_weight(const Case& c) {
     for (int64_t s = 0; s < k; ++s)
       m[r * k + s] = r < centre || (r == centre && (s < centre || (s == centre && c.masked == 'B'))) ? 1.0f : 0.0f;
   return contiguous(w * tensor(m, {k, k}));
-}
-
-void conv_kernel(benchmark::State& state, const Case& c, Face face, bool im2col) {
-  namespace k = kernels::cpu;
-  kernels::Conv2dArgs a;
-  a.padding[0] = a.padding[1] = c.pad;
-  const Shape ys{c.x[0], c.w[0], c.x[2] + 2 * c.pad - c.w[2] + 1, c.x[3] + 2 * c.pad - c.w[3] + 1};
-  const Tensor x = randn(c.x), w = masked_weight(c), y = randn(ys);
-  Tensor out = zeros(face == Face::forward ? ys : face == Face::input_grad ? c.x : c.w);
-  const kernels::View<const float> none;
-  for (auto _ : state) {
-    switch (face) {
-      case Face::forward:
-        (im2col ? k::conv2d_forward_im2col<float> : k::conv2d_forward<float>)(
-            out.view<float>(), x.view<const float>(), w.view<const float>(), none, a);
-        break;
-      case Face::input_grad:
-        (im2col ? k::conv2d_backward_input_im2col<float> : k::conv2d_backward_input<float>)(
-            out.view<float>(), y.view<const float>(), w.view<const float>(), none, a);
-        break;
-      case Face::weight_grad:
-        (im2col ? k::conv2d_backward_weight_im2col<float> : k::conv2d_backward_weight<float>)(
-            out.view<float>(), x.view<const float>(), y.view<const float>(), a);
-        break;
-    }
-    benchmark::DoNotOptimize(out.data_ptr());
-  }
-  const double flops = 2.0 * static_cast<double>(ys[0] * ys[2] * ys[3]) * static_cast<double>(c.w[0] * c.w[1] * c.w[2] * c.w[3]);
-  state.counters["GFLOP/s"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // The bias gradient of a conv (autograd/conv.cpp): g summed over batch and positions per channel.
@@ -96,17 +66,11 @@ int register_all() {
         ->Unit(benchmark::kMillisecond)
         ->MeasureProcessCPUTime()
         ->UseRealTime();
-  const std::pair<Face, const char*> faces[] = {
-      {Face::forward, "forward"}, {Face::input_grad, "input_grad"}, {Face::weight_grad, "weight_grad"}};
-  for (const Case& c : kCases)
-    for (const auto& [face, face_name] : faces)
-      for (bool im2col : {false, true})
-        benchmark::RegisterBenchmark(
-            (std::string("s1/") + face_name + "/" + c.name + (im2col ? "/im2col" : "/new")).c_str(), conv_kernel, c,
-            face, im2col)
-            ->Unit(benchmark::kMillisecond)
-            ->MeasureProcessCPUTime()
-            ->UseRealTime();
+  for (const Case& c : kCases) {
+    kernels::Conv2dArgs a;
+    a.padding[0] = a.padding[1] = c.pad;
+    bench::register_conv_kernels("s1", c.name, randn(c.x), masked_weight(c), a);
+  }
   return 0;
 }
 const int kRegistered = register_all();
