@@ -2,7 +2,7 @@
 // (kernels/cuda/<family>.h): the same symbols, each throwing
 // "<op>: built without CUDA". core/ calls them only for CUDA tensors, which
 // a build without CUDA cannot make, so they are a safety net.
-#include "kernels/bf16.h"
+#include "kernels/cast_types.h"
 #include "kernels/cuda/conv.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/cudnn_conv.h"
@@ -102,26 +102,12 @@ void cumsum(View<T>, View<const T>, bool) { no_cuda("cumsum"); }
 template <class T>
 void eigh(View<T>, View<T>, View<const T>) { no_cuda("eigh"); }
 
-#define NABLA_CAST_FROM(To)                                         \
-  template void cast<To, float>(View<To>, View<const float>);       \
-  template void cast<To, double>(View<To>, View<const double>);     \
-  template void cast<To, int64_t>(View<To>, View<const int64_t>);   \
-  template void cast<To, uint8_t>(View<To>, View<const uint8_t>);   \
-  template void cast<To, bool>(View<To>, View<const bool>);         \
-  template void fill<To>(View<To>, To);                             \
-  template void random<To>(View<To>, RandomArgs, uint64_t, uint64_t);
-NABLA_CAST_FROM(float)
-NABLA_CAST_FROM(double)
-NABLA_CAST_FROM(int64_t)
-NABLA_CAST_FROM(uint8_t)
-NABLA_CAST_FROM(bool)
-#undef NABLA_CAST_FROM
-template void cast<bf16, float>(View<bf16>, View<const float>);
-template void cast<bf16, double>(View<bf16>, View<const double>);
-template void cast<bf16, bf16>(View<bf16>, View<const bf16>);
-template void cast<float, bf16>(View<float>, View<const bf16>);
-template void cast<double, bf16>(View<double>, View<const bf16>);
-template void fill<bf16>(View<bf16>, bf16);
+NABLA_INSTANTIATE_CAST_AND_FILL()
+template void random<float>(View<float>, RandomArgs, uint64_t, uint64_t);
+template void random<double>(View<double>, RandomArgs, uint64_t, uint64_t);
+template void random<int64_t>(View<int64_t>, RandomArgs, uint64_t, uint64_t);
+template void random<uint8_t>(View<uint8_t>, RandomArgs, uint64_t, uint64_t);
+template void random<bool>(View<bool>, RandomArgs, uint64_t, uint64_t);
 
 #define NABLA_FLOAT(T)                                                                \
   template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
