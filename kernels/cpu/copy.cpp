@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "kernels/cast_types.h"
+#include "kernels/instantiate.h"
 #include "kernels/cpu/loop.h"
 
 namespace nabla::kernels::cpu {

@@ -3,7 +3,7 @@
 // strided operand finds its element with offset_of (launch.cuh).
 #include <cstdint>
 
-#include "kernels/cast_types.h"
+#include "kernels/instantiate.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/launch.cuh"
 
