@@ -9,6 +9,7 @@
 
 #include "kernels/activation_math.h"
 #include "kernels/cpu/loop.h"
+#include "kernels/instantiate.h"
 
 namespace nabla::kernels {
 
@@ -138,21 +139,8 @@ void relu_backward(View<T> out, View<const T> g, View<const T> x, T slope, bool 
   if (leaky) map(out, act::GradOf<act::LeakyRelu<T>>{{slope}}, g, x);
   else map(out, act::GradOf<act::Relu<T>>{}, g, x);
 }
-template void relu_backward<float>(View<float>, View<const float>, View<const float>, float, bool);
-template void relu_backward<double>(View<double>, View<const double>, View<const double>, double, bool);
 
-#define NABLA_INSTANTIATE(T)                                                          \
-  template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
-  template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \
-  template void compare<T>(Compare, View<bool>, View<const T>, View<const T>);        \
-  template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);
-NABLA_INSTANTIATE(float)
-NABLA_INSTANTIATE(double)
-NABLA_INSTANTIATE(int64_t)
-NABLA_INSTANTIATE(uint8_t)
-#undef NABLA_INSTANTIATE
-template void compare<bool>(Compare, View<bool>, View<const bool>, View<const bool>);
-template void where<bool>(View<bool>, View<const bool>, View<const bool>, View<const bool>);
+NABLA_INSTANTIATE_ELEMENTWISE()
 
 }  // namespace cpu
 }  // namespace nabla::kernels

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "kernels/cpu/loop.h"
+#include "kernels/instantiate.h"
 
 namespace nabla::kernels::cpu {
 
@@ -166,16 +167,6 @@ void upsample_nearest2d_backward(View<T> grad_in, View<const T> g) {
   });
 }
 
-#define NABLA_POOL_INSTANTIATE(T)                                                         \
-  template void max_pool2d<T>(View<T>, View<int64_t>, View<const T>, const Pool2d&);     \
-  template void max_pool2d_backward<T>(View<T>, View<const T>, View<const int64_t>);     \
-  template void max_pool2d_gather<T>(View<T>, View<const T>, View<const int64_t>);       \
-  template void avg_pool2d<T>(View<T>, View<const T>, const Pool2d&);                    \
-  template void avg_pool2d_backward<T>(View<T>, View<const T>, const Pool2d&);           \
-  template void upsample_nearest2d<T>(View<T>, View<const T>);                           \
-  template void upsample_nearest2d_backward<T>(View<T>, View<const T>);
-NABLA_POOL_INSTANTIATE(float)
-NABLA_POOL_INSTANTIATE(double)
-#undef NABLA_POOL_INSTANTIATE
+NABLA_INSTANTIATE_POOL()
 
 }  // namespace nabla::kernels::cpu

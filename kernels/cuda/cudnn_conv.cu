@@ -156,6 +156,24 @@ bool empty_sum(View<T> out, int64_t terms, View<const T> bias, int dev) {
   return true;
 }
 
+// The sequence the three passes share: the heuristics' algorithm, its
+// workspace, the call. cuDNN's entry points of each pass (Find, Workspace,
+// Run) take their descriptors in one order: the two operands read (a, b), the
+// convolution, the one written (out).
+template <class Perf, int kAlgos, auto Find, auto Workspace, auto Run, class DA, class DB, class DOut, class T>
+void run_pass(const char* op, cudnnHandle_t h, DA da, const T* a, DB db, const T* b,
+              cudnnConvolutionDescriptor_t conv, DOut dout, T* out, int dev) {
+  Perf perf[kAlgos];
+  int count = 0;
+  CUDNN_CHECK(Find(h, da, db, conv, dout, kAlgos, &count, perf));
+  const auto algo = pick(perf, count, op);
+  size_t bytes = 0;
+  CUDNN_CHECK(Workspace(h, da, db, conv, dout, algo, &bytes));
+  Buffer work(bytes, dev);
+  const T one = 1, zero = 0;
+  CUDNN_CHECK(Run(h, &one, da, a, db, b, conv, algo, work.data, bytes, &zero, dout, out));
+}
+
 }  // namespace
 
 bool available() { return true; }
@@ -168,17 +186,9 @@ void conv2d_forward(View<T> out, View<const T> x, View<const T> w, View<const T>
   const cudnnHandle_t h = handle(dev);
   const Dense<T> xd(x, dev);
   const ConvDescriptors<T> d(x.size, w.size, out.size, a);
-  cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
-  int count = 0;
-  CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(h, d.x.d, d.w.d, d.conv.d, d.y.d,
-                                                     CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, perf));
-  const cudnnConvolutionFwdAlgo_t algo = pick(perf, count, "conv2d");
-  size_t bytes = 0;
-  CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(h, d.x.d, d.w.d, d.conv.d, d.y.d, algo, &bytes));
-  Buffer work(bytes, dev);
-  const T one = 1, zero = 0;
-  CUDNN_CHECK(cudnnConvolutionForward(h, &one, d.x.d, xd.data, d.w.d, w.data, d.conv.d, algo, work.data, bytes,
-                                      &zero, d.y.d, out.data));
+  run_pass<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, cudnnGetConvolutionForwardAlgorithm_v7,
+           cudnnGetConvolutionForwardWorkspaceSize, cudnnConvolutionForward>(
+      "conv2d", h, d.x.d, xd.data, d.w.d, w.data, d.conv.d, d.y.d, out.data, dev);
   add_bias(h, out, bias, dev);
 }
 
@@ -190,17 +200,10 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
   if (empty_sum(gx, w.numel() * g.size[2] * g.size[3], bias, dev)) return;
   const cudnnHandle_t h = handle(dev);
   const ConvDescriptors<T> d(gx.size, w.size, g.size, a);
-  cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
-  int count = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, d.w.d, d.y.d, d.conv.d, d.x.d,
-                                                          CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count, perf));
-  const cudnnConvolutionBwdDataAlgo_t algo = pick(perf, count, "conv_transpose2d");
-  size_t bytes = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w.d, d.y.d, d.conv.d, d.x.d, algo, &bytes));
-  Buffer work(bytes, dev);
-  const T one = 1, zero = 0;
-  CUDNN_CHECK(cudnnConvolutionBackwardData(h, &one, d.w.d, w.data, d.y.d, g.data, d.conv.d, algo, work.data,
-                                           bytes, &zero, d.x.d, gx.data));
+  run_pass<cudnnConvolutionBwdDataAlgoPerf_t, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT,
+           cudnnGetConvolutionBackwardDataAlgorithm_v7, cudnnGetConvolutionBackwardDataWorkspaceSize,
+           cudnnConvolutionBackwardData>("conv_transpose2d", h, d.w.d, w.data, d.y.d, g.data, d.conv.d, d.x.d,
+                                         gx.data, dev);
   add_bias(h, gx, bias, dev);
 }
 
@@ -212,17 +215,10 @@ void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const 
   const cudnnHandle_t h = handle(dev);
   const Dense<T> xd(x, dev);
   const ConvDescriptors<T> d(x.size, gw.size, g.size, a);
-  cudnnConvolutionBwdFilterAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
-  int count = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, d.x.d, d.y.d, d.conv.d, d.w.d,
-                                                            CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count, perf));
-  const cudnnConvolutionBwdFilterAlgo_t algo = pick(perf, count, "conv2d_weight");
-  size_t bytes = 0;
-  CUDNN_CHECK(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x.d, d.y.d, d.conv.d, d.w.d, algo, &bytes));
-  Buffer work(bytes, dev);
-  const T one = 1, zero = 0;
-  CUDNN_CHECK(cudnnConvolutionBackwardFilter(h, &one, d.x.d, xd.data, d.y.d, g.data, d.conv.d, algo, work.data,
-                                             bytes, &zero, d.w.d, gw.data));
+  run_pass<cudnnConvolutionBwdFilterAlgoPerf_t, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT,
+           cudnnGetConvolutionBackwardFilterAlgorithm_v7, cudnnGetConvolutionBackwardFilterWorkspaceSize,
+           cudnnConvolutionBackwardFilter>("conv2d_weight", h, d.x.d, xd.data, d.y.d, g.data, d.conv.d, d.w.d,
+                                           gw.data, dev);
 }
 
 #define NABLA_CONV_INSTANTIATE(T)                                                                         \

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "kernels/cuda/launch.cuh"
+#include "kernels/instantiate.h"
 #include "kernels/cuda/pool.h"
 
 namespace nabla::kernels::cuda {
@@ -230,16 +231,6 @@ void upsample_nearest2d_backward(View<T> grad_in, View<const T> g) {
   CUDA_CHECK_LAUNCH();
 }
 
-#define NABLA_POOL_INSTANTIATE(T)                                                         \
-  template void max_pool2d<T>(View<T>, View<int64_t>, View<const T>, const Pool2d&);     \
-  template void max_pool2d_backward<T>(View<T>, View<const T>, View<const int64_t>);     \
-  template void max_pool2d_gather<T>(View<T>, View<const T>, View<const int64_t>);       \
-  template void avg_pool2d<T>(View<T>, View<const T>, const Pool2d&);                    \
-  template void avg_pool2d_backward<T>(View<T>, View<const T>, const Pool2d&);           \
-  template void upsample_nearest2d<T>(View<T>, View<const T>);                           \
-  template void upsample_nearest2d_backward<T>(View<T>, View<const T>);
-NABLA_POOL_INSTANTIATE(float)
-NABLA_POOL_INSTANTIATE(double)
-#undef NABLA_POOL_INSTANTIATE
+NABLA_INSTANTIATE_POOL()
 
 }  // namespace nabla::kernels::cuda

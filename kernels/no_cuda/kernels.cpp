@@ -2,7 +2,7 @@
 // (kernels/cuda/<family>.h): the same symbols, each throwing
 // "<op>: built without CUDA". core/ calls them only for CUDA tensors, which
 // a build without CUDA cannot make, so they are a safety net.
-#include "kernels/bf16.h"
+#include "kernels/instantiate.h"
 #include "kernels/cuda/conv.h"
 #include "kernels/cuda/copy.h"
 #include "kernels/cuda/cudnn_conv.h"
@@ -102,33 +102,17 @@ void cumsum(View<T>, View<const T>, bool) { no_cuda("cumsum"); }
 template <class T>
 void eigh(View<T>, View<T>, View<const T>) { no_cuda("eigh"); }
 
-#define NABLA_CAST_FROM(To)                                         \
-  template void cast<To, float>(View<To>, View<const float>);       \
-  template void cast<To, double>(View<To>, View<const double>);     \
-  template void cast<To, int64_t>(View<To>, View<const int64_t>);   \
-  template void cast<To, uint8_t>(View<To>, View<const uint8_t>);   \
-  template void cast<To, bool>(View<To>, View<const bool>);         \
-  template void fill<To>(View<To>, To);                             \
-  template void random<To>(View<To>, RandomArgs, uint64_t, uint64_t);
-NABLA_CAST_FROM(float)
-NABLA_CAST_FROM(double)
-NABLA_CAST_FROM(int64_t)
-NABLA_CAST_FROM(uint8_t)
-NABLA_CAST_FROM(bool)
-#undef NABLA_CAST_FROM
-template void cast<bf16, float>(View<bf16>, View<const float>);
-template void cast<bf16, double>(View<bf16>, View<const double>);
-template void cast<bf16, bf16>(View<bf16>, View<const bf16>);
-template void cast<float, bf16>(View<float>, View<const bf16>);
-template void cast<double, bf16>(View<double>, View<const bf16>);
-template void fill<bf16>(View<bf16>, bf16);
+NABLA_INSTANTIATE_CAST_AND_FILL()
+template void random<float>(View<float>, RandomArgs, uint64_t, uint64_t);
+template void random<double>(View<double>, RandomArgs, uint64_t, uint64_t);
+template void random<int64_t>(View<int64_t>, RandomArgs, uint64_t, uint64_t);
+template void random<uint8_t>(View<uint8_t>, RandomArgs, uint64_t, uint64_t);
+template void random<bool>(View<bool>, RandomArgs, uint64_t, uint64_t);
+
+NABLA_INSTANTIATE_ELEMENTWISE()
+NABLA_INSTANTIATE_POOL()
 
 #define NABLA_FLOAT(T)                                                                \
-  template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
-  template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \
-  template void compare<T>(Compare, View<bool>, View<const T>, View<const T>);        \
-  template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);    \
-  template void relu_backward<T>(View<T>, View<const T>, View<const T>, T, bool);     \
   template void reduce<T>(Reduce, View<T>, View<const T>, ReduceArgs);                \
   template void arg_reduce<T>(Reduce, View<int64_t>, View<T>, View<const T>);         \
   template void matmul<T>(View<T>, View<const T>, View<const T>, Backend);       \
@@ -143,13 +127,6 @@ template void fill<bf16>(View<bf16>, bf16);
   template void scatter_add<T>(View<T>, int, View<const int64_t>, View<const T>);                    \
   template void flip<T>(View<T>, View<const T>, uint32_t);                                           \
   template void one_hot<T>(View<T>, View<const int64_t>);                                            \
-  template void max_pool2d<T>(View<T>, View<int64_t>, View<const T>, const Pool2d&);                 \
-  template void max_pool2d_backward<T>(View<T>, View<const T>, View<const int64_t>);                 \
-  template void max_pool2d_gather<T>(View<T>, View<const T>, View<const int64_t>);                   \
-  template void avg_pool2d<T>(View<T>, View<const T>, const Pool2d&);                                \
-  template void avg_pool2d_backward<T>(View<T>, View<const T>, const Pool2d&);                       \
-  template void upsample_nearest2d<T>(View<T>, View<const T>);                                       \
-  template void upsample_nearest2d_backward<T>(View<T>, View<const T>);                              \
   template void conv2d_forward<T>(View<T>, View<const T>, View<const T>, View<const T>, const Conv2dArgs&, \
                                   Backend);                                                                \
   template void conv2d_backward_input<T>(View<T>, View<const T>, View<const T>, View<const T>,       \
@@ -163,22 +140,15 @@ NABLA_FLOAT(double)
 
 // The integer dtypes the CUDA kernels take (see kernels/cuda/*.h).
 #define NABLA_COPY(T)                                                                  \
-  template void compare<T>(Compare, View<bool>, View<const T>, View<const T>);        \
-  template void where<T>(View<T>, View<const bool>, View<const T>, View<const T>);    \
   template void gather<T>(View<T>, View<const T>, int, View<const int64_t>);          \
   template void flip<T>(View<T>, View<const T>, uint32_t);                            \
   template void one_hot<T>(View<T>, View<const int64_t>);
-#define NABLA_NUMBER(T)                                                                \
-  template void unary<T>(Unary, UnaryArgs, View<T>, View<const T>);                   \
-  template void binary<T>(Binary, View<T>, View<const T>, View<const T>);             \
-  template void scatter_add<T>(View<T>, int, View<const int64_t>, View<const T>);
 NABLA_COPY(int64_t)
 NABLA_COPY(uint8_t)
 NABLA_COPY(bool)
-NABLA_NUMBER(int64_t)
-NABLA_NUMBER(uint8_t)
-#undef NABLA_NUMBER
 #undef NABLA_COPY
+template void scatter_add<int64_t>(View<int64_t>, int, View<const int64_t>, View<const int64_t>);
+template void scatter_add<uint8_t>(View<uint8_t>, int, View<const int64_t>, View<const uint8_t>);
 template void reduce<int64_t>(Reduce, View<int64_t>, View<const int64_t>, ReduceArgs);
 template void arg_reduce<int64_t>(Reduce, View<int64_t>, View<int64_t>, View<const int64_t>);
 template void cumsum<int64_t>(View<int64_t>, View<const int64_t>, bool);

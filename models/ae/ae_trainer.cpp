@@ -152,27 +152,22 @@ Tensor AeTrainer::picture(int64_t n, Generator& gen) {
   return vae::stack_panels({{title, to(as_images(vae::input_over_output(clamp(x, 0, 1), y, 8)), Device::cpu()), 8}});
 }
 
-NamedTensors AeTrainer::named_parameters() const {
-  NamedTensors out;
-  for (const auto& [name, p] : net_.encoder->named_parameters()) out.emplace_back("encoder." + name, p);
-  for (const auto& [name, p] : net_.decoder->named_parameters()) out.emplace_back("decoder." + name, p);
-  return out;
+train::Parts AeTrainer::parts() const {
+  return {{{"encoder", net_.encoder.get()}, {"decoder", net_.decoder.get()}}, {{"opt", opt_.get()}}};
 }
+
+NamedTensors AeTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState AeTrainer::state() const {
   train::TrainerState s;
-  train::put_module(s, "encoder", *net_.encoder);
-  train::put_module(s, "decoder", *net_.decoder);
-  train::put_optimizer(s, "opt", *opt_);
+  train::put_parts(s, parts());
   train::put_generator(s, "noise", noise_);
   loader_position_.put(s, "loader");
   return s;
 }
 
 void AeTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, "encoder", *net_.encoder);
-  train::get_module(s, "decoder", *net_.decoder);
-  train::get_optimizer(s, "opt", *opt_);
+  train::get_parts(s, parts());
   train::get_generator(s, "noise", noise_);
   loader_position_.get(s, "loader");
 }

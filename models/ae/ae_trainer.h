@@ -60,6 +60,7 @@ class AeTrainer : public train::Trainer {
   std::pair<Tensor, Tensor> loss_of(const data::Batch& batch);
   // Test images drawn with gen, [n, 784] in [0, 1].
   Tensor random_test(int64_t n, Generator& gen);
+  train::Parts parts() const;
 
   train::TrainConfig config_;
   AeOptions options_;

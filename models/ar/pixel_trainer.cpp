@@ -64,7 +64,7 @@ PixelTrainer::PixelTrainer(const train::TrainConfig& config, PixelNet kind)
 data::Loader& PixelTrainer::loader() {
   if (!loader_) {
     loader_.emplace(train::training_loader(config_));
-    if (pending_loader_state_) loader_->restore(*pending_loader_state_);
+    loader_position_.bind(*loader_);
   }
   return *loader_;
 }
@@ -150,28 +150,20 @@ Tensor PixelTrainer::picture(int64_t n, Generator& gen) {
   return vae::stack_panels(panels);
 }
 
-NamedTensors PixelTrainer::named_parameters() const {
-  NamedTensors out;
-  for (const auto& [name, p] : net_->named_parameters()) out.emplace_back(name_ + "." + name, p);
-  return out;
-}
+train::Parts PixelTrainer::parts() const { return {{{name_, net_.get()}}, {{"opt", opt_.get()}}}; }
+
+NamedTensors PixelTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState PixelTrainer::state() const {
   train::TrainerState s;
-  train::put_module(s, name_, *net_);
-  train::put_optimizer(s, "opt", *opt_);
-  if (loader_) train::put_loader(s, "loader", loader_->state());
-  else if (pending_loader_state_) train::put_loader(s, "loader", *pending_loader_state_);
+  train::put_parts(s, parts());
+  loader_position_.put(s, "loader");
   return s;
 }
 
 void PixelTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, name_, *net_);
-  train::get_optimizer(s, "opt", *opt_);
-  if (s.values.contains("loader")) {
-    pending_loader_state_ = train::get_loader(s, "loader");
-    if (loader_) loader_->restore(*pending_loader_state_);
-  }
+  train::get_parts(s, parts());
+  loader_position_.get(s, "loader");
 }
 
 }  // namespace nabla::ar

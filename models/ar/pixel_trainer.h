@@ -23,6 +23,7 @@
 #include "models/metrics/likelihood.h"
 #include "models/nn/optim.h"
 #include "models/train/config.h"
+#include "models/train/state.h"
 #include "models/train/trainer.h"
 
 namespace nabla::ar {
@@ -61,6 +62,7 @@ class PixelTrainer : public train::Trainer, public metrics::LikelihoodModel {
   data::Loader& loader();
   const data::Dataset& test_set();
   Tensor loss_of(const data::Batch& batch);
+  train::Parts parts() const;
 
   train::TrainConfig config_;
   std::string name_;
@@ -68,7 +70,7 @@ class PixelTrainer : public train::Trainer, public metrics::LikelihoodModel {
   std::shared_ptr<PixelModel> net_;
   std::unique_ptr<nn::Adam> opt_;
   std::optional<data::Loader> loader_;
-  std::optional<data::LoaderState> pending_loader_state_;
+  train::LoaderPosition loader_position_;
   std::optional<data::Dataset> test_;
 };
 

@@ -151,23 +151,19 @@ Tensor FlowTrainer::picture(int64_t n, Generator& gen) {
   return io::image_grid(cat(parts, 0), 8, 2, -1, 1);
 }
 
-NamedTensors FlowTrainer::named_parameters() const {
-  NamedTensors out;
-  for (const auto& [name, p] : net_->named_parameters()) out.emplace_back("flow." + name, p);
-  return out;
-}
+train::Parts FlowTrainer::parts() const { return {{{"flow", net_.get()}}, {{"opt", opt_.get()}}}; }
+
+NamedTensors FlowTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState FlowTrainer::state() const {
   train::TrainerState s;
-  train::put_module(s, "flow", *net_);
-  train::put_optimizer(s, "opt", *opt_);
+  train::put_parts(s, parts());
   loader_position_.put(s, "loader");
   return s;
 }
 
 void FlowTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, "flow", *net_);
-  train::get_optimizer(s, "opt", *opt_);
+  train::get_parts(s, parts());
   loader_position_.get(s, "loader");
 }
 

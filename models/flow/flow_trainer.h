@@ -52,6 +52,7 @@ class FlowTrainer : public train::Trainer, public metrics::LikelihoodModel {
  private:
   data::Loader& loader();
   Tensor loss_of(const Tensor& y);
+  train::Parts parts() const;
 
   train::TrainConfig config_;
   std::optional<double> temperature_;

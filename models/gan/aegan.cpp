@@ -65,7 +65,8 @@ ModulePtr toy_encoder(int64_t z_dim, Generator* gen) {
                                                             linear_layer(128, z_dim, gen)});
 }
 
-AeganTrainer::AeganTrainer(const train::TrainConfig& config) : config_(config), noise_(config.seed ^ kNoiseStream) {
+AeganTrainer::AeganTrainer(const train::TrainConfig& config)
+    : config_(config), noise_(config.seed ^ kNoiseStream), run_data_(config) {
   config.check_options(metrics::scoring_option_names({"data", "rec_x", "rec_z"}));
   data_ = config.option<std::string>("data", "fashion");
   scorer_.emplace(config, metrics::Scorable{.fashion_images = data_ == "fashion", .latent = true});
@@ -83,6 +84,7 @@ AeganTrainer::AeganTrainer(const train::TrainConfig& config) : config_(config), 
     dz_ = latent_discriminator(z_dim_, 256, &init);
   } else {
     toy_ = make_toy_set(data_, kToyPoints, config.seed ^ kToyDataStream, config.model);
+    run_data_.use_toy({toy_->points});
     z_dim_ = kAeganToyZDim;
     g_ = toy_generator(z_dim_, &init);
     e_ = toy_encoder(z_dim_, &init);
@@ -97,29 +99,9 @@ AeganTrainer::AeganTrainer(const train::TrainConfig& config) : config_(config), 
   opt_dz_ = adam(dz_->parameters(), config.lr);
 }
 
-void AeganTrainer::make_loader() {
-  if (toy_) {
-    data::TensorLoaderOptions o;
-    o.batch_size = config_.batch;
-    o.drop_last = true;
-    o.seed = config_.seed;
-    toy_loader_.emplace(std::vector<Tensor>{toy_->points}, o);
-    loader_position_.bind(*toy_loader_);
-    return;
-  }
-  loader_.emplace(train::training_loader(config_));
-  loader_position_.bind(*loader_);
-}
+int64_t AeganTrainer::batches_per_epoch() { return run_data_.batches_per_epoch(); }
 
-int64_t AeganTrainer::batches_per_epoch() {
-  if (!loader_ && !toy_loader_) make_loader();
-  return toy_loader_ ? toy_loader_->batches_per_epoch() : loader_->batches_per_epoch();
-}
-
-Tensor AeganTrainer::next_real() {
-  if (!loader_ && !toy_loader_) make_loader();
-  return to(toy_loader_ ? toy_loader_->next().tensors[0] : loader_->next().images, config_.device);
-}
+Tensor AeganTrainer::next_real() { return to(run_data_.next()[0], config_.device); }
 
 AeganTrainer::Forward AeganTrainer::forward() {
   Forward f;
@@ -250,11 +232,11 @@ train::Parts AeganTrainer::parts() const {
 NamedTensors AeganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState AeganTrainer::state() const {
-  return train::put_run({parts(), "aegan_steps"}, noise_, steps_done_, loader_position_);
+  return train::put_run({parts(), "aegan_steps"}, noise_, steps_done_, run_data_.position());
 }
 
 void AeganTrainer::load(const train::TrainerState& s) {
-  steps_done_ = train::get_run(s, {parts(), "aegan_steps"}, noise_, loader_position_);
+  steps_done_ = train::get_run(s, {parts(), "aegan_steps"}, noise_, run_data_.position());
 }
 
 }  // namespace nabla::gan

@@ -20,6 +20,7 @@
 #include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/data.h"
 #include "models/train/state.h"
 #include "models/train/trainer.h"
 
@@ -82,7 +83,6 @@ class AeganTrainer : public train::Trainer, public metrics::LatentModel {
   struct Forward {
     Tensor x, z, x_hat, z_hat, x_tilde, z_tilde;
   };
-  void make_loader();
   Tensor next_real();
   Forward forward();
   std::map<std::string, Tensor> discriminator_losses(const Forward& f);
@@ -101,9 +101,7 @@ class AeganTrainer : public train::Trainer, public metrics::LatentModel {
   Generator noise_;
   int64_t steps_done_ = 0;
   std::optional<ToySet> toy_;
-  std::optional<data::Loader> loader_;
-  std::optional<data::TensorLoader> toy_loader_;
-  train::LoaderPosition loader_position_;
+  train::RunData run_data_;
   std::optional<data::Dataset> test_;
   std::optional<metrics::SampleScorer> scorer_;
 };

@@ -67,7 +67,8 @@ Tensor batch_d_loss(const Tensor& logits, double q) {
 
 Tensor batch_g_loss(const Tensor& logits) { return binary_cross_entropy_with_logits(logits, zeros_like(logits)); }
 
-BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config_(config), noise_(config.seed ^ kNoiseStream) {
+BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind)
+    : config_(config), noise_(config.seed ^ kNoiseStream), run_data_(config) {
   config.check_options(metrics::scoring_option_names({"data"}));
   const std::string data = config.option<std::string>("data", "ring8");
   scorer_.emplace(config, metrics::Scorable{.fashion_images = data == "fashion", .latent = true});
@@ -80,6 +81,7 @@ BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config
     d_ = std::make_shared<BatchDiscriminator>(kind, image_phi(&init), 128, &init);
   } else {
     toy_ = make_toy_set(data, kToyPoints, config.seed ^ kToyDataStream, config.model);
+    run_data_.use_toy({toy_->points});
     z_dim_ = kToyZDim;
     g_ = toy_generator(z_dim_, &init);
     d_ = std::make_shared<BatchDiscriminator>(kind, 2, 128, &init);
@@ -93,28 +95,10 @@ BganTrainer::BganTrainer(const train::TrainConfig& config, BatchD kind) : config
   opt_d_ = std::make_unique<nn::Adam>(d_->parameters(), config.lr, adam);
 }
 
-int64_t BganTrainer::batches_per_epoch() {
-  if (!toy_) {
-    if (!image_loader_) {
-      image_loader_.emplace(train::training_loader(config_));
-      loader_position_.bind(*image_loader_);
-    }
-    return image_loader_->batches_per_epoch();
-  }
-  if (!loader_) {
-    data::TensorLoaderOptions o;
-    o.batch_size = config_.batch;
-    o.drop_last = true;
-    o.seed = config_.seed;
-    loader_.emplace(std::vector<Tensor>{toy_->points}, o);
-    loader_position_.bind(*loader_);
-  }
-  return loader_->batches_per_epoch();
-}
+int64_t BganTrainer::batches_per_epoch() { return run_data_.batches_per_epoch(); }
 
 BganTrainer::Mixed BganTrainer::mixed_batch() {
-  batches_per_epoch();  // makes the loader
-  const Tensor real = to(toy_ ? loader_->next().tensors[0] : image_loader_->next().images, config_.device);
+  const Tensor real = to(run_data_.next()[0], config_.device);
   const int64_t n = real.size(0);
   const Tensor fake = (*g_)(randn({n, z_dim_}, config_.device, &noise_));
   const double q = rand({1}, DType::f64, &noise_).item();
@@ -177,11 +161,11 @@ train::Parts BganTrainer::parts() const {
 NamedTensors BganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState BganTrainer::state() const {
-  return train::put_run({parts(), "bgan_steps"}, noise_, steps_done_, loader_position_);
+  return train::put_run({parts(), "bgan_steps"}, noise_, steps_done_, run_data_.position());
 }
 
 void BganTrainer::load(const train::TrainerState& s) {
-  steps_done_ = train::get_run(s, {parts(), "bgan_steps"}, noise_, loader_position_);
+  steps_done_ = train::get_run(s, {parts(), "bgan_steps"}, noise_, run_data_.position());
 }
 
 }  // namespace nabla::gan

@@ -20,12 +20,12 @@
 #include <memory>
 #include <optional>
 
-#include "models/data/loader.h"
 #include "models/gan/toy2d.h"
 #include "models/metrics/jacobian.h"
 #include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/data.h"
 #include "models/train/state.h"
 #include "models/train/trainer.h"
 
@@ -99,9 +99,7 @@ class BganTrainer : public train::Trainer, public metrics::LatentModel {
   std::unique_ptr<nn::Adam> opt_g_, opt_d_;
   Generator noise_;  // z, q and the mask
   int64_t steps_done_ = 0;
-  std::optional<data::TensorLoader> loader_;
-  std::optional<data::Loader> image_loader_;
-  train::LoaderPosition loader_position_;
+  train::RunData run_data_;
   std::optional<metrics::SampleScorer> scorer_;
 };
 

@@ -93,7 +93,7 @@ double on_class_share(const Tensor& points, const Tensor& labels, const Tensor& 
 }
 
 CganTrainer::CganTrainer(const train::TrainConfig& config)
-    : config_(config), noise_(config.seed ^ kNoiseStream) {
+    : config_(config), noise_(config.seed ^ kNoiseStream), run_data_(config) {
   config.check_options(metrics::scoring_option_names({"data"}));
   data_ = config.option<std::string>("data", "fashion");
   scorer_.emplace(config, metrics::Scorable{.fashion_images = data_ == "fashion", .latent = false});
@@ -105,6 +105,7 @@ CganTrainer::CganTrainer(const train::TrainConfig& config)
     d_ = conditional_dcgan28_discriminator(classes_, &init);
   } else {
     toy_ = make_toy_set(data_, kToyPoints, config.seed ^ kToyDataStream, config.model, &toy_labels_);
+    run_data_.use_toy({toy_->points, toy_labels_});
     classes_ = toy_->centres.size(0);
     z_dim_ = kToyZDim;
     g_ = toy_generator(z_dim_ + classes_, &init);
@@ -119,33 +120,12 @@ CganTrainer::CganTrainer(const train::TrainConfig& config)
   opt_d_ = std::make_unique<nn::Adam>(d_->parameters(), config.lr, adam);
 }
 
-void CganTrainer::make_loader() {
-  if (toy_) {
-    data::TensorLoaderOptions o;
-    o.batch_size = config_.batch;
-    o.drop_last = true;
-    o.seed = config_.seed;
-    toy_loader_.emplace(std::vector<Tensor>{toy_->points, toy_labels_}, o);
-    loader_position_.bind(*toy_loader_);
-    return;
-  }
-  loader_.emplace(train::training_loader(config_));
-  loader_position_.bind(*loader_);
-}
+int64_t CganTrainer::batches_per_epoch() { return run_data_.batches_per_epoch(); }
 
-int64_t CganTrainer::batches_per_epoch() {
-  if (!loader_ && !toy_loader_) make_loader();
-  return toy_loader_ ? toy_loader_->batches_per_epoch() : loader_->batches_per_epoch();
-}
-
+// Toy points and their labels, or images and theirs.
 CganTrainer::Real CganTrainer::next_real() {
-  if (!loader_ && !toy_loader_) make_loader();
-  if (toy_loader_) {
-    data::TensorBatch b = toy_loader_->next();
-    return {to(b.tensors[0], config_.device), to(b.tensors[1], config_.device)};
-  }
-  data::Batch b = loader_->next();
-  return {to(b.images, config_.device), to(b.labels, config_.device)};
+  const std::vector<Tensor> b = run_data_.next();
+  return {to(b[0], config_.device), to(b[1], config_.device)};
 }
 
 Tensor CganTrainer::generate(const Tensor& onehot, Generator& gen) {
@@ -235,11 +215,11 @@ train::Parts CganTrainer::parts() const {
 NamedTensors CganTrainer::named_parameters() const { return train::named_parameters(parts()); }
 
 train::TrainerState CganTrainer::state() const {
-  return train::put_run({parts(), "gan_steps"}, noise_, steps_done_, loader_position_);
+  return train::put_run({parts(), "gan_steps"}, noise_, steps_done_, run_data_.position());
 }
 
 void CganTrainer::load(const train::TrainerState& s) {
-  steps_done_ = train::get_run(s, {parts(), "gan_steps"}, noise_, loader_position_);
+  steps_done_ = train::get_run(s, {parts(), "gan_steps"}, noise_, run_data_.position());
 }
 
 }  // namespace nabla::gan

@@ -11,11 +11,11 @@
 #include <memory>
 #include <optional>
 
-#include "models/data/loader.h"
 #include "models/gan/toy2d.h"
 #include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/data.h"
 #include "models/train/state.h"
 #include "models/train/trainer.h"
 
@@ -69,7 +69,6 @@ class CganTrainer : public train::Trainer {
   struct Real {
     Tensor x, labels;
   };
-  void make_loader();
   Real next_real();
   Tensor generate(const Tensor& onehot, Generator& gen);
   Tensor critic_loss(const Tensor& x, const Tensor& fake, const Tensor& onehot);
@@ -84,9 +83,7 @@ class CganTrainer : public train::Trainer {
   int64_t steps_done_ = 0;
   std::optional<ToySet> toy_;
   Tensor toy_labels_;
-  std::optional<data::Loader> loader_;
-  std::optional<data::TensorLoader> toy_loader_;
-  train::LoaderPosition loader_position_;
+  train::RunData run_data_;
   std::optional<metrics::SampleScorer> scorer_;
 };
 

@@ -66,7 +66,8 @@ GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
     : config_(config),
       precision_(config.precision == "bf16" ? DType::bf16 : DType::f32),
       scaler_(train::LossScaler::parse(config.loss_scale)),
-      noise_(config.seed ^ kNoiseStream) {
+      noise_(config.seed ^ kNoiseStream),
+      run_data_(config) {
   if (model.configurable) {
     options_ = resolve_gan_options(config, model.defaults);
   } else {
@@ -78,6 +79,7 @@ GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
   if (is_toy_set(options_.data)) {
     if (!model.toy) throw std::invalid_argument(config.model + ": has no nets for data=" + options_.data);
     toy_ = make_toy_set(options_.data, kToyPoints, config.seed ^ kToyDataStream, config.model);
+    run_data_.use_toy({toy_->points});
   }
   const GanNets& nets = toy_ ? *model.toy : model.image;
   z_dim_ = nets.z_dim;
@@ -96,30 +98,11 @@ GanTrainer::GanTrainer(const train::TrainConfig& config, const GanModel& model)
   }
 }
 
-void GanTrainer::make_loader() {
-  if (toy_) {
-    data::TensorLoaderOptions o;
-    o.batch_size = config_.batch;
-    o.drop_last = true;
-    o.seed = config_.seed;
-    toy_loader_.emplace(std::vector<Tensor>{toy_->points}, o);
-    loader_position_.bind(*toy_loader_);
-    return;
-  }
-  loader_.emplace(train::training_loader(config_));
-  loader_position_.bind(*loader_);
-}
-
 int64_t GanTrainer::batches_per_epoch() {
-  if (!loader_ && !toy_loader_) make_loader();
-  const int64_t batches = toy_loader_ ? toy_loader_->batches_per_epoch() : loader_->batches_per_epoch();
-  return std::max<int64_t>(1, batches / options_.n_critic);
+  return std::max<int64_t>(1, run_data_.batches_per_epoch() / options_.n_critic);
 }
 
-Tensor GanTrainer::next_real() {
-  if (!loader_ && !toy_loader_) make_loader();
-  return to(toy_loader_ ? toy_loader_->next().tensors[0] : loader_->next().images, config_.device);
-}
+Tensor GanTrainer::next_real() { return to(run_data_.next()[0], config_.device); }
 
 Tensor GanTrainer::run_g(const Tensor& z) {
   AutocastGuard autocast(precision_);
@@ -401,13 +384,13 @@ Tensor GanTrainer::picture(int64_t n, Generator& gen) {
 }
 
 train::TrainerState GanTrainer::state() const {
-  train::TrainerState s = train::put_run({parts(), "gan_steps"}, noise_, steps_done_, loader_position_);
+  train::TrainerState s = train::put_run({parts(), "gan_steps"}, noise_, steps_done_, run_data_.position());
   if (scaler_.enabled()) s.values["loss_scaler"] = scaler_.state();
   return s;
 }
 
 void GanTrainer::load(const train::TrainerState& s) {
-  steps_done_ = train::get_run(s, {parts(), "gan_steps"}, noise_, loader_position_);
+  steps_done_ = train::get_run(s, {parts(), "gan_steps"}, noise_, run_data_.position());
   if (scaler_.enabled() && s.values.contains("loss_scaler")) scaler_.load(s.values.at("loss_scaler"));
 }
 

@@ -17,7 +17,6 @@
 #include <memory>
 #include <optional>
 
-#include "models/data/loader.h"
 #include "models/gan/gan_options.h"
 #include "models/gan/toy2d.h"
 #include "models/metrics/evaluate.h"
@@ -25,6 +24,7 @@
 #include "models/metrics/scoring.h"
 #include "models/nn/nn.h"
 #include "models/train/config.h"
+#include "models/train/data.h"
 #include "models/train/loss_scale.h"
 #include "models/train/state.h"
 #include "models/train/trainer.h"
@@ -93,7 +93,6 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
  private:
   // The networks and optimizers, by checkpoint name.
   train::Parts parts() const;
-  void make_loader();
   Tensor next_real();
   // G and D under the run's precision (autocast to bf16 for --precision
   // bf16); their outputs come back as f32, so losses and penalties stay f32.
@@ -139,9 +138,7 @@ class GanTrainer : public train::Trainer, public metrics::LatentModel {
   Generator noise_;  // z, instance noise, interpolation weights
   int64_t steps_done_ = 0;
   std::optional<ToySet> toy_;
-  std::optional<data::Loader> loader_;
-  std::optional<data::TensorLoader> toy_loader_;
-  train::LoaderPosition loader_position_;
+  train::RunData run_data_;
   std::optional<metrics::SampleScorer> scorer_;             // options_.scoring
   std::vector<Tensor> graph_reals_, graph_zs_;               // graph mode: the static inputs of each D update
 };

@@ -234,31 +234,18 @@ Tensor VaeTrainer::picture(int64_t n, Generator& gen) {
   return stack_panels(panels);
 }
 
-NamedTensors VaeTrainer::named_parameters() const {
-  NamedTensors out;
-  for (const auto& [name, p] : vae_.encoder().named_parameters()) out.emplace_back("encoder." + name, p);
-  for (const auto& [name, p] : vae_.decoder().named_parameters()) out.emplace_back("decoder." + name, p);
-  return out;
+train::Parts VaeTrainer::parts() const {
+  return {{{"encoder", &vae_.encoder()}, {"decoder", &vae_.decoder()}}, {{"opt", opt_.get()}}};
 }
 
+NamedTensors VaeTrainer::named_parameters() const { return train::named_parameters(parts()); }
+
 train::TrainerState VaeTrainer::state() const {
-  train::TrainerState s;
-  train::put_module(s, "encoder", vae_.encoder());
-  train::put_module(s, "decoder", vae_.decoder());
-  train::put_optimizer(s, "opt", *opt_);
-  train::put_generator(s, "noise", noise_);
-  train::put_count(s, "steps", steps_);
-  loader_position_.put(s, "loader");
-  return s;
+  return train::put_run({parts(), "steps"}, noise_, steps_, loader_position_);
 }
 
 void VaeTrainer::load(const train::TrainerState& s) {
-  train::get_module(s, "encoder", vae_.encoder());
-  train::get_module(s, "decoder", vae_.decoder());
-  train::get_optimizer(s, "opt", *opt_);
-  train::get_generator(s, "noise", noise_);
-  steps_ = train::get_count(s, "steps");
-  loader_position_.get(s, "loader");
+  steps_ = train::get_run(s, {parts(), "steps"}, noise_, loader_position_);
 }
 
 }  // namespace nabla::vae

@@ -80,6 +80,7 @@ class VaeTrainer : public train::Trainer, public metrics::LikelihoodModel {
   Loss loss_of(const data::Batch& batch);
   // Test images [n, 784] as the decoder models them, and their labels.
   std::pair<Tensor, Tensor> test_data(int64_t n);
+  train::Parts parts() const;
 
   train::TrainConfig config_;
   VaeOptions options_;
