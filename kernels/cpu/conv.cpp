@@ -201,6 +201,9 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
                            const Conv2dArgs& a) {
   if constexpr (std::is_same_v<T, float>)
     if (stride1_suits(a)) return conv2d_backward_input_s1(gx, g, w, bias, a);
+  if constexpr (std::is_same_v<T, float>)
+    if (implicit_gemm_suits(a) && lanes_suit(gx.size[0], g.size[2] * g.size[3], gx.size[2] * gx.size[3]))
+      return conv2d_backward_input_lanes(gx, g, w, bias, a);
   backward_input(gx, g, w, bias, a, !(std::is_same_v<T, float> && implicit_gemm_suits(a)));
 }
 
