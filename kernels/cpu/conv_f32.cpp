@@ -281,7 +281,18 @@ struct ColumnPack {
   }
   // Frames::suit: the panel is kernel rows a0 .. a0 + 16 / kW - 1 of channel c, kW adjacent floats each.
   void from_frames(float* dst, int64_t j0, int64_t l0, int64_t kc) const {
-    const int64_t kW = s.kW, rows = kSgemmNr / kW, c = gr * s.Cg + j0 / s.taps, a0 = (j0 % s.taps) / kW;
+    switch (s.kW) {  // a copy of a fixed size: inline moves
+      case 1: return from_frames<1>(dst, j0, l0, kc);
+      case 2: return from_frames<2>(dst, j0, l0, kc);
+      case 4: return from_frames<4>(dst, j0, l0, kc);
+      case 8: return from_frames<8>(dst, j0, l0, kc);
+      default: return from_frames<16>(dst, j0, l0, kc);
+    }
+  }
+  template <int64_t kW>
+  void from_frames(float* dst, int64_t j0, int64_t l0, int64_t kc) const {
+    constexpr int64_t rows = kSgemmNr / kW;
+    const int64_t c = gr * s.Cg + j0 / s.taps, a0 = (j0 % s.taps) / kW;
     const int64_t Hf = frames->Hf, Wf = frames->Wf, row_step = a.dilation[0] * Wf;
     Position q = position(l0, s.P);
     int64_t i = q.pos / s.Wo, j = q.pos % s.Wo;

@@ -21,6 +21,10 @@
 #include "kernels/cpu/conv_f32.h"
 #include "kernels/cpu/sgemm.h"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace nabla::kernels::cpu {
 
 namespace {
@@ -29,13 +33,55 @@ constexpr int64_t L = kLaneImages;
 constexpr int64_t kParallelFlops = int64_t{1} << 20;
 static_assert(kSgemmNr % L == 0);
 
+// dst[j ds + i] = src[i ss + j] for i, j < 8: an 8 x 8 block transposed.
+void transpose8(const float* src, int64_t ss, float* dst, int64_t ds) {
+#if defined(__AVX2__)
+  __m256 r[8], t[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * ss);
+  for (int i = 0; i < 8; i += 2) t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  for (int h = 0; h < 8; h += 4) {
+    r[h] = _mm256_shuffle_ps(t[h], t[h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[h + 1] = _mm256_shuffle_ps(t[h], t[h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    _mm256_storeu_ps(dst + i * ds, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    _mm256_storeu_ps(dst + (i + 4) * ds, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+  }
+#else
+  for (int64_t i = 0; i < 8; ++i)
+    for (int64_t j = 0; j < 8; ++j) dst[j * ds + i] = src[i * ss + j];
+#endif
+}
+
+// dst[b ds + p] = lanes[p L + b] for b < nb, p < n: n positions of L lanes to nb rows.
+void lanes_to_rows(const float* lanes, int64_t n, float* dst, int64_t ds, int64_t nb) {
+  static_assert(L == 8);
+  int64_t p = 0;
+  if (nb == L)
+    for (; p + 8 <= n; p += 8) transpose8(lanes + p * L, L, dst + p, ds);
+  for (; p < n; ++p)
+    for (int64_t b = 0; b < nb; ++b) dst[b * ds + p] = lanes[p * L + b];
+}
+
 // [C, H W, L] copy of images n0 .. n0 + nb - 1 of v [N, C, H, W] (any
 // strides), lanes past nb zero; each channel plane is followed by L zeros
 // (plane = H W L + L floats), the target of padding taps.
 void interleave(float* dst, const View<const float>& v, int64_t n0, int64_t nb) {
   const int64_t C = v.size[1], H = v.size[2], W = v.size[3], plane = H * W * L + L;
+  const bool dense = nb == L && v.stride[3] == 1 && v.stride[2] == W;
   for (int64_t c = 0; c < C; ++c) {
     float* d = dst + c * plane;
+    if (dense) {  // 8 x 8 blocks (images x positions) transposed
+      const float* src = v.data + n0 * v.stride[0] + c * v.stride[1];
+      int64_t e = 0;
+      for (; e + 8 <= H * W; e += 8) transpose8(src + e, v.stride[0], d + e * L, L);
+      for (; e < H * W; ++e)
+        for (int64_t b = 0; b < L; ++b) d[e * L + b] = src[b * v.stride[0] + e];
+      std::fill(d + H * W * L, d + plane, 0.0f);
+      continue;
+    }
     for (int64_t b = 0; b < L; ++b) {
       if (b >= nb) {
         for (int64_t e = 0; e < H * W; ++e) d[e * L + b] = 0.0f;
@@ -47,6 +93,14 @@ void interleave(float* dst, const View<const float>& v, int64_t n0, int64_t nb) 
     }
     std::fill(d + H * W * L, d + plane, 0.0f);
   }
+}
+
+inline void copy_lanes(float* d, const float* src) {
+#if defined(__AVX2__)
+  _mm256_storeu_ps(d, _mm256_loadu_ps(src));
+#else
+  std::memcpy(d, src, L * sizeof(float));
+#endif
 }
 
 // B((c, t), (pos, b)) = block[(g Cg + c) plane + off[t P + pos] + b]: the
@@ -62,7 +116,7 @@ struct LanePack {
       float* d = dst + l * kSgemmNr;
       const float* xc = block + (c0 + c) * plane;
       const int64_t* o = off + t * P + pos0;
-      for (int64_t p = 0; p < npos; ++p) std::memcpy(d + p * L, xc + o[p], L * sizeof(float));
+      for (int64_t p = 0; p < npos; ++p) copy_lanes(d + p * L, xc + o[p]);
       std::fill(d + cols, d + kSgemmNr, 0.0f);
       if (++t == taps) t = 0, ++c;
     }
@@ -111,10 +165,10 @@ void conv2d_forward_lanes(View<float> out, View<const float> x, View<const float
         sgemm_packed(s.Co, ld, s.K, packed_w[g].packer(),
                      LanePack{block.data(), off.data(), s.plane(), s.taps, s.P, g * s.Cg}, buf.data() + g * s.Co * ld,
                      ld, false);
+      float* y0 = out.data + n0 * s.Cout * s.P;
+      for (int64_t o = 0; o < s.Cout; ++o) lanes_to_rows(buf.data() + o * ld, s.P, y0 + o * s.P, s.Cout * s.P, nb);
       for (int64_t b = 0; b < nb; ++b) {
         float* yn = out.data + (n0 + b) * s.Cout * s.P;
-        for (int64_t o = 0; o < s.Cout; ++o)
-          for (int64_t p = 0; p < s.P; ++p) yn[o * s.P + p] = buf[o * ld + p * L + b];
         add_bias(yn, bias, s.Cout, s.P);
         if (act.kind != Act::identity) activate_(yn, s.Cout * s.P, act);
       }
@@ -150,21 +204,31 @@ Lists col2im_lists(const Sizes& s, const Conv2dArgs& a, int64_t ld) {
 // gx[n0 + b, c, e] = (0 + the entries of element e in tap order) (+ bias[c]) for b < nb.
 void col2im_lanes(float* gx, const float* col, const Lists& li, const Sizes& s, const View<const float>& bias,
                   int64_t ld, int64_t n0, int64_t nb) {
+  float sums[8 * L];
   for (int64_t c = 0; c < s.C; ++c) {
     const float* cc = col + c * s.taps * ld;
-    const float bc = bias.data ? bias.data[c * bias.stride[0]] : 0.0f;
     float* dst = gx + n0 * s.C * s.HW + c * s.HW;
-    for (int64_t e = 0; e < s.HW; ++e) {
-      float sum[L] = {};
-      for (int64_t k = li.start[e]; k < li.start[e + 1]; ++k) {
-        const float* src = cc + li.rel[k];
-        for (int64_t b = 0; b < L; ++b) sum[b] += src[b];
+    for (int64_t e0 = 0; e0 < s.HW; e0 += 8) {
+      const int64_t n = std::min<int64_t>(8, s.HW - e0);
+      for (int64_t e = 0; e < n; ++e) {
+#if defined(__AVX2__)
+        __m256 sum = _mm256_setzero_ps();
+        for (int64_t k = li.start[e0 + e]; k < li.start[e0 + e + 1]; ++k)
+          sum = _mm256_add_ps(sum, _mm256_loadu_ps(cc + li.rel[k]));
+        _mm256_storeu_ps(sums + e * L, sum);
+#else
+        float* sum = sums + e * L;
+        std::fill(sum, sum + L, 0.0f);
+        for (int64_t k = li.start[e0 + e]; k < li.start[e0 + e + 1]; ++k)
+          for (int64_t b = 0; b < L; ++b) sum[b] += cc[li.rel[k] + b];
+#endif
       }
-      if (bias.data)
-        for (int64_t b = 0; b < nb; ++b) dst[b * s.C * s.HW + e] = sum[b] + bc;
-      else
-        for (int64_t b = 0; b < nb; ++b) dst[b * s.C * s.HW + e] = sum[b];
+      lanes_to_rows(sums, n, dst + e0, s.C * s.HW, nb);
     }
+    if (bias.data == nullptr) continue;
+    const float bc = bias.data[c * bias.stride[0]];
+    for (int64_t b = 0; b < nb; ++b)
+      for (int64_t e = 0; e < s.HW; ++e) dst[b * s.C * s.HW + e] += bc;
   }
 }
 
