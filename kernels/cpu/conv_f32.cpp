@@ -121,6 +121,13 @@ struct ForwardPack {
 
 }  // namespace
 
+float* thread_scratch(int slot, int64_t n) {
+  thread_local std::vector<float> buffers[4];
+  std::vector<float>& v = buffers[slot];
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  return v.data();
+}
+
 std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed) {
   std::vector<PackedA> packed;
   for (int64_t g = 0; g < G; ++g) {
@@ -316,7 +323,7 @@ void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const 
   if (s.N == 0 || s.P == 0) return;
   const Offsets table = offsets(s, x, a);
   const int64_t chunks = std::min(s.N, kWeightChunks);
-  std::vector<float> partial(static_cast<size_t>(chunks > 1 ? chunks * size : 0));
+  float* const partial = chunks > 1 ? thread_scratch(2, chunks * size) : nullptr;  // each chunk's written whole
   const bool parallel = chunks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
   const bool framed = Frames::suit(s, a);
   const int64_t most = (s.N + chunks - 1) / chunks;  // images of the largest chunk
@@ -325,7 +332,7 @@ void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const 
     Frames frames(s, x, a, framed ? most : 0);
 #pragma omp for schedule(static)
     for (int64_t c = 0; c < chunks; ++c) {
-      float* acc = chunks > 1 ? partial.data() + c * size : gw.data;
+      float* acc = chunks > 1 ? partial + c * size : gw.data;
       const int64_t begin = c * s.N / chunks, end = (c + 1) * s.N / chunks;
       if (framed) frames.fill(x, a, begin, end - begin);
       for (int64_t gr = 0; gr < s.G; ++gr)
@@ -335,7 +342,7 @@ void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const 
     }
   }
   if (chunks == 1) return;
-  sum_chunks_in_order(gw.data, partial.data(), chunks, size, kParallelFlops);
+  sum_chunks_in_order(gw.data, partial, chunks, size, kParallelFlops);
 }
 
 }  // namespace nabla::kernels::cpu

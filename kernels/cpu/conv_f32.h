@@ -43,6 +43,11 @@ void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> 
                         const Conv2dArgs& a, Activation act = {});
 void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const float> g, const Conv2dArgs& a);
 
+// A buffer of at least n floats owned by the calling thread and kept for its
+// next calls (contents unspecified: for buffers that are written whole),
+// one per slot; instead of a zero-filled allocation per call.
+float* thread_scratch(int slot, int64_t n);
+
 // The forward and the input gradient on blocks of kLaneImages images stored
 // image-innermost (kernels/cpu/conv_lanes.cpp): the same bits as
 // conv2d_forward_f32's blocks and conv.cpp's GEMM + col2im, with contiguous

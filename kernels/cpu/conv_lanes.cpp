@@ -156,17 +156,18 @@ void conv2d_forward_lanes(View<float> out, View<const float> x, View<const float
   const bool parallel = blocks > 1 && s.N * s.Cout * s.P * s.K >= kParallelFlops;
 #pragma omp parallel if (parallel)
   {
-    std::vector<float> block(static_cast<size_t>(s.C * s.plane())), buf(static_cast<size_t>(s.Cout * ld));
+    float* const block = thread_scratch(0, s.C * s.plane());  // written whole by interleave
+    float* const buf = thread_scratch(1, s.Cout * ld);         // by the products
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < blocks; ++i) {
       const int64_t n0 = i * L, nb = std::min(L, s.N - n0);
-      interleave(block.data(), x, n0, nb);
+      interleave(block, x, n0, nb);
       for (int64_t g = 0; g < s.G; ++g)
         sgemm_packed(s.Co, ld, s.K, packed_w[g].packer(),
-                     LanePack{block.data(), off.data(), s.plane(), s.taps, s.P, g * s.Cg}, buf.data() + g * s.Co * ld,
+                     LanePack{block, off.data(), s.plane(), s.taps, s.P, g * s.Cg}, buf + g * s.Co * ld,
                      ld, false);
       float* y0 = out.data + n0 * s.Cout * s.P;
-      for (int64_t o = 0; o < s.Cout; ++o) lanes_to_rows(buf.data() + o * ld, s.P, y0 + o * s.P, s.Cout * s.P, nb);
+      for (int64_t o = 0; o < s.Cout; ++o) lanes_to_rows(buf + o * ld, s.P, y0 + o * s.P, s.Cout * s.P, nb);
       for (int64_t b = 0; b < nb; ++b) {
         float* yn = out.data + (n0 + b) * s.Cout * s.P;
         add_bias(yn, bias, s.Cout, s.P);
@@ -243,7 +244,8 @@ void conv2d_backward_input_lanes(View<float> gx, View<const float> g, View<const
   const bool parallel = blocks > 1 && s.N * s.Cout * s.P * s.K >= kParallelFlops;
 #pragma omp parallel if (parallel)
   {
-    std::vector<float> gb(static_cast<size_t>(s.Cout * ld)), col(static_cast<size_t>(s.G * s.K * ld));
+    float* const gb = thread_scratch(0, s.Cout * ld);       // written whole below
+    float* const col = thread_scratch(1, s.G * s.K * ld);   // by the products
 #pragma omp for schedule(static)
     for (int64_t i = 0; i < blocks; ++i) {
       const int64_t n0 = i * L, nb = std::min(L, s.N - n0);
@@ -251,7 +253,7 @@ void conv2d_backward_input_lanes(View<float> gx, View<const float> g, View<const
       for (int64_t o = 0; o < s.Cout; ++o)
         for (int64_t b = 0; b < L; ++b) {
           const float* src = g.data + (n0 + b) * g.stride[0] + o * s.P;
-          float* d = gb.data() + o * ld + b;
+          float* d = gb + o * ld + b;
           if (b < nb)
             for (int64_t p = 0; p < s.P; ++p) d[p * L] = src[p];
           else
@@ -259,11 +261,11 @@ void conv2d_backward_input_lanes(View<float> gx, View<const float> g, View<const
         }
       for (int64_t k = 0; k < s.G; ++k) {
         auto pack_g = [&](float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) {
-          sgemm_detail::pack_strided(dst, kSgemmNr, gb.data() + k * s.Co * ld, 1, ld, j0, cols, l0, kc);
+          sgemm_detail::pack_strided(dst, kSgemmNr, gb + k * s.Co * ld, 1, ld, j0, cols, l0, kc);
         };
-        sgemm_packed(s.K, ld, s.Co, packed_w[k].packer(), pack_g, col.data() + k * s.K * ld, ld, false);
+        sgemm_packed(s.K, ld, s.Co, packed_w[k].packer(), pack_g, col + k * s.K * ld, ld, false);
       }
-      col2im_lanes(gx.data, col.data(), li, s, bias, ld, n0, nb);
+      col2im_lanes(gx.data, col, li, s, bias, ld, n0, nb);
     }
   }
 }
