@@ -47,25 +47,11 @@ void norm_forward(View<T> out, View<T> mean, View<T> rstd, View<T> var, View<con
   const int64_t* bst = bias.data ? bias.stride + kept : zero;
   const auto L = make_loop<4>(nred, in.size + kept, {in.stride + kept, out.stride + kept, wst, bst});
 
-#pragma omp parallel for if (groups > 1 && groups * count >= 2 * kParallelGrain) schedule(static)
-  for (int64_t g = 0; g < groups; ++g) {
+  // The normalising pass of group g, from its mean m and sum of squared deviations ss.
+  auto finish_group = [&](int64_t g, Acc<T> m, Acc<T> ss) {
     const std::array<int64_t, 4> base{offset_of(in, kept, g), offset_of(out, kept, g, in.size),
                                       weight.data ? offset_of(weight, kept, g, in.size) : 0,
                                       bias.data ? offset_of(bias, kept, g, in.size) : 0};
-    Acc<T> s = 0;
-    walk(L, base, [&](const auto& o, const auto& st, int64_t n) {
-      const T* x = in.data + o[0];
-      for (int64_t i = 0; i < n; ++i) s += x[i * st[0]];
-    });
-    const Acc<T> m = s / static_cast<Acc<T>>(count);
-    Acc<T> ss = 0;
-    walk(L, base, [&](const auto& o, const auto& st, int64_t n) {
-      const T* x = in.data + o[0];
-      for (int64_t i = 0; i < n; ++i) {
-        const Acc<T> c = x[i * st[0]] - m;
-        ss += c * c;
-      }
-    });
     const Acc<T> v = ss / static_cast<Acc<T>>(count);
     const T mt = static_cast<T>(m);
     const T r = static_cast<T>(Acc<T>(1) / std::sqrt(v + static_cast<Acc<T>>(eps)));
@@ -86,9 +72,36 @@ void norm_forward(View<T> out, View<T> mean, View<T> rstd, View<T> var, View<con
     mean.data[offset_of(mean, kept, g)] = mt;
     rstd.data[offset_of(rstd, kept, g, mean.size)] = r;
     if (var.data) var.data[offset_of(var, kept, g, mean.size)] = static_cast<T>(v);
+  };
+  // The sums of kSideBySide groups run side by side (independent chains of
+  // additions; each group's own order is unchanged): group g0 + k is group
+  // g0 shifted by delta[k] (the walk covers only the reduced dims).
+  constexpr int64_t kSideBySide = 8;
+  const int64_t blocks = (groups + kSideBySide - 1) / kSideBySide;
+#pragma omp parallel for if (groups > 1 && groups * count >= 2 * kParallelGrain) schedule(static)
+  for (int64_t gb = 0; gb < blocks; ++gb) {
+    const int64_t g0 = gb * kSideBySide, nk = std::min(kSideBySide, groups - g0);
+    int64_t delta[kSideBySide] = {};
+    for (int64_t k = 0; k < nk; ++k) delta[k] = offset_of(in, kept, g0 + k) - offset_of(in, kept, g0);
+    const std::array<int64_t, 4> base0{offset_of(in, kept, g0), 0, 0, 0};
+    Acc<T> s[kSideBySide] = {}, ss[kSideBySide] = {}, m[kSideBySide] = {};
+    walk(L, base0, [&](const auto& o, const auto& st, int64_t n) {
+      const T* x = in.data + o[0];
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t k = 0; k < nk; ++k) s[k] += x[delta[k] + i * st[0]];
+    });
+    for (int64_t k = 0; k < nk; ++k) m[k] = s[k] / static_cast<Acc<T>>(count);
+    walk(L, base0, [&](const auto& o, const auto& st, int64_t n) {
+      const T* x = in.data + o[0];
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t k = 0; k < nk; ++k) {
+          const Acc<T> c = x[delta[k] + i * st[0]] - m[k];
+          ss[k] += c * c;
+        }
+    });
+    for (int64_t k = 0; k < nk; ++k) finish_group(g0 + k, m[k], ss[k]);
   }
 }
-
 template <class T>
 void scale_shift(View<T> out, View<const T> in, View<const T> scale, View<const T> shift) {
   map(out, [](T x, T a, T b) { return x * a + b; }, in, scale, shift);
