@@ -45,6 +45,46 @@ TEST(NormKernel, ColumnsOfARawBufferViaStrides) {
   EXPECT_DOUBLE_EQ(out[5], 3.0);  // (4 - 3) / 1 * 2 + 1
 }
 
+// Groups whose sums run side by side (blocks of 8, then 3 more) over a
+// batch-norm layout [C, N, S] of an NCS buffer, and groups over two
+// non-contiguous kept dims: each mean is bitwise the serial double sum in
+// the walk's order, the rest near it.
+TEST(NormKernel, GroupsSideBySideKeepEachGroupsSerialSum) {
+  const int64_t N = 3, C = 11, S = 5;
+  std::vector<float> x(N * C * S), out(x.size()), mean(C), rstd(C), var(C);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(std::sin(0.7 * i) * 10 + 0.1 * i);
+  cpu::norm_forward<float>(make_view(out.data(), {C, N, S}, {S, C * S, 1}), make_view(mean.data(), {C}, {1}),
+                           make_view(rstd.data(), {C}, {1}), make_view(var.data(), {C}, {1}),
+                           make_view<const float>(x.data(), {C, N, S}, {S, C * S, 1}), {}, {}, 1e-5);
+  for (int64_t c = 0; c < C; ++c) {
+    double s = 0, ss = 0;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t j = 0; j < S; ++j) s += x[(n * C + c) * S + j];
+    const double m = s / (N * S);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t j = 0; j < S; ++j) ss += (x[(n * C + c) * S + j] - m) * (x[(n * C + c) * S + j] - m);
+    EXPECT_EQ(mean[c], static_cast<float>(m)) << c;  // bitwise
+    EXPECT_NEAR(var[c], ss / (N * S), 1e-5 * ss) << c;
+    const float r = static_cast<float>(1 / std::sqrt(ss / (N * S) + 1e-5));
+    EXPECT_NEAR(rstd[c], r, 1e-6 * r) << c;
+    EXPECT_NEAR(out[(2 * C + c) * S + 4], (x[(2 * C + c) * S + 4] - mean[c]) * r, 1e-5) << c;
+  }
+  // Kept dims [5, 3] of a [3, 5, 4] buffer read transposed: 15 groups of 4.
+  std::vector<float> ym(15), yr(15);
+  std::vector<float> x2(60);
+  for (size_t i = 0; i < x2.size(); ++i) x2[i] = static_cast<float>(std::cos(1.3 * i) * 3);
+  std::vector<float> out2(60);
+  cpu::norm_forward<float>(make_view(out2.data(), {5, 3, 4}, {12, 4, 1}), make_view(ym.data(), {5, 3}, {3, 1}),
+                           make_view(yr.data(), {5, 3}, {3, 1}), View<float>{},
+                           make_view<const float>(x2.data(), {5, 3, 4}, {4, 20, 1}), {}, {}, 0.0);
+  for (int64_t a = 0; a < 5; ++a)
+    for (int64_t b = 0; b < 3; ++b) {
+      double s = 0;
+      for (int64_t j = 0; j < 4; ++j) s += x2[a * 4 + b * 20 + j];
+      EXPECT_EQ(ym[a * 3 + b], static_cast<float>(s / 4)) << a << " " << b;  // bitwise
+    }
+}
+
 TEST(LossKernel, CrossEntropyRowsAndTargetCheck) {
   std::vector<float> logits = {0, 0, 0, 0, 100, -100}, loss(2), lse(2);
   std::vector<int64_t> target = {2, 2};
