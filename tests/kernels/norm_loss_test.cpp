@@ -69,6 +69,23 @@ TEST(NormKernel, GroupsSideBySideKeepEachGroupsSerialSum) {
     EXPECT_NEAR(rstd[c], r, 1e-6 * r) << c;
     EXPECT_NEAR(out[(2 * C + c) * S + 4], (x[(2 * C + c) * S + 4] - mean[c]) * r, 1e-5) << c;
   }
+  // With a weight and bias per channel (stride 0 along the reduced dims):
+  // (x - mean) rstd, times w, plus b, each rounded.
+  std::vector<float> w(C), b(C), y(x.size());
+  for (int64_t c = 0; c < C; ++c) w[c] = 0.5f + 0.1f * c, b[c] = 0.3f - 0.07f * c;
+  cpu::norm_forward<float>(make_view(y.data(), {C, N, S}, {S, C * S, 1}), make_view(mean.data(), {C}, {1}),
+                           make_view(rstd.data(), {C}, {1}), View<float>{},
+                           make_view<const float>(x.data(), {C, N, S}, {S, C * S, 1}),
+                           make_view<const float>(w.data(), {C, N, S}, {1, 0, 0}),
+                           make_view<const float>(b.data(), {C, N, S}, {1, 0, 0}), 1e-5);
+  for (int64_t c = 0; c < C; ++c)
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t j = 0; j < S; ++j) {
+        const int64_t i = (n * C + c) * S + j;
+        volatile float h = (x[i] - mean[c]) * rstd[c];
+        volatile float hw = h * w[c];
+        EXPECT_EQ(y[i], hw + b[c]) << c << " " << n << " " << j;  // bitwise
+      }
   // Kept dims [5, 3] of a [3, 5, 4] buffer read transposed: 15 groups of 4.
   std::vector<float> ym(15), yr(15);
   std::vector<float> x2(60);
