@@ -129,17 +129,21 @@ float* thread_scratch(int slot, int64_t n) {
 }
 
 std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed) {
-  std::vector<PackedA> packed;
-  for (int64_t g = 0; g < G; ++g) {
-    const float* wg = w.data + g * Co * K;
-    auto pack = [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
-      if (transposed)
-        sgemm_detail::pack_block_a(dst, wg, 1, K, i0, rows, l0, kc);
-      else
-        sgemm_detail::pack_block_a(dst, wg, K, 1, i0, rows, l0, kc);
-      return dst;
-    };
-    packed.push_back(transposed ? prepack_a(K, Co, pack) : prepack_a(Co, K, pack));
+  // prepack_a's blocks, (pc, ic) at data + pc mpad + ic kc, packed in parallel when large (a copy: any order).
+  const int64_t m = transposed ? K : Co, k = transposed ? Co : K;
+  const int64_t is = transposed ? 1 : K, ls = transposed ? K : 1;
+  const int64_t mb = (m + kSgemmMc - 1) / kSgemmMc, kb = (k + kSgemmKc - 1) / kSgemmKc;
+  std::vector<PackedA> packed(static_cast<size_t>(G));
+  for (PackedA& p : packed) {
+    p.mpad = (m + kSgemmMr - 1) / kSgemmMr * kSgemmMr;
+    p.data.resize(static_cast<size_t>(p.mpad * k));
+  }
+#pragma omp parallel for if (G * m * k >= (int64_t{1} << 16) && G * mb * kb > 1) schedule(static)
+  for (int64_t b = 0; b < G * mb * kb; ++b) {
+    const int64_t g = b / (mb * kb), pc = (b / mb) % kb * kSgemmKc, ic = b % mb * kSgemmMc;
+    const int64_t kc = std::min(kSgemmKc, k - pc);
+    sgemm_detail::pack_block_a(packed[g].data.data() + pc * packed[g].mpad + ic * kc, w.data + g * Co * K, is, ls,
+                               ic, std::min(kSgemmMc, m - ic), pc, kc);
   }
   return packed;
 }
