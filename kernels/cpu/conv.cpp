@@ -16,8 +16,9 @@
 // row stride > 1, and the *_im2col reference. Float convs of column stride > 1
 // (see implicit_gemm_suits) take implicit GEMMs for the forward and weight
 // gradient (conv_f32.cpp) and this code with the packed SGEMM (sgemm.h) for
-// the input gradient; float convs of stride 1 (stride1_suits) take
-// conv_s1.cpp for all three.
+// the input gradient (conv_lanes.cpp instead, on batches of at least
+// kLaneImages); float convs of stride 1 (stride1_suits) take conv_s1.cpp for
+// all three.
 #include <Eigen/Core>
 #include <algorithm>
 #include <type_traits>
