@@ -107,6 +107,26 @@ void block_backward(T* gx, T* gw, T* gb, const T* g, const T* x, const T* w, con
     if (gb) gb[c] = static_cast<T>(a.g);
   }
   if (!gx) return;
+  if (sh.s == 1) {  // [N, C]: the block's channels of a row are adjacent, one vector loop per row
+    const int64_t nc = c1 - c0;
+    T wk[kChannelBlock];
+    for (int64_t k = 0; k < nc; ++k) wk[k] = w ? w[c0 + k] : T(1);
+    for (int64_t n = 0; n < sh.n; ++n) {
+      const T *gr = g + n * sh.c + c0, *xr = x + n * sh.c + c0;
+      T* out = gx + n * sh.c + c0;
+      if (w)
+        for (int64_t k = 0; k < nc; ++k) {
+          const T r = rstd[c0 + k], xh = (xr[k] - mean[c0 + k]) * r, gh = gr[k] * wk[k];
+          out[k] = r * ((gh - m1[k]) - xh * m2[k]);
+        }
+      else
+        for (int64_t k = 0; k < nc; ++k) {
+          const T r = rstd[c0 + k], xh = (xr[k] - mean[c0 + k]) * r;
+          out[k] = r * ((gr[k] - m1[k]) - xh * m2[k]);
+        }
+    }
+    return;
+  }
   for (int64_t n = 0; n < sh.n; ++n)
     for (int64_t c = c0; c < c1; ++c) {
       const int64_t o = (n * sh.c + c) * sh.s;
