@@ -86,6 +86,29 @@ TEST(NormKernel, GroupsSideBySideKeepEachGroupsSerialSum) {
         volatile float hw = h * w[c];
         EXPECT_EQ(y[i], hw + b[c]) << c << " " << n << " " << j;  // bitwise
       }
+  // Batch norm of [N, C] = [6, 19]: two blocks of 8 adjacent columns (vector
+  // lanes) and 3 more, with weight and bias; the same values step by step.
+  {
+    const int64_t R = 6, F = 19;
+    std::vector<float> a(R * F), z(R * F), mu(F), rs(F), wf(F), bf(F);
+    for (int64_t i = 0; i < R * F; ++i) a[i] = static_cast<float>(std::sin(0.9 * i) * 4 + 0.05 * i);
+    for (int64_t f = 0; f < F; ++f) wf[f] = 1.0f + 0.03f * f, bf[f] = -0.2f + 0.01f * f;
+    cpu::norm_forward<float>(make_view(z.data(), {F, R}, {1, F}), make_view(mu.data(), {F}, {1}),
+                             make_view(rs.data(), {F}, {1}), View<float>{},
+                             make_view<const float>(a.data(), {F, R}, {1, F}),
+                             make_view<const float>(wf.data(), {F, R}, {1, 0}),
+                             make_view<const float>(bf.data(), {F, R}, {1, 0}), 1e-5);
+    for (int64_t f = 0; f < F; ++f) {
+      double sum = 0;
+      for (int64_t i = 0; i < R; ++i) sum += a[i * F + f];
+      EXPECT_EQ(mu[f], static_cast<float>(sum / R)) << f;  // bitwise
+      for (int64_t i = 0; i < R; ++i) {
+        volatile float h = (a[i * F + f] - mu[f]) * rs[f];
+        volatile float hw = h * wf[f];
+        EXPECT_EQ(z[i * F + f], hw + bf[f]) << f << " " << i;  // bitwise
+      }
+    }
+  }
   // Kept dims [5, 3] of a [3, 5, 4] buffer read transposed: 15 groups of 4.
   std::vector<float> ym(15), yr(15);
   std::vector<float> x2(60);
