@@ -203,8 +203,11 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
   if constexpr (std::is_same_v<T, float>)
     if (stride1_suits(a)) return conv2d_backward_input_s1(gx, g, w, bias, a);
   if constexpr (std::is_same_v<T, float>)
-    if (implicit_gemm_suits(a) && lanes_suit(gx.size[0], g.size[2] * g.size[3], gx.size[2] * gx.size[3]))
-      return conv2d_backward_input_lanes(gx, g, w, bias, a);
+    if (implicit_gemm_suits(a)) {
+      const int64_t P = g.size[2] * g.size[3], cols = gx.size[1] * w.size[2] * w.size[3];  // col: [C_in kH kW, 8 P]
+      if (lanes_suit(gx.size[0], P, gx.size[2] * gx.size[3], kLaneImages * P * std::max(cols, g.size[1])))
+        return conv2d_backward_input_lanes(gx, g, w, bias, a);
+    }
   backward_input(gx, g, w, bias, a, !(std::is_same_v<T, float> && implicit_gemm_suits(a)));
 }
 

@@ -163,7 +163,9 @@ void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
                         const Conv2dArgs& a, Activation act) {
   const Geometry s(x, w.size[0], w.size[2], w.size[3], out.size[2], out.size[3], a.groups);
-  if (lanes_suit(s.N, s.P, x.size[2] * x.size[3])) return conv2d_forward_lanes(out, x, w, bias, a, act);
+  const int64_t HW = x.size[2] * x.size[3];
+  if (lanes_suit(s.N, s.P, HW, kLaneImages * std::max(s.C_in * (HW + 1), s.C_out * s.P)))
+    return conv2d_forward_lanes(out, x, w, bias, a, act);
   const Offsets table = offsets(s, x, a);
   const int64_t P = std::max<int64_t>(s.P, 1);
   const int64_t block = balanced_images_per_block(s.N, (kBlockColumns + P - 1) / P);

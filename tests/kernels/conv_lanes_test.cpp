@@ -202,6 +202,15 @@ TEST(ConvLanes, NonFiniteInputsGiveTheOneImagePathsBits) {
   EXPECT_TRUE(std::any_of(gx.begin(), gx.end(), [](float v) { return std::isnan(v); }));
 }
 
+// Batches of fewer than 8, empty maps and buffers over the budget keep the old paths.
+TEST(ConvLanes, TakenForWholeBlocksWithinTheBudget) {
+  EXPECT_TRUE(lanes_suit(kLaneImages, 49, 196, kLaneBudget));
+  EXPECT_FALSE(lanes_suit(kLaneImages - 1, 49, 196, 1000));
+  EXPECT_FALSE(lanes_suit(kLaneImages, 0, 196, 1000));
+  EXPECT_FALSE(lanes_suit(kLaneImages, 49, 0, 1000));
+  EXPECT_FALSE(lanes_suit(kLaneImages, 49, 196, kLaneBudget + 1));
+}
+
 TEST(ConvLanes, SameBitsOnOneAndThreeThreads) {
   const Case c{21, 6, 10, 10, 8, 4, 4, 2, 2, 1, 1, 1, 1, 1};
   Data d(c, 4);
