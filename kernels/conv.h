@@ -48,7 +48,9 @@ void conv2d_backward_weight(View<T> gw, View<const T> x, View<const T> g, const 
 // The same three by im2col + Eigen's GEMM, the path conv2d_* take for
 // double; float takes an implicit GEMM (forward, weight gradient:
 // kernels/cpu/conv_f32.cpp) or the packed SGEMM (input gradient) at column
-// stride > 1, and kernels/cpu/conv_s1.cpp at stride 1. Kept as the
+// stride > 1, on image-interleaved blocks for batches of 8 or more
+// (kernels/cpu/conv_lanes.cpp: forward and input gradient), and
+// kernels/cpu/conv_s1.cpp at stride 1. Kept as the
 // reference of tests and benchmarks.
 template <class T>
 void conv2d_forward_im2col(View<T> out, View<const T> x, View<const T> w, View<const T> bias, const Conv2dArgs& a);

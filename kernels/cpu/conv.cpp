@@ -16,8 +16,9 @@
 // row stride > 1, and the *_im2col reference. Float convs of column stride > 1
 // (see implicit_gemm_suits) take implicit GEMMs for the forward and weight
 // gradient (conv_f32.cpp) and this code with the packed SGEMM (sgemm.h) for
-// the input gradient; float convs of stride 1 (stride1_suits) take
-// conv_s1.cpp for all three.
+// the input gradient (conv_lanes.cpp instead, on batches of at least
+// kLaneImages); float convs of stride 1 (stride1_suits) take conv_s1.cpp for
+// all three.
 #include <Eigen/Core>
 #include <algorithm>
 #include <type_traits>
@@ -201,6 +202,12 @@ void conv2d_backward_input(View<T> gx, View<const T> g, View<const T> w, View<co
                            const Conv2dArgs& a) {
   if constexpr (std::is_same_v<T, float>)
     if (stride1_suits(a)) return conv2d_backward_input_s1(gx, g, w, bias, a);
+  if constexpr (std::is_same_v<T, float>)
+    if (implicit_gemm_suits(a)) {
+      const int64_t P = g.size[2] * g.size[3], cols = gx.size[1] * w.size[2] * w.size[3];  // col: [C_in kH kW, 8 P]
+      if (lanes_suit(gx.size[0], P, gx.size[2] * gx.size[3], kLaneImages * P * std::max(cols, g.size[1])))
+        return conv2d_backward_input_lanes(gx, g, w, bias, a);
+    }
   backward_input(gx, g, w, bias, a, !(std::is_same_v<T, float> && implicit_gemm_suits(a)));
 }
 

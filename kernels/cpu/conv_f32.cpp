@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -120,18 +121,29 @@ struct ForwardPack {
 
 }  // namespace
 
+float* thread_scratch(int slot, int64_t n) {
+  thread_local std::vector<float> buffers[4];
+  std::vector<float>& v = buffers[slot];
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  return v.data();
+}
+
 std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t Co, int64_t K, bool transposed) {
-  std::vector<PackedA> packed;
-  for (int64_t g = 0; g < G; ++g) {
-    const float* wg = w.data + g * Co * K;
-    auto pack = [&](float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) {
-      if (transposed)
-        sgemm_detail::pack_block_a(dst, wg, 1, K, i0, rows, l0, kc);
-      else
-        sgemm_detail::pack_block_a(dst, wg, K, 1, i0, rows, l0, kc);
-      return dst;
-    };
-    packed.push_back(transposed ? prepack_a(K, Co, pack) : prepack_a(Co, K, pack));
+  // prepack_a's blocks, (pc, ic) at data + pc mpad + ic kc, packed in parallel when large (a copy: any order).
+  const int64_t m = transposed ? K : Co, k = transposed ? Co : K;
+  const int64_t is = transposed ? 1 : K, ls = transposed ? K : 1;
+  const int64_t mb = (m + kSgemmMc - 1) / kSgemmMc, kb = (k + kSgemmKc - 1) / kSgemmKc;
+  std::vector<PackedA> packed(static_cast<size_t>(G));
+  for (PackedA& p : packed) {
+    p.mpad = (m + kSgemmMr - 1) / kSgemmMr * kSgemmMr;
+    p.data.resize(static_cast<size_t>(p.mpad * k));
+  }
+#pragma omp parallel for if (G * m * k >= (int64_t{1} << 16) && G * mb * kb > 1) schedule(static)
+  for (int64_t b = 0; b < G * mb * kb; ++b) {
+    const int64_t g = b / (mb * kb), pc = (b / mb) % kb * kSgemmKc, ic = b % mb * kSgemmMc;
+    const int64_t kc = std::min(kSgemmKc, k - pc);
+    sgemm_detail::pack_block_a(packed[g].data.data() + pc * packed[g].mpad + ic * kc, w.data + g * Co * K, is, ls,
+                               ic, std::min(kSgemmMc, m - ic), pc, kc);
   }
   return packed;
 }
@@ -151,6 +163,9 @@ void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
                         const Conv2dArgs& a, Activation act) {
   const Geometry s(x, w.size[0], w.size[2], w.size[3], out.size[2], out.size[3], a.groups);
+  const int64_t HW = x.size[2] * x.size[3];
+  if (lanes_suit(s.N, s.P, HW, kLaneImages * std::max(s.C_in * (HW + 1), s.C_out * s.P)))
+    return conv2d_forward_lanes(out, x, w, bias, a, act);
   const Offsets table = offsets(s, x, a);
   const int64_t P = std::max<int64_t>(s.P, 1);
   const int64_t block = balanced_images_per_block(s.N, (kBlockColumns + P - 1) / P);
@@ -194,15 +209,50 @@ struct GradPack {
     return dst;
   }
   void panel(float* dst, int64_t i0, int64_t rows, int64_t l0, int64_t kc) const {
-    for (int64_t r = 0; r < kSgemmMr; ++r) {  // along each row of g: contiguous reads
+    for (int64_t r = 0; r < kSgemmMr; ++r) {  // along each row of g, an image's run at a time: contiguous reads
       if (r >= rows) {
         for (int64_t l = 0; l < kc; ++l) dst[l * kSgemmMr + r] = 0.0f;
         continue;
       }
       const float* base = g + (gr * s.Co + i0 + r) * s.P;
       Position q = position(l0, s.P);
-      for (int64_t l = 0; l < kc; ++l, q.next(s.P)) dst[l * kSgemmMr + r] = base[(n0 + q.b) * s.C_out * s.P + q.pos];
+      for (int64_t l = 0; l < kc; ++q.b, q.pos = 0) {
+        const float* src = base + (n0 + q.b) * s.C_out * s.P;
+        const int64_t run = std::min(s.P - q.pos, kc - l);
+        float* d = dst + l * kSgemmMr + r;
+        for (int64_t p = 0; p < run; ++p) d[p * kSgemmMr] = src[q.pos + p];
+        l += run;
+      }
     }
+  }
+};
+
+// The images of a weight-gradient chunk copied into zero-padded frames
+// [images, C_in, Hf, Wf] (input (r, c) at frame (r + ph, c + pw)), so that
+// the kW taps of a kernel row read kW adjacent floats: for dilation 1 along
+// the columns, kW dividing 16 and a multiple of 16 taps, each row of
+// ColumnPack's 16-column panel is 16 / kW copies instead of a 16-lane gather.
+struct Frames {
+  int64_t Hf = 0, Wf = 0;
+  std::vector<float> data;
+  static bool suit(const Geometry& s, const Conv2dArgs& a) {
+    return a.dilation[1] == 1 && kSgemmNr % s.kW == 0 && s.taps % kSgemmNr == 0 && a.padding[0] >= 0 &&
+           a.padding[1] >= 0;
+  }
+  Frames(const Geometry& s, const View<const float>& x, const Conv2dArgs& a, int64_t images)
+      : Hf(std::max(x.size[2] + 2 * a.padding[0], (s.Ho - 1) * a.stride[0] + (s.kH - 1) * a.dilation[0] + 1)),
+        Wf(std::max(x.size[3] + 2 * a.padding[1], (s.Wo - 1) * a.stride[1] + s.kW)),
+        data(static_cast<size_t>(images * s.C_in * Hf * Wf), 0.0f) {}
+  // Fills the frames with images n0 .. n0 + nb - 1 of x (the borders stay zero).
+  void fill(const View<const float>& x, const Conv2dArgs& a, int64_t n0, int64_t nb) {
+    const int64_t C = x.size[1], H = x.size[2], W = x.size[3];
+    for (int64_t b = 0; b < nb; ++b)
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t h = 0; h < H; ++h) {
+          const float* src = x.data + (n0 + b) * x.stride[0] + c * x.stride[1] + h * x.stride[2];
+          float* d = data.data() + ((b * C + c) * Hf + h + a.padding[0]) * Wf + a.padding[1];
+          for (int64_t w = 0; w < W; ++w) d[w] = src[w * x.stride[3]];
+        }
   }
 };
 
@@ -212,8 +262,11 @@ struct ColumnPack {
   const View<const float>& x;
   const Offsets& table;
   int64_t n0, gr;
+  const Frames* frames;  // or null
+  const Conv2dArgs& a;
   void operator()(float* dst, int64_t j0, int64_t cols, int64_t l0, int64_t kc) const {
     const int64_t t0 = j0 % s.taps;
+    if (frames != nullptr && cols == kSgemmNr) return from_frames(dst, j0, l0, kc);
     if (cols == kSgemmNr && t0 + kSgemmNr <= s.taps && !table.by_pos.empty()) {  // taps of one channel: a vector gather
       const int64_t coff = (gr * s.Cg + j0 / s.taps) * x.stride[1];
       Position q = position(l0, s.P);
@@ -239,6 +292,32 @@ struct ColumnPack {
       std::fill(d + cols, d + kSgemmNr, 0.0f);
     }
   }
+  // Frames::suit: the panel is kernel rows a0 .. a0 + 16 / kW - 1 of channel c, kW adjacent floats each.
+  void from_frames(float* dst, int64_t j0, int64_t l0, int64_t kc) const {
+    switch (s.kW) {  // a copy of a fixed size: inline moves
+      case 1: return from_frames<1>(dst, j0, l0, kc);
+      case 2: return from_frames<2>(dst, j0, l0, kc);
+      case 4: return from_frames<4>(dst, j0, l0, kc);
+      case 8: return from_frames<8>(dst, j0, l0, kc);
+      default: return from_frames<16>(dst, j0, l0, kc);
+    }
+  }
+  template <int64_t kW>
+  void from_frames(float* dst, int64_t j0, int64_t l0, int64_t kc) const {
+    constexpr int64_t rows = kSgemmNr / kW;
+    const int64_t c = gr * s.Cg + j0 / s.taps, a0 = (j0 % s.taps) / kW;
+    const int64_t Hf = frames->Hf, Wf = frames->Wf, row_step = a.dilation[0] * Wf;
+    Position q = position(l0, s.P);
+    int64_t i = q.pos / s.Wo, j = q.pos % s.Wo;
+    for (int64_t l = 0; l < kc; ++l) {
+      const float* src = frames->data.data() + ((q.b * s.C_in + c) * Hf + i * a.stride[0] + a0 * a.dilation[0]) * Wf +
+                         j * a.stride[1];
+      float* d = dst + l * kSgemmNr;
+      for (int64_t r = 0; r < rows; ++r) std::memcpy(d + r * kW, src + r * row_step, kW * sizeof(float));
+      q.next(s.P);
+      if (++j == s.Wo) j = 0, i = q.pos == 0 ? 0 : i + 1;
+    }
+  }
 };
 
 }  // namespace
@@ -250,18 +329,26 @@ void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const 
   if (s.N == 0 || s.P == 0) return;
   const Offsets table = offsets(s, x, a);
   const int64_t chunks = std::min(s.N, kWeightChunks);
-  std::vector<float> partial(static_cast<size_t>(chunks > 1 ? chunks * size : 0));
+  float* const partial = chunks > 1 ? thread_scratch(2, chunks * size) : nullptr;  // each chunk's written whole
   const bool parallel = chunks > 1 && s.N * s.C_out * s.P * s.K >= kParallelFlops;
-#pragma omp parallel for if (parallel) schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) {
-    float* acc = chunks > 1 ? partial.data() + c * size : gw.data;
-    const int64_t begin = c * s.N / chunks, end = (c + 1) * s.N / chunks;
-    for (int64_t gr = 0; gr < s.G; ++gr)
-      sgemm_packed(s.Co, s.K, (end - begin) * s.P, GradPack{s, g.data, begin, gr},
-                   ColumnPack{s, x, table, begin, gr}, acc + gr * s.Co * s.K, s.K, false);
+  const bool framed = Frames::suit(s, a);
+  const int64_t most = (s.N + chunks - 1) / chunks;  // images of the largest chunk
+#pragma omp parallel if (parallel)
+  {
+    Frames frames(s, x, a, framed ? most : 0);
+#pragma omp for schedule(static)
+    for (int64_t c = 0; c < chunks; ++c) {
+      float* acc = chunks > 1 ? partial + c * size : gw.data;
+      const int64_t begin = c * s.N / chunks, end = (c + 1) * s.N / chunks;
+      if (framed) frames.fill(x, a, begin, end - begin);
+      for (int64_t gr = 0; gr < s.G; ++gr)
+        sgemm_packed(s.Co, s.K, (end - begin) * s.P, GradPack{s, g.data, begin, gr},
+                     ColumnPack{s, x, table, begin, gr, framed ? &frames : nullptr, a}, acc + gr * s.Co * s.K, s.K,
+                     false);
+    }
   }
   if (chunks == 1) return;
-  sum_chunks_in_order(gw.data, partial.data(), chunks, size, kParallelFlops);
+  sum_chunks_in_order(gw.data, partial, chunks, size, kParallelFlops);
 }
 
 }  // namespace nabla::kernels::cpu

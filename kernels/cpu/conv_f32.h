@@ -43,4 +43,26 @@ void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> 
                         const Conv2dArgs& a, Activation act = {});
 void conv2d_backward_weight_f32(View<float> gw, View<const float> x, View<const float> g, const Conv2dArgs& a);
 
+// A buffer of at least n floats owned by the calling thread and kept for its
+// next calls (contents unspecified: for buffers that are written whole),
+// one per slot; instead of a zero-filled allocation per call.
+float* thread_scratch(int slot, int64_t n);
+
+// The forward and the input gradient on blocks of kLaneImages images stored
+// image-innermost (kernels/cpu/conv_lanes.cpp): the same bits as
+// conv2d_forward_f32's blocks and conv.cpp's GEMM + col2im, with contiguous
+// copies where those gather single floats. Taken by both for batches of at
+// least one block (n images, p output positions, hw input positions) whose
+// largest per-thread buffer, `floats` (kept between calls), is at most
+// kLaneBudget floats.
+inline constexpr int64_t kLaneImages = 8;
+inline constexpr int64_t kLaneBudget = int64_t{1} << 22;  // 16 MiB
+inline bool lanes_suit(int64_t n, int64_t p, int64_t hw, int64_t floats) {
+  return n >= kLaneImages && p > 0 && hw > 0 && floats <= kLaneBudget;
+}
+void conv2d_forward_lanes(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
+                          const Conv2dArgs& a, Activation act);
+void conv2d_backward_input_lanes(View<float> gx, View<const float> g, View<const float> w, View<const float> bias,
+                                 const Conv2dArgs& a);
+
 }  // namespace nabla::kernels::cpu

@@ -124,19 +124,32 @@ void chunked_bias_sums(T* gbias, const T* gz, NCS sh) {
 // gz, and (gbias not null) its channel sums: in the same pass, channel by
 // channel, serially in (n, s) order as reduce_outputs sums one output;
 // chunked sums take a second pass.
+// Channels whose sums run side by side: independent chains of additions, so
+// that each channel's serial sum does not wait on the latency of the last.
+constexpr int64_t kSideBySide = 8;
+
 template <class T, class F>
 void backward_with(T* gz, T* gbias, const T* g, const T* y, NCS sh, F d) {
   const int64_t red = sh.n * sh.s;
   if (gbias && !chunked(sh)) {
+    const int64_t blocks = (sh.c + kSideBySide - 1) / kSideBySide;
 #pragma omp parallel for if (sh.c * red >= 2 * kParallelGrain && sh.c > 1) schedule(static)
-    for (int64_t c = 0; c < sh.c; ++c) {
-      Acc<T> acc = 0;
+    for (int64_t cb = 0; cb < blocks; ++cb) {
+      const int64_t c0 = cb * kSideBySide, nc = std::min(kSideBySide, sh.c - c0);
+      Acc<T> acc[kSideBySide] = {};
       for (int64_t n = 0; n < sh.n; ++n) {
-        const int64_t o = (n * sh.c + c) * sh.s;
-        run(gz + o, g + o, y + o, sh.s, d);
-        for (int64_t j = 0; j < sh.s; ++j) acc += gz[o + j];
+        const int64_t o = (n * sh.c + c0) * sh.s;
+        run(gz + o, g + o, y + o, nc * sh.s, d);
+        const T* z = gz + o;
+        if (nc == kSideBySide) {
+          for (int64_t j = 0; j < sh.s; ++j)
+            for (int64_t k = 0; k < kSideBySide; ++k) acc[k] += z[k * sh.s + j];
+        } else {
+          for (int64_t j = 0; j < sh.s; ++j)
+            for (int64_t k = 0; k < nc; ++k) acc[k] += z[k * sh.s + j];
+        }
       }
-      gbias[c] = static_cast<T>(acc);
+      for (int64_t k = 0; k < nc; ++k) gbias[c0 + k] = static_cast<T>(acc[k]);
     }
     return;
   }

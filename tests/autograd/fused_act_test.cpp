@@ -51,6 +51,7 @@ TEST(FusedConvTransposeAct, BitwiseTheUnfusedCompositeValuesAndGradients) {
   const std::vector<ConvCase> cases{
       {{3, 5, 4, 4}, {5, 2, 4, 4}, {.stride = {2, 2}, .padding = {1, 1}}, true},  // DCGAN-like
       {{1, 3, 3, 5}, {3, 4, 3, 2}, {.stride = {1, 2}}, true},                      // odd, batch 1
+      {{2, 3, 3, 3}, {3, 11, 4, 4}, {.stride = {2, 2}, .padding = {1, 1}}, true},  // bias sums: 8 channels + 3
       {{2, 4, 3, 3}, {4, 3, 3, 3}, {.stride = {2, 2}, .padding = {1, 0}, .groups = 2, .output_padding = {1, 1}},
        false},
       // one output channel over 65536 positions: the bias sum's chunked path
