@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -267,6 +268,33 @@ TEST(ConvFuzz, Conv2dWeightAgainstF64AndThreads) {
     ASSERT_TRUE(within_bound(w1, ref, bound, g.N * ys[2] * ys[3]));
   }
   EXPECT_GE(lanes, kGeometries / 4);
+}
+
+// The weight gradient's padded frames take every kernel whose taps are a
+// multiple of 16 with kW dividing 16 (at dilation 1 along the columns):
+// kernels 1x16, 2x8, 8x2, 16x1, 4x8, 8x4 under random geometries.
+TEST(ConvFuzz, Conv2dWeightFramedKernels) {
+  std::mt19937_64 rng(1616);
+  const int64_t kernels[6][2] = {{1, 16}, {2, 8}, {8, 2}, {16, 1}, {4, 8}, {8, 4}};
+  for (int it = 0; it < 60; ++it) {
+    Geo g = draw_geo(rng, false);
+    g.kH = kernels[it % 6][0], g.kW = kernels[it % 6][1];
+    g.p.dilation[1] = 1;
+    g.p.stride[1] = draw(rng, 2, 3);
+    g.H = std::max(g.H, (g.kH - 1) * g.p.dilation[0] + 1 - g.p.padding[0]);
+    g.W = std::max(g.W, g.kW - g.p.padding[1]);
+    SCOPED_TRACE(std::to_string(it) + ": " + g.str());
+    const Tensor x = randn32({g.N, g.C, g.H, g.W}, rng);
+    const Shape ws{g.Cout, g.C / g.G, g.kH, g.kW};
+    const Shape ys = prim::conv2d(x, zeros(ws, DType::f32), {}, g.p).shape();
+    const Tensor gy = randn32(ys, rng);
+    const Tensor xv = layout(x, draw(rng, 0, 4));
+    const Tensor w1 = with_threads(1, [&] { return prim::conv2d_weight(xv, gy, ws, g.p); });
+    ASSERT_TRUE(bitwise_equal(w1, with_threads(3, [&] { return prim::conv2d_weight(xv, gy, ws, g.p); })));
+    const Tensor ref = prim::conv2d_weight(f64(x), f64(gy), ws, g.p);
+    const Tensor bound = prim::conv2d_weight(abs64(x), abs64(gy), ws, g.p);
+    ASSERT_TRUE(within_bound(w1, ref, bound, g.N * ys[2] * ys[3]));
+  }
 }
 
 }  // namespace

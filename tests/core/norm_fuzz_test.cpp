@@ -137,8 +137,10 @@ TEST(NormFuzz, BatchNormForwardChannelsLayoutsThreadsF64) {
     };
     const prim::NormResult y = bn(x, w, b);
     const Tensor xv = layout(x, draw(rng, 0, 3));
-    ASSERT_TRUE(same(y, bn(xv, w, b))) << "layout";
-    ASSERT_TRUE(same(y, with_threads(3, [&] { return bn(xv, w, b); }))) << "3 threads";
+    const Tensor wv = w.defined() && draw(rng, 0, 1) ? testing::noncontiguous(w) : w;  // every other float
+    const Tensor bv = b.defined() && draw(rng, 0, 1) ? testing::noncontiguous(b) : b;
+    ASSERT_TRUE(same(y, bn(xv, wv, bv))) << "layout";
+    ASSERT_TRUE(same(y, with_threads(3, [&] { return bn(xv, wv, bv); }))) << "3 threads";
     for (int64_t c = 0; c < C; ++c) {
       const prim::NormResult one = bn(channel(x, c), w.defined() ? channel(w, c) : w, b.defined() ? channel(b, c) : b);
       ASSERT_TRUE(bitwise_equal(one.out, channel(y.out, c))) << "channel " << c;
@@ -157,6 +159,30 @@ TEST(NormFuzz, BatchNormForwardChannelsLayoutsThreadsF64) {
   }
   EXPECT_GE(checked, 200);
   EXPECT_GE(rejected, 1);
+}
+
+// Layer norm shares norm_forward's grouped sums (groups: the leading
+// positions, delta apart): each row alone, layouts, threads bitwise; f64.
+TEST(NormFuzz, LayerNormRowsLayoutsThreadsF64) {
+  std::mt19937_64 rng(8080);
+  for (int it = 0; it < 200; ++it) {
+    const Shape s{draw(rng, 1, 19), draw(rng, 1, 19), draw(rng, 1, 19)};
+    const Shape ns = draw(rng, 0, 1) ? Shape{s[2]} : Shape{s[1], s[2]};
+    const Tensor x = randn32(s, rng, draw(rng, 0, 5) == 0);
+    const Tensor w = draw(rng, 0, 2) == 0 ? Tensor() : randn32(ns, rng);
+    const Tensor b = draw(rng, 0, 2) == 0 ? Tensor() : randn32(ns, rng);
+    SCOPED_TRACE(std::to_string(it) + ": " + describe(x) + " over " + str(ns));
+    auto ln = [&](const Tensor& xi) { return prim::layer_norm(xi, ns, w, b, 1e-5); };
+    const prim::NormResult y = ln(x);
+    const Tensor xv = layout(x, draw(rng, 0, 3));
+    ASSERT_TRUE(same(y, ln(xv))) << "layout";
+    ASSERT_TRUE(same(y, with_threads(3, [&] { return ln(xv); }))) << "3 threads";
+    for (int64_t i = 0; i < s[0]; ++i) {
+      const Tensor row = prim::contiguous(prim::slice(x, 0, i, i + 1));
+      ASSERT_TRUE(bitwise_equal(ln(row).out, prim::slice(y.out, 0, i, i + 1))) << "row " << i;
+    }
+    ASSERT_TRUE(close_to(y.out, prim::layer_norm(f64(x), ns, f64(w), f64(b), 1e-5).out, 2e-3));
+  }
 }
 
 }  // namespace
