@@ -153,10 +153,10 @@ Tensor layout(const Tensor& x, int64_t kind) {
 
 // Runs f with n OpenMP threads, then restores the previous count.
 template <class F>
-Tensor with_threads(int n, F&& f) {
+auto with_threads(int n, F&& f) {
   const int before = omp_get_max_threads();
   omp_set_num_threads(n);
-  Tensor y = f();
+  auto y = f();
   omp_set_num_threads(before);
   return y;
 }
@@ -274,6 +274,45 @@ TEST(ConvFuzz, Conv2dWeightAgainstF64AndThreads) {
     ASSERT_TRUE(within_bound(w1, ref, bound, g.N * ys[2] * ys[3]));
   }
   EXPECT_GE(lanes, kGeometries / 4);
+}
+
+// Geometries large enough for the lanes paths' threads (more than one block
+// of 8 images and 2^20 multiply-adds): 1 and 3 threads and each image alone
+// bitwise, for the forward, the fused activation, the transposed conv and
+// the weight gradient (the random draws above rarely get there).
+TEST(ConvFuzz, ThreadedLanes) {
+  std::mt19937_64 rng(2468);
+  const int cases = testing::sanitized() ? 4 : 12;
+  for (int it = 0; it < cases; ++it) {
+    Geo g;
+    g.N = draw(rng, 9, 24), g.G = draw(rng, 1, 2);
+    g.C = g.G * draw(rng, 4, 10), g.Cout = g.G * draw(rng, 4, 10);
+    g.H = draw(rng, 12, 17), g.W = draw(rng, 12, 17), g.kH = draw(rng, 3, 5), g.kW = draw(rng, 3, 5);
+    if (it % 3 == 0) g.kH = g.kW = 4;
+    g.p.stride = {draw(rng, 1, 2), 2};
+    g.p.padding = {draw(rng, 0, 2), draw(rng, 0, 2)};
+    g.p.groups = g.G;
+    SCOPED_TRACE(std::to_string(it) + ": " + g.str());
+    const Tensor x = randn32({g.N, g.C, g.H, g.W}, rng), w = randn32({g.Cout, g.C / g.G, g.kH, g.kW}, rng);
+    const Tensor b = randn32({g.Cout}, rng);
+    const Tensor xv = layout(x, draw(rng, 0, 4));
+    const Activation act = draw_act(rng);
+    auto calls = [&](const Tensor& xi) {
+      const Tensor y = prim::conv2d(xi, w, b, g.p);
+      return std::vector<Tensor>{y, prim::conv2d_act(xi, w, b, g.p, act),
+                                 prim::conv_transpose2d(y, w, Tensor(), g.p),
+                                 prim::conv2d_weight(xi, y, w.shape(), g.p)};
+    };
+    const std::vector<Tensor> one = with_threads(1, [&] { return calls(xv); });
+    const std::vector<Tensor> three = with_threads(3, [&] { return calls(xv); });
+    for (size_t k = 0; k < one.size(); ++k) ASSERT_TRUE(bitwise_equal(one[k], three[k])) << "call " << k;
+    for (int64_t n = 0; n < g.N; ++n) {
+      const Tensor xn = prim::slice(xv, 0, n, n + 1), yn = prim::slice(one[0], 0, n, n + 1);
+      ASSERT_TRUE(bitwise_equal(yn, prim::conv2d(xn, w, b, g.p))) << "image " << n;
+      ASSERT_TRUE(bitwise_equal(prim::slice(one[2], 0, n, n + 1), prim::conv_transpose2d(yn, w, Tensor(), g.p)))
+          << "image " << n;
+    }
+  }
 }
 
 // The weight gradient's padded frames take every kernel whose taps are a
