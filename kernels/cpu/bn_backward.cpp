@@ -105,6 +105,10 @@ void block_backward(T* gx, T* gw, T* gb, const T* g, const T* x, const T* w, con
     m2[c - c0] = static_cast<T>(a.ghx) / count;
     if (gw) gw[c] = static_cast<T>(a.gx);
     if (gb) gb[c] = static_cast<T>(a.g);
+    if (sh.n * sh.s == 1) {  // one value per channel: the composite's sum_to is that value (-0 stays -0), not 0 + it
+      if (gw) gw[c] = g[c] * ((x[c] - mean[c]) * rstd[c]);
+      if (gb) gb[c] = g[c];
+    }
   }
   if (!gx) return;
   if (sh.s == 1) {  // [N, C]: the block's channels of a row are adjacent, one vector loop per row
