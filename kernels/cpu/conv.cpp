@@ -55,16 +55,6 @@ View<T> image(const View<T>& x, int64_t n) {
   return v;
 }
 
-// Adds bias[c] to every element of channel c of the contiguous image y [C, P].
-template <class T>
-void add_bias(T* y, const View<const T>& bias, int64_t C, int64_t P) {
-  if (bias.data == nullptr) return;
-  for (int64_t c = 0; c < C; ++c) {
-    const T b = bias.data[c * bias.stride[0]];
-    for (int64_t i = 0; i < P; ++i) y[c * P + i] += b;
-  }
-}
-
 // The sizes of one convolution: x [N, C_in, ., .], w [C_out, ., kH, kW] and
 // output positions Ho x Wo (y for the forward, g for the input gradient).
 struct Geometry {

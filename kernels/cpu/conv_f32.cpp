@@ -148,18 +148,6 @@ std::vector<PackedA> pack_weights(const View<const float>& w, int64_t G, int64_t
   return packed;
 }
 
-namespace {
-
-void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
-  if (bias.data == nullptr) return;
-  for (int64_t c = 0; c < C; ++c) {
-    const float b = bias.data[c * bias.stride[0]];
-    for (int64_t i = 0; i < P; ++i) y[c * P + i] += b;
-  }
-}
-
-}  // namespace
-
 void conv2d_forward_f32(View<float> out, View<const float> x, View<const float> w, View<const float> bias,
                         const Conv2dArgs& a, Activation act) {
   const Geometry s(x, w.size[0], w.size[2], w.size[3], out.size[2], out.size[3], a.groups);

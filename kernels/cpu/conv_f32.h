@@ -13,6 +13,16 @@
 
 namespace nabla::kernels::cpu {
 
+// Adds bias[c] to every element of channel c of the contiguous image y [C, P].
+template <class T>
+void add_bias(T* y, const View<const T>& bias, int64_t C, int64_t P) {
+  if (bias.data == nullptr) return;
+  for (int64_t c = 0; c < C; ++c) {
+    const T b = bias.data[c * bias.stride[0]];
+    for (int64_t i = 0; i < P; ++i) y[c * P + i] += b;
+  }
+}
+
 // Images per block when a batch of N goes through products of a few images
 // side by side, wanting at most `wanted` per block: the blocks number a
 // multiple of 8 where the batch allows (64 images, 6 wanted: 16 blocks of 4),

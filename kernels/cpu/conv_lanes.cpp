@@ -135,14 +135,6 @@ struct Sizes {
   int64_t plane() const { return HW * L + L; }
 };
 
-void add_bias(float* y, const View<const float>& bias, int64_t C, int64_t P) {
-  if (bias.data == nullptr) return;
-  for (int64_t c = 0; c < C; ++c) {
-    const float b = bias.data[c * bias.stride[0]];
-    for (int64_t i = 0; i < P; ++i) y[c * P + i] += b;
-  }
-}
-
 }  // namespace
 
 void conv2d_forward_lanes(View<float> out, View<const float> x, View<const float> w, View<const float> bias,

@@ -384,6 +384,8 @@ void conv2d_backward_input_s1(View<float> gx, View<const float> g, View<const fl
   const int64_t Cout = w.size[0], Cg = w.size[1], kH = w.size[2], kW = w.size[3], G = a.groups, Co = Cout / G;
   const int64_t taps = kH * kW;
   if (gx.numel() == 0) return;
+  // The frame's padding meets every tap: 0 x inf would give NaN where col2im drops the product.
+  if (any_nonfinite(w.data, w.numel())) return conv2d_backward_input_im2col<float>(gx, g, w, bias, a);
   // wt [C_in, Co, kH, kW]: wt[gr Cg + c, o, a, b] = w[gr Co + o, c, kH - 1 - a, kW - 1 - b].
   std::vector<float> wt(static_cast<size_t>(Cout * Cg * taps));
   for (int64_t gr = 0; gr < G; ++gr)

@@ -18,30 +18,16 @@
 
 #include "autograd/nabla.h"
 #include "core/fused_act.h"
+#include "tests/property_testing.h"
 #include "tests/testing.h"
 
 namespace nabla {
 namespace {
 
 using testing::bitwise_equal;
-
-int64_t draw(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
-
-Tensor randn32(const Shape& s, std::mt19937_64& rng, bool nonfinite = false) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  std::normal_distribution<float> nd;
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& f : v) f = nd(rng);
-  if (nonfinite) {
-    const float bad[3] = {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
-                          std::numeric_limits<float>::quiet_NaN()};
-    for (int i = 0; i < 3; ++i) v[static_cast<size_t>(draw(rng, 0, n - 1))] = bad[i];
-  }
-  return tensor<float>(v, s);
-}
+using testing::channel;
+using testing::draw;
+using testing::randn32;
 
 // autograd/fused_act.cpp's activation_grad: g act'(y) by the differentiable ops.
 Tensor composite_grad(const Tensor& g, const Tensor& y, Activation a) {
@@ -59,10 +45,6 @@ Tensor activated(const Tensor& z, Activation a) {
   Tensor y = prim::clone(z);
   prim::activate_(y, a);
   return y;
-}
-
-Tensor channel(const Tensor& t, int64_t c) {
-  return prim::contiguous(prim::slice(t, t.dim() == 1 ? 0 : 1, c, c + 1));
 }
 
 TEST(ActBackwardFuzz, CompositeChannelsThreads) {

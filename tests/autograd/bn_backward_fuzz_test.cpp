@@ -26,46 +26,18 @@
 #include "core/factory.h"
 #include "core/norm.h"
 #include "core/views.h"
+#include "tests/property_testing.h"
 #include "tests/testing.h"
 
 namespace nabla {
 namespace {
 
 using testing::bitwise_equal;
-
-int64_t draw(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
-
-Tensor randn32(const Shape& s, std::mt19937_64& rng, bool nonfinite = false) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  std::normal_distribution<float> nd;
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& f : v) f = nd(rng);
-  if (nonfinite) {
-    const float bad[3] = {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
-                          std::numeric_limits<float>::quiet_NaN()};
-    for (int i = 0; i < 3; ++i) v[static_cast<size_t>(draw(rng, 0, n - 1))] = bad[i];
-  }
-  return tensor<float>(v, s);
-}
-
-// Contiguous, last two dims transposed in memory, or channel dim last in memory.
-Tensor layout(const Tensor& x, int64_t kind) {
-  const int64_t r = x.dim();
-  if (kind == 1) return testing::noncontiguous(x);
-  if (kind != 2) return x;
-  std::vector<int64_t> last{0}, back{0, r - 1};
-  for (int64_t d = 2; d < r; ++d) last.push_back(d), back.push_back(d - 1);
-  last.push_back(1);
-  return prim::permute(prim::contiguous(prim::permute(x, last)), back);
-}
-
-Tensor f64(const Tensor& t) { return t.defined() ? prim::to(t, DType::f64) : t; }
-Tensor channel(const Tensor& t, int64_t c) {
-  return t.defined() ? prim::contiguous(prim::slice(t, t.dim() == 1 ? 0 : 1, c, c + 1)) : t;
-}
+using testing::channel;
+using testing::draw;
+using testing::f64;
+using testing::layout;
+using testing::randn32;
 
 ::testing::AssertionResult all_bitwise(const std::vector<Tensor>& a, const std::vector<Tensor>& b) {
   for (size_t i = 0; i < a.size(); ++i) {

@@ -22,57 +22,20 @@
 #include "core/fused_act.h"
 #include "core/norm.h"
 #include "core/views.h"
+#include "tests/property_testing.h"
 #include "tests/testing.h"
 
 namespace nabla {
 namespace {
 
 using testing::bitwise_equal;
-
-int64_t draw(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
-
-Tensor randn32(const Shape& s, std::mt19937_64& rng, bool nonfinite = false) {
-  int64_t n = 1;
-  for (int64_t d : s) n *= d;
-  std::normal_distribution<float> nd;
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& f : v) f = nd(rng);
-  if (nonfinite) {
-    const float bad[3] = {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
-                          std::numeric_limits<float>::quiet_NaN()};
-    for (int i = 0; i < 3; ++i) v[static_cast<size_t>(draw(rng, 0, n - 1))] = bad[i];
-  }
-  return tensor<float>(v, s);
-}
-
-// The same values as x in one of four layouts: contiguous, last two dims
-// transposed in memory, channel dim last in memory, every other image of a
-// longer batch.
-Tensor layout(const Tensor& x, int64_t kind) {
-  const int64_t r = x.dim();
-  switch (kind) {
-    case 1: return testing::noncontiguous(x);
-    case 2: {
-      std::vector<int64_t> last{0}, back{0, r - 1};
-      for (int64_t d = 2; d < r; ++d) last.push_back(d), back.push_back(d - 1);
-      last.push_back(1);
-      return prim::permute(prim::contiguous(prim::permute(x, last)), back);
-    }
-    case 3: {
-      Shape big = x.shape();
-      big[0] *= 2;
-      Tensor v = prim::slice(zeros(big, DType::f32), 0, 0, big[0], 2);
-      prim::copy_(v, x);
-      return v;
-    }
-    default: return x;
-  }
-}
-
-Tensor f64(const Tensor& t) { return t.defined() ? prim::to(t, DType::f64) : t; }
-Tensor channel(const Tensor& t, int64_t c) { return prim::contiguous(prim::slice(t, t.dim() == 1 ? 0 : 1, c, c + 1)); }
+using testing::channel;
+using testing::draw;
+using testing::draw_act;
+using testing::f64;
+using testing::layout;
+using testing::randn32;
+using testing::with_threads;
 
 // |a - ref| <= tol (1 + |ref|) with non-finite entries of ref matched exactly.
 ::testing::AssertionResult close_to(const Tensor& a, const Tensor& ref, double tol) {
@@ -86,29 +49,11 @@ Tensor channel(const Tensor& t, int64_t c) { return prim::contiguous(prim::slice
   return ::testing::AssertionSuccess();
 }
 
-template <class F>
-prim::NormResult with_threads(int n, F&& f) {
-  const int before = omp_get_max_threads();
-  omp_set_num_threads(n);
-  prim::NormResult r = f();
-  omp_set_num_threads(before);
-  return r;
-}
-
 ::testing::AssertionResult same(const prim::NormResult& a, const prim::NormResult& b) {
   auto r = bitwise_equal(a.out, b.out);
   if (r) r = bitwise_equal(a.mean, b.mean);
   if (r) r = bitwise_equal(a.rstd, b.rstd);
   return r;
-}
-
-Activation draw_act(std::mt19937_64& rng) {
-  switch (draw(rng, 0, 3)) {
-    case 0: return {Act::relu};
-    case 1: return {Act::leaky_relu, 0.2};
-    case 2: return {Act::tanh};
-    default: return {Act::sigmoid};
-  }
 }
 
 TEST(NormFuzz, BatchNormForwardChannelsLayoutsThreadsF64) {
