@@ -156,6 +156,35 @@ Tensor maybe_nonfinite(const Tensor& x, std::mt19937_64& rng) {
 // Per op; the first third under the sanitizer (8 times slower; it looks for memory errors).
 const int kGeometries = testing::sanitized() ? 100 : 300;
 
+// The properties shared by the forward ops, y = op(x, w, b) and its fused
+// activation act_op(x, w, b, act), on one drawn geometry: 1 and 3 threads
+// bitwise, the strided input xv and the contiguous x bitwise, within the
+// bound of the f64 path, each image alone bitwise (column stride > 1: the
+// implicit-GEMM / lanes paths), the fused activation bitwise the plain op
+// then the activation. Draws the bias and the activation from rng.
+template <class Op, class ActOp>
+void check_forward(Op op, ActOp act_op, const Geo& g, const Tensor& x, const Tensor& w, std::mt19937_64& rng) {
+  const Tensor b = draw(rng, 0, 3) == 0 ? Tensor() : randn32({g.Cout}, rng);
+  const Tensor xv = conv_layout(x, draw(rng, 0, 4));
+  const Tensor y1 = with_threads(1, [&] { return op(xv, w, b); });
+  ASSERT_TRUE(bitwise_equal(y1, with_threads(3, [&] { return op(xv, w, b); })));
+  ASSERT_TRUE(bitwise_equal(y1, op(x, w, b))) << "layout";
+  ASSERT_TRUE(within_bound(y1, op(f64(x), f64(w), f64(b)), op(abs64(x), abs64(w), abs64(b)),
+                           g.C / g.G * g.kH * g.kW));
+  if (g.p.stride[1] != 1) {
+    for (int64_t n = 0; n < g.N; ++n) {
+      ASSERT_TRUE(bitwise_equal(prim::slice(y1, 0, n, n + 1), op(prim::slice(xv, 0, n, n + 1), w, b)))
+          << "image " << n;
+    }
+  }
+  const Activation act = draw_act(rng);
+  Tensor composite = prim::clone(y1);
+  prim::activate_(composite, act);
+  const Tensor fused1 = with_threads(1, [&] { return act_op(xv, w, b, act); });
+  ASSERT_TRUE(bitwise_equal(fused1, composite)) << "act " << static_cast<int>(act.kind);
+  ASSERT_TRUE(bitwise_equal(fused1, with_threads(3, [&] { return act_op(xv, w, b, act); })));
+}
+
 TEST(ConvFuzz, Conv2dAndActAgainstF64ThreadsAndImages) {
   std::mt19937_64 rng(20261124);
   int64_t lanes = 0;  // geometries a lanes / implicit-GEMM path takes (batch >= 8, column stride > 1)
@@ -165,27 +194,12 @@ TEST(ConvFuzz, Conv2dAndActAgainstF64ThreadsAndImages) {
     SCOPED_TRACE(std::to_string(it) + ": " + g.str());
     const Tensor x = maybe_nonfinite(randn32({g.N, g.C, g.H, g.W}, rng), rng);
     const Tensor w = maybe_nonfinite(randn32({g.Cout, g.C / g.G, g.kH, g.kW}, rng), rng);
-    const Tensor b = draw(rng, 0, 3) == 0 ? Tensor() : randn32({g.Cout}, rng);
-    const Tensor xv = conv_layout(x, draw(rng, 0, 4));
-    const Tensor y1 = with_threads(1, [&] { return prim::conv2d(xv, w, b, g.p); });
-    const Tensor y3 = with_threads(3, [&] { return prim::conv2d(xv, w, b, g.p); });
-    ASSERT_TRUE(bitwise_equal(y1, y3));
-    ASSERT_TRUE(bitwise_equal(y1, prim::conv2d(x, w, b, g.p))) << "layout";
-    const Tensor ref = prim::conv2d(f64(x), f64(w), f64(b), g.p);
-    const Tensor bound = prim::conv2d(abs64(x), abs64(w), abs64(b), g.p);
-    ASSERT_TRUE(within_bound(y1, ref, bound, g.C / g.G * g.kH * g.kW));
-    if (g.p.stride[1] != 1)  // the implicit-GEMM paths: the same bits image by image
-      for (int64_t n = 0; n < g.N; ++n) {
-        const Tensor alone = prim::conv2d(prim::slice(xv, 0, n, n + 1), w, b, g.p);
-        ASSERT_TRUE(bitwise_equal(prim::slice(y1, 0, n, n + 1), alone)) << "image " << n;
-      }
-    const Activation act = draw_act(rng);
-    const Tensor fused1 = with_threads(1, [&] { return prim::conv2d_act(xv, w, b, g.p, act); });
-    const Tensor fused3 = with_threads(3, [&] { return prim::conv2d_act(xv, w, b, g.p, act); });
-    Tensor composite = prim::clone(y1);
-    prim::activate_(composite, act);
-    ASSERT_TRUE(bitwise_equal(fused1, composite)) << "act " << static_cast<int>(act.kind);
-    ASSERT_TRUE(bitwise_equal(fused1, fused3));
+    check_forward([&](const Tensor& xi, const Tensor& wi, const Tensor& bi) { return prim::conv2d(xi, wi, bi, g.p); },
+                  [&](const Tensor& xi, const Tensor& wi, const Tensor& bi, Activation a) {
+                    return prim::conv2d_act(xi, wi, bi, g.p, a);
+                  },
+                  g, x, w, rng);
+    if (::testing::Test::HasFatalFailure()) return;
   }
   EXPECT_GE(lanes, kGeometries / 4);
 }
@@ -200,24 +214,13 @@ TEST(ConvFuzz, ConvTranspose2dAgainstF64ThreadsAndImages) {
     // x [N, C, H, W], w [C, Cout / G, kH, kW] -> [N, Cout, Ho, Wo].
     const Tensor x = maybe_nonfinite(randn32({g.N, g.C, g.H, g.W}, rng), rng);
     const Tensor w = maybe_nonfinite(randn32({g.C, g.Cout / g.G, g.kH, g.kW}, rng), rng);
-    const Tensor b = draw(rng, 0, 3) == 0 ? Tensor() : randn32({g.Cout}, rng);
-    const Tensor xv = conv_layout(x, draw(rng, 0, 4));
-    const Tensor y1 = with_threads(1, [&] { return prim::conv_transpose2d(xv, w, b, g.p); });
-    const Tensor y3 = with_threads(3, [&] { return prim::conv_transpose2d(xv, w, b, g.p); });
-    ASSERT_TRUE(bitwise_equal(y1, y3));
-    ASSERT_TRUE(bitwise_equal(y1, prim::conv_transpose2d(x, w, b, g.p))) << "layout";
-    const Tensor ref = prim::conv_transpose2d(f64(x), f64(w), f64(b), g.p);
-    const Tensor bound = prim::conv_transpose2d(abs64(x), abs64(w), abs64(b), g.p);
-    ASSERT_TRUE(within_bound(y1, ref, bound, g.C / g.G * g.kH * g.kW));
-    if (g.p.stride[1] != 1)
-      for (int64_t n = 0; n < g.N; ++n) {
-        const Tensor alone = prim::conv_transpose2d(prim::slice(xv, 0, n, n + 1), w, b, g.p);
-        ASSERT_TRUE(bitwise_equal(prim::slice(y1, 0, n, n + 1), alone)) << "image " << n;
-      }
-    const Activation act = draw_act(rng);
-    Tensor composite = prim::clone(y1);
-    prim::activate_(composite, act);
-    ASSERT_TRUE(bitwise_equal(prim::conv_transpose2d_act(xv, w, b, g.p, act), composite));
+    check_forward(
+        [&](const Tensor& xi, const Tensor& wi, const Tensor& bi) { return prim::conv_transpose2d(xi, wi, bi, g.p); },
+        [&](const Tensor& xi, const Tensor& wi, const Tensor& bi, Activation a) {
+          return prim::conv_transpose2d_act(xi, wi, bi, g.p, a);
+        },
+        g, x, w, rng);
+    if (::testing::Test::HasFatalFailure()) return;
   }
   EXPECT_GE(lanes, kGeometries / 4);
 }
